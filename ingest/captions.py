@@ -1,0 +1,173 @@
+"""Parse local caption files: WebVTT (incl. YouTube's rolling auto-captions), SRT,
+youtube-transcript-api JSON and Whisper JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.cleaning import clean_text
+from ingest.errors import CaptionFileError
+from ingest.models import Snippet
+
+_TIMING = re.compile(
+    r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+)
+_WORD_TIMING = re.compile(r"<\d{1,2}:\d{2}:\d{2}\.\d{3}>")
+
+
+@dataclass
+class ParsedCaptions:
+    """Snippets read from a file, before cleaning, with what the file said about itself."""
+
+    snippets: list[Snippet]
+    language: str | None = None  # from the file header or Whisper's "language"
+    kind: str = "unknown"  # "auto" when word timings mark YouTube ASR, "whisper" for Whisper JSON
+
+
+@dataclass
+class _Cue:
+    start_s: float
+    end_s: float
+    lines: list[str]
+    line_no: int
+
+
+def read_caption_file(path: str | Path) -> ParsedCaptions:
+    """Parse a caption file by its extension; raise CaptionFileError naming the bad line."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CaptionFileError(f"{path}: cannot read file ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CaptionFileError(f"{path}: line {line}: not UTF-8 text") from exc
+    if not text.strip():
+        raise CaptionFileError(f"{path}: the file is empty")
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        parsed = _parse_json(text, path)
+    elif suffix in {".vtt", ".srt"}:
+        parsed = _parse_cue_file(text, path, vtt=suffix == ".vtt")
+    else:
+        raise CaptionFileError(f"{path}: unsupported caption format {suffix!r}")
+    if not any(clean_text(s.text) for s in parsed.snippets):
+        raise CaptionFileError(f"{path}: no caption text found")
+    return parsed
+
+
+def _parse_clock(value: str, path: Path, line_no: int) -> float:
+    parts = value.replace(",", ".").split(":")
+    try:
+        secs = float(parts[-1])
+        minutes = int(parts[-2])
+        hours = int(parts[-3]) if len(parts) == 3 else 0
+    except (ValueError, IndexError) as exc:
+        raise CaptionFileError(f"{path}: line {line_no}: bad time code {value!r}") from exc
+    return hours * 3600 + minutes * 60 + secs
+
+
+def _parse_cue_file(text: str, path: Path, *, vtt: bool) -> ParsedCaptions:
+    lines = text.splitlines()
+    language = None
+    start = 0
+    if vtt:
+        if not lines or not lines[0].startswith("WEBVTT"):
+            raise CaptionFileError(f"{path}: line 1: expected the 'WEBVTT' header")
+        # Header lines ("Kind: captions", "Language: en") run until the first empty line.
+        start = 1
+        while start < len(lines) and lines[start].strip():
+            key, _, val = lines[start].partition(":")
+            if key.strip().lower() == "language" and val.strip():
+                language = val.strip()
+            start += 1
+    cues: list[_Cue] = []
+    current: _Cue | None = None
+    skipping_block = False
+    for idx in range(start, len(lines)):
+        line = lines[idx]
+        line_no = idx + 1
+        if line == "":  # only a truly empty line ends a cue; YouTube puts " " lines inside cues
+            current = None
+            skipping_block = False
+            continue
+        if skipping_block:
+            continue
+        match = _TIMING.match(line)
+        if match:
+            if current is not None and current.lines and current.lines[-1].strip().isdigit():
+                current.lines.pop()  # the next cue's number, where no empty line came before it
+            begin = _parse_clock(match["start"], path, line_no)
+            end = _parse_clock(match["end"], path, line_no)
+            current = _Cue(begin, end, [], line_no)
+            cues.append(current)
+            continue
+        if current is None:
+            if vtt and line.split(" ")[0] in {"NOTE", "STYLE", "REGION"}:
+                skipping_block = True
+            elif "-->" in line:
+                raise CaptionFileError(f"{path}: line {line_no}: malformed cue timing {line.strip()!r}")
+            # Otherwise a cue number (SRT) or identifier (VTT) before its timing line.
+            continue
+        current.lines.append(line)
+    if not cues:
+        raise CaptionFileError(f"{path}: no cues found (expected lines like '00:00:01.000 --> 00:00:04.000')")
+    # Word timings mark YouTube's rolling ASR format.
+    rolling = any(_WORD_TIMING.search(line) for cue in cues for line in cue.lines)
+    return ParsedCaptions(_cues_to_snippets(cues, rolling), language, "auto" if rolling else "unknown")
+
+
+def _cues_to_snippets(cues: list[_Cue], rolling: bool) -> list[Snippet]:
+    """Turn cues into snippets, dropping lines the previous cue already showed.
+
+    YouTube's rolling auto-captions show each line two or three times: once as it is
+    spoken (with word timings), then again above the next line. So in a rolling file every
+    cue line is its own snippet, and a repeat keeps the time of the cue that first showed
+    it. In ordinary files a cue's lines wrap one caption and are joined.
+    """
+    snippets: list[Snippet] = []
+    previous: set[str] = set()
+    for cue in cues:
+        texts = [clean_text(line) for line in cue.lines] if rolling else [clean_text(" ".join(cue.lines))]
+        texts = [t for t in texts if t]
+        snippets.extend(Snippet(t, cue.start_s, cue.end_s) for t in texts if t not in previous)
+        previous = set(texts)
+    return snippets
+
+
+def _parse_json(text: str, path: Path) -> ParsedCaptions:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaptionFileError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg})") from exc
+    if isinstance(data, dict) and isinstance(data.get("segments"), list):
+        items, kind, language = data["segments"], "whisper", data.get("language")
+    elif isinstance(data, dict) and isinstance(data.get("snippets"), list):
+        items, kind, language = data["snippets"], "unknown", data.get("language_code")
+    elif isinstance(data, list):
+        items, kind, language = data, "unknown", None
+    else:
+        raise CaptionFileError(
+            f"{path}: expected a list of {{text, start, duration}} or Whisper's {{segments: [...]}}"
+        )
+    snippets = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict) or "text" not in item or "start" not in item:
+            raise CaptionFileError(f"{path}: item {n}: expected an object with 'text' and 'start'")
+        try:
+            start = float(item["start"])
+            if "end" in item:
+                end = float(item["end"])
+            else:
+                end = start + float(item.get("duration", 0.0))
+        except (TypeError, ValueError) as exc:
+            raise CaptionFileError(f"{path}: item {n}: 'start'/'end'/'duration' must be numbers") from exc
+        snippets.append(Snippet(str(item["text"]), start, end))
+    if not snippets:
+        raise CaptionFileError(f"{path}: the file holds no captions")
+    return ParsedCaptions(snippets, language if isinstance(language, str) else None, kind)

@@ -1,0 +1,45 @@
+"""Timestamps in and out: h:mm:ss labels, caption time codes, deep links."""
+
+from __future__ import annotations
+
+import re
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
+
+
+def format_hms(seconds: float) -> str:
+    """Format seconds as h:mm:ss (hours always shown), e.g. 0:01:05."""
+    total = int(max(0.0, seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def format_clock(seconds: float) -> str:
+    """Format seconds the way YouTube does: m:ss below an hour, h:mm:ss above."""
+    total = int(max(0.0, seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def parse_clock(text: str) -> float | None:
+    """Parse 'h:mm:ss', 'mm:ss', 'hh:mm:ss.mmm' or 'hh:mm:ss,mmm' into seconds; None if it is not one."""
+    match = _CLOCK.match(text.strip())
+    if not match:
+        return None
+    hours, minutes, secs, frac = match.groups()
+    if int(secs) >= 60 or (hours is not None and int(minutes) >= 60):
+        return None
+    value = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
+    if frac:
+        value += int(frac.ljust(3, "0")) / 1000
+    return float(value)
+
+
+def watch_url(video_id: str, start_s: float | None = None) -> str:
+    """Deep link to a moment: https://www.youtube.com/watch?v=ID&t=SECONDSs."""
+    url = f"https://www.youtube.com/watch?v={video_id}"
+    if start_s is not None:
+        url += f"&t={int(max(0.0, start_s))}s"
+    return url

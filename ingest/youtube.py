@@ -1,0 +1,236 @@
+"""Talk to YouTube: transcripts through youtube-transcript-api, listings and metadata through yt-dlp."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ingest import errors
+from ingest.models import Snippet
+from ingest.sources import Source
+
+
+@dataclass
+class FetchedTrack:
+    """A transcript track as YouTube served it."""
+
+    snippets: list[Snippet]
+    language_code: str
+    language: str  # human-readable name, e.g. "English (auto-generated)"
+    is_generated: bool
+    translated_from: str | None = None  # language code of the original track when translated
+
+    @property
+    def kind(self) -> str:
+        """'auto' for YouTube's speech recognition, else 'manual'."""
+        return "auto" if self.is_generated else "manual"
+
+
+class YouTubeClient:
+    """Fetches transcripts, metadata and listings, retrying politely when rate-limited."""
+
+    def __init__(
+        self,
+        *,
+        proxy: str | None = None,
+        retries: int = 3,
+        backoff_s: float = 2.0,
+        ytdlp_factory: Callable[[dict], Any] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.proxy = proxy
+        self.retries = retries
+        self.backoff_s = backoff_s
+        self._ytdlp_factory = ytdlp_factory
+        self._sleep = sleep
+
+    # --- transcripts -------------------------------------------------------------------
+
+    def fetch_transcript(
+        self, video_id: str, languages: list[str], translate: str | None = None
+    ) -> FetchedTrack:
+        """Fetch the best track by language priority (manual beats auto-generated within a language)."""
+        return self._with_retries(video_id, lambda: self._fetch_once(video_id, languages, translate))
+
+    def _fetch_once(self, video_id: str, languages: list[str], translate: str | None) -> FetchedTrack:
+        import youtube_transcript_api as yta
+
+        proxy_config = (
+            yta.proxies.GenericProxyConfig(http_url=self.proxy, https_url=self.proxy) if self.proxy else None
+        )
+        api = yta.YouTubeTranscriptApi(proxy_config=proxy_config)
+        tracks = api.list(video_id)
+        try:
+            track = tracks.find_transcript(languages)
+        except yta.NoTranscriptFound:
+            available = sorted(
+                {f"{t.language_code}{' (auto)' if t.is_generated else ''}" for t in tracks}
+            )
+            if translate:
+                # Any track will do when the user asked for a translation anyway.
+                track = next(iter(tracks), None)
+                if track is None:
+                    raise errors.TranscriptsDisabled(f"{video_id}: the video has no transcripts") from None
+            else:
+                raise errors.NoTranscriptInLanguages(video_id, languages, available) from None
+        translated_from = None
+        if translate and translate != track.language_code:
+            if not track.is_translatable:
+                raise errors.TranslationUnavailable(
+                    f"{video_id}: the {track.language_code} track cannot be translated"
+                )
+            codes = {lang.language_code for lang in track.translation_languages}
+            if translate not in codes:
+                raise errors.TranslationUnavailable(
+                    f"{video_id}: YouTube cannot translate into {translate!r}"
+                )
+            translated_from = track.language_code
+            track = track.translate(translate)
+        fetched = track.fetch()
+        snippets = [Snippet(s.text, float(s.start), float(s.start) + float(s.duration)) for s in fetched.snippets]
+        return FetchedTrack(snippets, fetched.language_code, fetched.language, fetched.is_generated, translated_from)
+
+    def _with_retries(self, video_id: str, call: Callable[[], Any]) -> Any:
+        import requests
+        import youtube_transcript_api as yta
+
+        delay = self.backoff_s
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                return call()
+            except errors.YtTranscriptError:
+                raise
+            except yta.IpBlocked as exc:
+                # A 429 or a reCAPTCHA page: YouTube wants us to slow down.
+                if last:
+                    raise errors.RateLimited(
+                        f"{video_id}: YouTube is rate-limiting this IP (gave up after {self.retries} retries)"
+                    ) from exc
+            except yta.YouTubeRequestFailed as exc:
+                # The library raises it while handling requests' HTTPError, so that is the context.
+                response = getattr(exc.__context__, "response", None)
+                code = getattr(response, "status_code", None)
+                if last or (code is not None and code < 500):
+                    raise errors.YouTubeFailed(f"{video_id}: YouTube request failed ({exc.reason})") from exc
+            except requests.exceptions.ConnectionError as exc:
+                if last:
+                    raise errors.NetworkError(f"{video_id}: cannot reach YouTube") from exc
+            except yta.CouldNotRetrieveTranscript as exc:
+                raise map_transcript_error(exc, video_id) from exc
+            self._sleep(delay)
+            delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- metadata and listings (yt-dlp) ------------------------------------------------
+
+    def _ytdlp(self, extra: dict) -> Any:
+        options = {
+            "quiet": True,
+            "no_warnings": True,
+            "noprogress": True,
+            "skip_download": True,
+            # Metadata does not need playable formats; YouTube often withholds them from scripts.
+            "ignore_no_formats_error": True,
+            **({"proxy": self.proxy} if self.proxy else {}),
+            **extra,
+        }
+        if self._ytdlp_factory is not None:
+            return self._ytdlp_factory(options)
+        from yt_dlp import YoutubeDL
+
+        return YoutubeDL(options)
+
+    def fetch_info(self, video_id: str) -> dict:
+        """The yt-dlp info dict of one video (title, channel, chapters, ...)."""
+        try:
+            with self._ytdlp({}) as ydl:
+                info = ydl.extract_info(f"https://www.youtube.com/watch?v={video_id}", download=False)
+        except Exception as exc:  # yt-dlp raises DownloadError for everything
+            raise map_ytdlp_error(exc, video_id) from exc
+        return ydl.sanitize_info(info) if hasattr(ydl, "sanitize_info") else info
+
+    def list_videos(self, source: Source, limit: int | None = None) -> tuple[str, list[str]]:
+        """Video ids of a playlist, or a channel's newest uploads. Returns (listing title, ids)."""
+        if source.kind == "playlist":
+            url = f"https://www.youtube.com/playlist?list={source.value}"
+        elif source.kind == "channel":
+            url = source.value.rstrip("/") + "/videos"
+        else:
+            raise ValueError(f"cannot list a {source.kind}")
+        extra: dict = {"extract_flat": "in_playlist"}
+        if limit:
+            extra["playlistend"] = limit
+        try:
+            with self._ytdlp(extra) as ydl:
+                info = ydl.extract_info(url, download=False)
+        except Exception as exc:
+            raise errors.ListingFailed(f"{source.raw}: could not list videos ({_first_line(exc)})") from exc
+        ids: list[str] = []
+        for entry in _flatten(info):
+            vid = entry.get("id")
+            if isinstance(vid, str) and vid not in ids and entry.get("ie_key", "Youtube") == "Youtube":
+                ids.append(vid)
+        if limit:
+            ids = ids[:limit]
+        if not ids:
+            raise errors.ListingFailed(f"{source.raw}: the listing has no videos")
+        return str(info.get("title") or source.raw), ids
+
+
+def _flatten(info: dict) -> list[dict]:
+    """Entries of a playlist; a channel page nests tabs as playlists of playlists."""
+    out: list[dict] = []
+    for entry in info.get("entries") or []:
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("_type") == "playlist" or entry.get("entries"):
+            out.extend(_flatten(entry))
+        else:
+            out.append(entry)
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).replace("ERROR: ", "").strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def map_transcript_error(exc: Exception, video_id: str) -> errors.YtTranscriptError:
+    """Translate a youtube-transcript-api exception into ours (one per cause)."""
+    import youtube_transcript_api as yta
+
+    if isinstance(exc, yta.InvalidVideoId):
+        return errors.InvalidSource(f"{video_id}: not a valid video id")
+    if isinstance(exc, yta.AgeRestricted):
+        return errors.AgeRestricted(f"{video_id}: the video is age-restricted")
+    if isinstance(exc, yta.TranscriptsDisabled):
+        return errors.TranscriptsDisabled(f"{video_id}: transcripts are disabled for this video")
+    if isinstance(exc, (yta.RequestBlocked, yta.PoTokenRequired, yta.FailedToCreateConsentCookie)):
+        return errors.RequestBlocked(f"{video_id}: YouTube blocked the request")
+    if isinstance(exc, yta.VideoUnplayable):
+        reason = getattr(exc, "reason", None) or "unplayable"
+        return errors.VideoUnavailable(f"{video_id}: the video is unavailable ({reason})")
+    if isinstance(exc, yta.VideoUnavailable):
+        return errors.VideoUnavailable(f"{video_id}: the video is unavailable or private")
+    if isinstance(exc, (yta.NotTranslatable, yta.TranslationLanguageNotAvailable)):
+        return errors.TranslationUnavailable(f"{video_id}: translation is not available")
+    return errors.YouTubeFailed(f"{video_id}: {type(exc).__name__}")
+
+
+def map_ytdlp_error(exc: Exception, video_id: str) -> errors.YtTranscriptError:
+    """Translate a yt-dlp failure into ours by its message, which is all yt-dlp gives."""
+    text = str(exc).lower()
+    if "private video" in text or "video unavailable" in text or "has been removed" in text:
+        return errors.VideoUnavailable(f"{video_id}: the video is unavailable or private")
+    if "confirm your age" in text or "age-restricted" in text or "inappropriate" in text:
+        return errors.AgeRestricted(f"{video_id}: the video is age-restricted")
+    if "not a bot" in text or "http error 403" in text:
+        return errors.RequestBlocked(f"{video_id}: YouTube blocked the metadata request")
+    if "429" in text or "too many requests" in text:
+        return errors.RateLimited(f"{video_id}: YouTube is rate-limiting metadata requests")
+    if "unable to download" in text or "name resolution" in text or "connection" in text:
+        return errors.NetworkError(f"{video_id}: cannot reach YouTube for metadata")
+    return errors.YouTubeFailed(f"{video_id}: metadata request failed ({_first_line(exc)})")

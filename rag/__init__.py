@@ -1,0 +1,1 @@
+"""Retrieval and answers over the ingested library."""

@@ -1,0 +1,1 @@
+"""User interfaces: the yt-transcript command line (and later the Streamlit app)."""

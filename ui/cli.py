@@ -1,0 +1,296 @@
+"""The yt-transcript command line. Heavy libraries are imported inside commands, so --help is instant."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from ingest.settings import Settings
+
+
+class _Context:
+    """What commands share: settings, and factories tests can replace."""
+
+    def __init__(self, overrides: dict[str, Any], factories: dict[str, Any]):
+        self.overrides = overrides
+        self.factories = factories
+        self._settings: Settings | None = None
+        self._library = None
+        self._embedder = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from ingest.settings import Settings
+
+            self._settings = Settings(**{k: v for k, v in self.overrides.items() if v is not None})
+        return self._settings
+
+    @property
+    def library(self):
+        if self._library is None:
+            from ingest.library import Library
+
+            self._library = Library(self.settings)
+        return self._library
+
+    def embedder(self):
+        if self._embedder is None:
+            factory = self.factories.get("embedder")
+            if factory is None:
+                from ingest.embedding import SentenceTransformerEmbedder
+
+                self._embedder = SentenceTransformerEmbedder(self.settings.embed_model)
+            else:
+                self._embedder = factory(self.settings)
+        return self._embedder
+
+    def youtube(self):
+        factory = self.factories.get("youtube")
+        if factory is not None:
+            return factory(self.settings)
+        from ingest.youtube import YouTubeClient
+
+        s = self.settings
+        return YouTubeClient(proxy=s.proxy, retries=s.retries, backoff_s=s.backoff_s)
+
+
+class _Group(click.Group):
+    """Turns our domain errors into one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ingest.errors import YtTranscriptError
+
+        try:
+            return super().invoke(ctx)
+        except YtTranscriptError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), help="Data home (default: $YT_TRANSCRIPT_HOME or the user data folder).")
+@click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (default: $YT_TRANSCRIPT_CHROMA_URL, else embedded).")
+@click.option("--embed-model", help="Sentence-transformers model name or folder (default: all-MiniLM-L6-v2).")
+@click.version_option(package_name="yt-transcript")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, chroma_url: str | None, embed_model: str | None) -> None:
+    """Turn YouTube talks and caption files into a searchable, timestamped library."""
+    factories = ctx.obj if isinstance(ctx.obj, dict) else {}
+    ctx.obj = _Context({"home": home, "chroma_url": chroma_url, "embed_model": embed_model}, factories)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--lang", help="Language priority, e.g. en,de (default: en).")
+@click.option("--translate", metavar="LANG", help="Have YouTube translate the transcript into LANG.")
+@click.option("--limit", type=click.IntRange(min=1), help="Take at most N (newest) videos of a channel or playlist.")
+@click.option("--proxy", metavar="URL", help="HTTP(S) proxy for YouTube requests.")
+@click.option("--video-id", help="Local files: the YouTube id the captions belong to.")
+@click.option("--title", help="Local files: the video title.")
+@click.option("--channel", help="Local files: the channel name.")
+@click.pass_obj
+def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, proxy, video_id, title, channel) -> None:
+    """Ingest videos, playlists, channels (@handle) or caption files (.vtt, .srt, .json)."""
+    from ingest.pipeline import IngestOptions, Ingestor
+
+    if proxy:
+        obj.overrides["proxy"] = proxy
+    settings = obj.settings
+    if (video_id or title) and len(sources) > 1:
+        raise click.UsageError("--video-id and --title apply to a single caption file")
+    options = IngestOptions(
+        languages=[c.strip() for c in lang.split(",") if c.strip()] if lang else settings.language_list,
+        translate=translate,
+        limit=limit,
+        video_id=video_id,
+        title=title,
+        channel=channel,
+    )
+    bars = _Bars()
+    listing = False
+
+    def report(result) -> None:
+        bars.close()
+        if listing:  # a playlist or channel: one line per video, then the source's line
+            click.echo("  " + _result_line(result))
+
+    ingestor = Ingestor(settings, obj.library, obj.embedder, obj.youtube(), progress=bars.update, on_result=report)
+    failed = False
+    for raw in sources:
+        listing = _is_listing(raw)
+        outcome = ingestor.ingest(raw, options)
+        bars.close()
+        failed |= not outcome.ok
+        click.echo(_source_line(outcome))
+    if failed:
+        sys.exit(1)
+
+
+def _is_listing(raw: str) -> bool:
+    from ingest.errors import YtTranscriptError
+    from ingest.sources import parse_source
+
+    try:
+        return parse_source(raw).kind in {"playlist", "channel"}
+    except YtTranscriptError:
+        return False
+
+
+def _result_line(result) -> str:
+    if result.ok:
+        return (f"ok    {result.video_id}  {result.title!r}: {result.chunks} chunks in {result.seconds:.1f} s"
+                f"  ({result.detail})")
+    return _fail_line(result.video_id, result.error or result.detail)
+
+
+def _fail_line(label: str, error: object) -> str:
+    # Our messages usually start with the id or path already; do not say it twice.
+    text = str(error)
+    return f"FAIL  {text}" if text.startswith(label) or label in text.split(":")[0] else f"FAIL  {label}: {text}"
+
+
+def _source_line(outcome) -> str:
+    if outcome.error is not None:
+        return _fail_line(outcome.source, outcome.error)
+    if outcome.kind in {"playlist", "channel"}:
+        done = [r for r in outcome.results if r.ok]
+        status = "ok  " if outcome.ok else "FAIL"
+        return (f"{status}  {outcome.source} ({outcome.label}): {len(done)}/{len(outcome.results)} videos, "
+                f"{sum(r.chunks for r in done)} chunks in {outcome.seconds:.1f} s")
+    return _result_line(outcome.results[0])
+
+
+class _Bars:
+    """tqdm progress bars on stderr, one per stage, shown only for long work."""
+
+    def __init__(self):
+        self._bar = None
+        self._stage = None
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self._stage:
+            self.close()
+            self._stage = stage
+            self._bar = tqdm(total=total, desc=stage, unit="", leave=False, file=sys.stderr,
+                             disable=None, mininterval=0.5)
+        if self._bar is not None:
+            self._bar.total = total
+            self._bar.n = done
+            self._bar.refresh()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._bar = None
+        self._stage = None
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_videos(obj: _Context, as_json: bool) -> None:
+    """List the videos in the library."""
+    from ingest.timecodes import format_hms
+
+    records = obj.library.records()
+    if as_json:
+        click.echo(json.dumps([_record_dict(r) for r in records], indent=2, ensure_ascii=False))
+        return
+    if not records:
+        click.echo("The library is empty. Add a talk with: yt-transcript ingest URL_OR_FILE")
+        return
+    for r in records:
+        m = r.meta
+        duration = format_hms(m.duration_s) if m.duration_s else "?"
+        extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, m.caption_kind,
+                                       f"{len(m.chapters)} chapters" if m.chapters else ""] if x)
+        click.echo(f"{m.video_id}  {duration}  {m.title}  ({extras}; {r.chunk_count} chunks)")
+
+
+def _record_dict(record) -> dict:
+    from dataclasses import asdict
+
+    meta = asdict(record.meta)
+    meta.pop("description", None)
+    return {**meta, "chunks": record.chunk_count, "embed_model": record.embed_model,
+            "added_at": record.added_at, "updated_at": record.updated_at}
+
+
+@cli.command()
+@click.argument("video_id")
+@click.pass_obj
+def remove(obj: _Context, video_id: str) -> None:
+    """Remove a video and its passages from the library."""
+    record = obj.library.remove(video_id)
+    click.echo(f"removed {video_id}  {record.meta.title!r}")
+
+
+@cli.command()
+@click.argument("video_id")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "srt", "vtt", "json"]), default="txt", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file instead of stdout.")
+@click.pass_obj
+def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
+    """Export a video's cleaned, timestamped transcript."""
+    from ingest.export import export_transcript
+
+    text = export_transcript(obj.library.transcript(video_id), fmt)
+    if output:
+        from pathlib import Path
+
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--video", "videos", multiple=True, metavar="ID", help="Search only this video (repeatable).")
+@click.option("--channel", help="Search only this channel's videos.")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Number of results.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | None, k: int, as_json: bool) -> None:
+    """Find the moments where QUERY is talked about."""
+    from ingest.timecodes import format_hms
+    from rag.retrieve import search as run_search
+
+    library = obj.library
+    if not library.records():
+        raise click.ClickException("the library is empty; ingest something first")
+    hits = run_search(library, obj.embedder(), query, video_ids=list(videos) or None, channel=channel, k=k)
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo("No matching passages.")
+        return
+    for n, hit in enumerate(hits, 1):
+        where = f" · {hit.chapter}" if hit.chapter else ""
+        click.echo(click.style(f"{n}. {hit.title}{where}  [{format_hms(hit.start_s)}]", bold=True)
+                   + f"  score {hit.score:.2f}")
+        if hit.url:
+            click.echo(f"   {hit.url}")
+        click.echo(textwrap.fill(hit.text, width=100, initial_indent="   ", subsequent_indent="   "))
+        click.echo()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="yt-transcript")
+
+
+if __name__ == "__main__":
+    main()
