@@ -37,9 +37,14 @@ class Embedder(ABC):
         progress: Callable[[int, int], None] | None = None,
     ) -> list[list[float]]:
         """Embed passages in batches, reporting (done, total) after each batch."""
-        vectors: list[list[float]] = []
-        for i in range(0, len(texts), batch_size):
-            vectors.extend(self._encode(texts[i:i + batch_size]))
+        # Batch passages of similar length together, as sentence-transformers does inside one
+        # encode call: less padding. We batch ourselves only to report progress.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        vectors: list[list[float]] = [[] for _ in texts]
+        for i in range(0, len(order), batch_size):
+            batch = order[i:i + batch_size]
+            for j, vector in zip(batch, self._encode([texts[j] for j in batch])):
+                vectors[j] = vector
             if progress:
                 progress(min(i + batch_size, len(texts)), len(texts))
         return vectors

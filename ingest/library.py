@@ -21,35 +21,37 @@ class Library:
     only unreferenced chunks that the next ingest of that video removes.
     """
 
-    def __init__(self, settings: Settings, embed_model: str | None = None):
+    def __init__(self, settings: Settings):
         self.settings = settings
         self.home = Path(settings.home)
-        self.embed_model = embed_model or settings.embed_model
         self.catalog = Catalog(self.home / "library.sqlite3")
-        self._vectors: VectorStore | None = None
+        self._vectors: dict[str, VectorStore] = {}
 
-    @property
-    def vectors(self) -> VectorStore:
-        """The vector store, opened on first use (listing and export never need it)."""
-        if self._vectors is None:
-            self._vectors = VectorStore(
-                path=self.home / "chroma", url=self.settings.chroma_url, model_name=self.embed_model
+    def vectors(self, embed_model: str) -> VectorStore:
+        """The vectors of one embedding model, opened on first use (listing and export never need them)."""
+        if embed_model not in self._vectors:
+            self._vectors[embed_model] = VectorStore(
+                path=self.home / "chroma", url=self.settings.chroma_url, model_name=embed_model
             )
-        return self._vectors
+        return self._vectors[embed_model]
 
-    def save(self, transcript: Transcript, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
+    def save(self, transcript: Transcript, chunks: list[Chunk], embeddings: list[list[float]], embed_model: str) -> None:
         """Store a video's new version: vectors first, then the catalog switch, then cleanup."""
         video_id = transcript.meta.video_id
         generation = chunks[0].generation if chunks else "empty"
-        self.vectors.upsert(chunks, embeddings)
-        self.catalog.commit_video(transcript, generation, len(chunks), self.embed_model)
-        self.vectors.delete_video(video_id, keep_generation=generation)
+        previous = self.catalog.get(video_id)
+        store = self.vectors(embed_model)
+        store.upsert(chunks, embeddings)
+        self.catalog.commit_video(transcript, generation, len(chunks), embed_model)
+        store.delete_video(video_id, keep_generation=generation)
+        if previous is not None and previous.embed_model != embed_model:
+            self.vectors(previous.embed_model).delete_video(video_id)
 
     def remove(self, video_id: str) -> VideoRecord:
         """Remove a video from search at once, then delete its vectors."""
         record = self.get(video_id)
         self.catalog.remove(video_id)
-        self.vectors.delete_video(video_id)
+        self.vectors(record.embed_model).delete_video(video_id)
         return record
 
     def get(self, video_id: str) -> VideoRecord:

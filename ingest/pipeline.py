@@ -16,7 +16,7 @@ from ingest.cleaning import clean_snippets
 from ingest.embedding import Embedder
 from ingest.library import Library
 from ingest.metadata import chapters_from_list, meta_from_info
-from ingest.models import Chapter, IngestResult, Transcript, VideoMeta
+from ingest.models import Chapter, Chunk, IngestResult, Transcript, VideoMeta
 from ingest.settings import Settings
 from ingest.sources import Source, is_video_id, parse_source
 from ingest.youtube import YouTubeClient
@@ -149,25 +149,29 @@ class Ingestor:
             meta.duration_s = snippets[-1].end_s
         meta.chapters = _close_chapters(meta.chapters, meta.duration_s)
         transcript = Transcript(meta, snippets)
-        embedder = self.embedder
-        s = self.settings
-        chunks = chunk_transcript(
-            meta.video_id,
-            snippets,
-            meta.chapters,
+        chunks = self.chunk(transcript)
+        label = f"embedding {meta.video_id}"
+        self.progress(label, 0, len(chunks))
+        vectors = self.embedder.embed(
+            [c.text for c in chunks], self.settings.embed_batch_size,
+            lambda done, total: self.progress(label, done, total),
+        )
+        self.library.save(transcript, chunks, vectors, self.embedder.name)
+        return len(chunks)
+
+    def chunk(self, transcript: Transcript) -> list[Chunk]:
+        """Cut a cleaned transcript into chunks sized for this embedder."""
+        embedder, s = self.embedder, self.settings
+        return chunk_transcript(
+            transcript.meta.video_id,
+            transcript.snippets,
+            transcript.meta.chapters,
             embedder.count_tokens,
             max_tokens=embedder.chunk_budget,
             target_tokens=s.chunk_target_tokens,
             overlap_tokens=s.chunk_overlap_tokens,
             params=f"{embedder.name}|{s.chunk_target_tokens}|{s.chunk_overlap_tokens}|{embedder.chunk_budget}",
         )
-        label = f"embedding {meta.video_id}"
-        self.progress(label, 0, len(chunks))
-        vectors = embedder.embed(
-            [c.text for c in chunks], s.embed_batch_size, lambda done, total: self.progress(label, done, total)
-        )
-        self.library.save(transcript, chunks, vectors)
-        return len(chunks)
 
 
 def _close_chapters(chapters: list[Chapter], duration_s: float) -> list[Chapter]:
@@ -201,6 +205,12 @@ def read_local(source: Source, options: IngestOptions) -> tuple[Transcript, str]
     kind = parsed.kind
     if kind == "unknown" and (_lang_part(path) or "").lower().endswith("-auto"):
         kind = "auto"  # yt-dlp and our own exports name ASR tracks "<id>.<lang>-auto.<ext>"
+    if kind == "unknown" and info and meta.language:
+        # yt-dlp lists the uploader's tracks under "subtitles" and YouTube's ASR under "automatic_captions".
+        if meta.language in (info.get("subtitles") or {}):
+            kind = "manual"
+        elif meta.language in (info.get("automatic_captions") or {}):
+            kind = "auto"
     meta.caption_kind = kind
     detail = f"{path.suffix[1:]} file, {kind} captions" + (f", {meta.language}" if meta.language else "")
     if meta.chapter_source:

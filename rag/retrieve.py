@@ -38,7 +38,7 @@ def search(
     restrict = None if searchable == set(records) else sorted(searchable)
     vector = embedder.embed_query(query)
     hits: list[SearchHit] = []
-    for chunk, score in library.vectors.query(vector, k * 2 + 10, restrict):
+    for chunk, score in library.vectors(embedder.name).query(vector, k * 2 + 10, restrict):
         record = records.get(chunk.video_id)
         if record is None or record.generation != chunk.generation or chunk.video_id not in searchable:
             continue  # an unfinished or superseded ingest

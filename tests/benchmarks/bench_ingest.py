@@ -1,0 +1,73 @@
+"""Ingest benchmark: end-to-end ingest of the 3.5 h Deep Dive VTT against pure model.encode of the same chunks.
+
+Run: python tests/benchmarks/bench_ingest.py  (needs ../shared/data). Prints numbers; asserts nothing.
+Target: ingest / pure-embedding <= 1.3. Also times `yt-transcript --help` in a fresh process (target < 0.5 s).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import SHARED  # noqa: E402
+
+DEEP_DIVE = SHARED / "transcripts/karpathy-deep-dive/7xTGNNLPyMI.en-orig.vtt"
+
+
+def main() -> None:
+    if not DEEP_DIVE.is_file():
+        sys.exit(f"needs {DEEP_DIVE}")
+    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.library import Library
+    from ingest.pipeline import IngestOptions, Ingestor
+    from ingest.settings import Settings
+
+    t0 = time.perf_counter()
+    embedder = SentenceTransformerEmbedder()
+    embedder.embed_query("warm up")
+    print(f"model load (excluded below): {time.perf_counter() - t0:.1f} s")
+
+    with tempfile.TemporaryDirectory() as home:
+        settings = Settings(home=Path(home))
+        library = Library(settings)
+        library.vectors(embedder.name)  # open the store up front, as a long-running ingest would
+        ingestor = Ingestor(settings, library, lambda: embedder)
+        t0 = time.perf_counter()
+        result = ingestor.ingest(str(DEEP_DIVE), IngestOptions())
+        ingest_s = time.perf_counter() - t0
+        assert result.ok, result.results[0].detail
+        chunks = result.results[0].chunks
+        # Re-cut the same chunks (chunking is deterministic: the generation id proves it).
+        transcript = library.transcript(result.results[0].video_id)
+        again = ingestor.chunk(transcript)
+        assert len(again) == chunks and again[0].generation == library.get(transcript.meta.video_id).generation
+        texts = [c.text for c in again]
+        t0 = time.perf_counter()
+        embedder._model.encode(texts, batch_size=settings.embed_batch_size, normalize_embeddings=True)
+        encode_s = time.perf_counter() - t0
+        words = sum(len(t.split()) for t in texts)
+        print(f"chunks: {chunks} ({words / chunks:.0f} words each on average)")
+        print(f"end-to-end ingest: {ingest_s:.1f} s")
+        print(f"pure model.encode of the same chunks: {encode_s:.1f} s")
+        print(f"ratio ingest / encode: {ingest_s / encode_s:.2f}  (target <= 1.3)")
+        library.close()
+
+    cmd = [str(Path(sys.executable).with_name("yt-transcript")), "--help"]
+    times = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t0)
+    print(f"yt-transcript --help: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+          "(target < 500 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+import json
+
+import pytest
+
+from ingest.captions import read_caption_file
+from ingest.cleaning import clean_snippets
+from ingest.errors import CaptionFileError
+from ingest.models import Snippet
+
+from .conftest import SHARED, load_json, needs_shared
+
+ROLLING_VTT = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.719 --> 00:00:02.750 align:start position:0%
+ 
+hi<00:00:00.880><c> everyone</c><00:00:01.880><c> so</c><00:00:02.040><c> welcome</c>
+
+00:00:02.750 --> 00:00:02.760 align:start position:0%
+hi everyone so welcome
+ 
+
+00:00:02.760 --> 00:00:05.390 align:start position:0%
+hi everyone so welcome
+to<00:00:02.960><c> the</c><00:00:03.120><c> talk</c>
+
+00:00:05.390 --> 00:00:05.400 align:start position:0%
+to the talk
+ 
+
+00:00:05.400 --> 00:00:08.070 align:start position:0%
+to the talk
+[Music]<00:00:06.080><c> so</c><00:00:06.480><c> first</c>
+"""
+
+PLAIN_VTT = """WEBVTT
+
+NOTE this is a comment
+that spans lines
+
+intro
+00:00:00.000 --> 00:00:03.690
+- Basically, this entire
+roundtable session
+
+00:00:03.690 --> 00:00:06.450 line:90%
+is just gonna be &amp; focused.
+
+01:02.000 --> 01:04.000
+short time code.
+"""
+
+SRT = """1
+00:00:00,040 --> 00:00:02,080
+I see the danger
+
+2
+00:00:02,080 --> 00:00:06,680
+of power to <i>proprietary</i>
+AI systems
+
+3
+00:00:06,680 --> 00:00:08,240
+[Music]
+"""
+
+YTA_JSON = json.dumps([{"text": "It’s 1961.", "start": 0, "duration": 1},
+                       {"text": "You’re wandering around", "start": 1, "duration": 4}])
+WHISPER_JSON = json.dumps({"text": "...", "language": "en", "segments": [
+    {"id": 0, "start": 0.0, "end": 4.38, "text": " Hello, my name is Andre"},
+    {"id": 1, "start": 4.38, "end": 9.12, "text": " and I train nets."}]})
+
+
+@pytest.mark.parametrize(
+    "name, content, expected, language, kind",
+    [
+        ("rolling.en.vtt", ROLLING_VTT,
+         [Snippet("hi everyone so welcome", 0.719, 2.75), Snippet("to the talk", 2.76, 5.39),
+          Snippet("so first", 5.4, 8.07)], "en", "auto"),
+        ("plain.vtt", PLAIN_VTT,
+         [Snippet("- Basically, this entire roundtable session", 0.0, 3.69),
+          Snippet("is just gonna be & focused.", 3.69, 6.45), Snippet("short time code.", 62.0, 64.0)], None, "unknown"),
+        ("talk.srt", SRT,
+         [Snippet("I see the danger", 0.04, 2.08), Snippet("of power to proprietary AI systems", 2.08, 6.68)],
+         None, "unknown"),
+        ("yta.json", YTA_JSON, [Snippet("It’s 1961.", 0.0, 1.0), Snippet("You’re wandering around", 1.0, 5.0)],
+         None, "unknown"),
+        ("whisper.json", WHISPER_JSON,
+         [Snippet("Hello, my name is Andre", 0.0, 4.38), Snippet("and I train nets.", 4.38, 9.12)], "en", "whisper"),
+    ],
+)
+def test_parsers(tmp_path, name, content, expected, language, kind):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    parsed = read_caption_file(path)
+    assert clean_snippets(parsed.snippets) == expected
+    assert parsed.language == language
+    assert parsed.kind == kind
+
+
+def test_crlf_and_bom(tmp_path):
+    path = tmp_path / "win.srt"
+    path.write_bytes(("\ufeff" + SRT).replace("\n", "\r\n").encode("utf-8"))
+    assert [s.text for s in clean_snippets(read_caption_file(path).snippets)][0] == "I see the danger"
+
+
+def test_srt_without_blank_separator(tmp_path):
+    path = tmp_path / "tight.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nfirst\n2\n00:00:02,000 --> 00:00:03,000\nsecond\n")
+    assert [s.text for s in read_caption_file(path).snippets] == ["first", "second"]
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.vtt", "", "the file is empty"),
+        ("blank.srt", "\n\n  \n", "the file is empty"),
+        ("noheader.vtt", "00:00:01.000 --> 00:00:02.000\nhi\n", "line 1: expected the 'WEBVTT' header"),
+        ("nocues.srt", "just some text\nwithout timing\n", "no cues found"),
+        ("badtime.srt", "1\n00:00:01,000 --> 00:0x:02,000\nhi\n", "line 2: malformed cue timing"),
+        ("onlymusic.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n[Music]\n", "no caption text"),
+        ("broken.json", '[{"text": "a", "start": 0,\n "duration": }]', "line 2: invalid JSON"),
+        ("wrongshape.json", '{"foo": 1}', "expected a list"),
+        ("missing.json", '[{"text": "a"}]', "item 0: expected an object with 'text' and 'start'"),
+        ("nonnum.json", '[{"text": "a", "start": "x"}]', "item 0: 'start'/'end'/'duration' must be numbers"),
+        ("emptylist.json", "[]", "holds no captions"),
+    ],
+)
+def test_bad_files_say_which_line(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CaptionFileError, match=message):
+        read_caption_file(path)
+
+
+def test_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "latin1.srt"
+    path.write_bytes(b"1\n00:00:01,000 --> 00:00:02,000\ncaf\xe9\n")
+    with pytest.raises(CaptionFileError, match="line 3: not UTF-8"):
+        read_caption_file(path)
+
+
+@needs_shared
+def test_deep_dive_rolling_vtt_dedupes_to_reference_word_count():
+    parsed = read_caption_file(SHARED / "transcripts/karpathy-deep-dive/7xTGNNLPyMI.en-orig.vtt")
+    snippets = clean_snippets(parsed.snippets)
+    assert sum(len(s.text.split()) for s in snippets) == 41_116
+    texts = [s.text for s in snippets]
+    assert all(a != b for a, b in zip(texts, texts[1:])), "a rolling line was kept twice"
+    assert snippets[0] == Snippet("hi everyone so I've wanted to make this", 0.719, 2.75)
+    assert snippets[1].start_s == 2.76  # the time it was first spoken, not when it scrolled up
+    assert all(a.end_s <= b.start_s for a, b in zip(snippets, snippets[1:]))
+
+
+@needs_shared
+def test_every_corpus_transcript_parses():
+    corpus = load_json(SHARED / "corpus.json")
+    for row in corpus:
+        snippets = clean_snippets(read_caption_file(SHARED / row["transcript"]).snippets)
+        words = sum(len(s.text.split()) for s in snippets)
+        assert words > 100, row["video_id"]
+        # The transcript covers the video: last words within a few minutes of its end.
+        assert snippets[-1].end_s > 0.8 * row["duration_s"], row["video_id"]

@@ -1,0 +1,108 @@
+"""The command line as users call it, with the fake embedder and a fake yt-dlp."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from ingest.youtube import YouTubeClient
+from ui.cli import cli
+
+from .conftest import SAMPLE_VTT, FakeEmbedder, FakeYoutubeDL
+
+
+@pytest.fixture
+def run(tmp_path):
+    embedder = FakeEmbedder()
+    listing = {"https://www.youtube.com/@empty/videos": {"title": "Empty", "entries": []}}
+    factories = {
+        "embedder": lambda settings: embedder,
+        "youtube": lambda settings: YouTubeClient(retries=0, ytdlp_factory=lambda o: FakeYoutubeDL(listing, o)),
+    }
+    home = tmp_path / "home"
+
+    def invoke(*args):
+        return CliRunner().invoke(cli, ["--home", str(home), *args], obj=dict(factories), catch_exceptions=False)
+
+    return invoke
+
+
+def test_ingest_list_search_export_remove(run):
+    result = run("ingest", str(SAMPLE_VTT))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok    yttSample01") and "chunks in" in result.stdout
+
+    listed = json.loads(run("list", "--json").stdout)
+    assert listed[0]["video_id"] == "yttSample01" and listed[0]["chunks"] > 0 and len(listed[0]["chapters"]) == 6
+    assert "yttSample01  0:03:16  How to Study" in run("list").stdout
+
+    hits = json.loads(run("search", "Ebbinghaus forgetting curve", "-k", "2", "--json").stdout)
+    assert len(hits) == 2
+    assert set(hits[0]) >= {"video_id", "title", "start", "end", "text", "score", "url"}
+    assert hits[0]["url"] == f"https://www.youtube.com/watch?v=yttSample01&t={int(hits[0]['start'])}s"
+
+    text = run("search", "Ebbinghaus forgetting curve", "--video", "yttSample01").stdout
+    assert "[0:00:" in text and "https://www.youtube.com/watch?v=yttSample01&t=" in text
+
+    srt = run("export", "yttSample01", "--format", "srt").stdout
+    assert srt.startswith("1\n00:00:00,000 --> ")
+
+    assert "removed yttSample01" in run("remove", "yttSample01").stdout
+    assert json.loads(run("list", "--json").stdout) == []
+
+
+def test_batch_reports_each_source_and_fails_overall(run, tmp_path):
+    bad = tmp_path / "bad.srt"
+    bad.write_text("")
+    result = run("ingest", str(bad), str(SAMPLE_VTT), "not a video!", "@empty")
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("FAIL") and "the file is empty" in lines[0]
+    assert lines[1].startswith("ok    yttSample01")
+    assert lines[2].startswith("FAIL  not a video!:") and "Pass a YouTube URL" in lines[2]
+    assert lines[3].startswith("FAIL") and "no videos" in lines[3]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["remove", "zzzzzzzzzzz"], "Error: video 'zzzzzzzzzzz' is not in the library"),
+        (["export", "zzzzzzzzzzz"], "is not in the library"),
+        (["--chroma-url", "http://127.0.0.1:9", "ingest", str(SAMPLE_VTT)], "cannot open the vector store"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(run, args, message):
+    result = run(*args)
+    assert result.exit_code != 0
+    assert message in result.stderr or message in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_search_unknown_video(run):
+    run("ingest", str(SAMPLE_VTT))
+    result = run("search", "memory", "--video", "zzzzzzzzzzz")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "not in the library" in result.stderr
+
+
+def test_search_empty_library(run):
+    result = run("search", "anything")
+    assert result.exit_code == 1 and "library is empty" in result.stderr
+
+
+def test_export_to_file(run, tmp_path):
+    run("ingest", str(SAMPLE_VTT))
+    out = tmp_path / "notes.md"
+    assert run("export", "yttSample01", "--format", "md", "-o", str(out)).exit_code == 0
+    assert out.read_text().startswith("# How to Study from Video Lectures")
+
+
+def test_help_imports_nothing_heavy():
+    code = ("import sys; from ui.cli import cli; heavy = [m for m in ('chromadb', 'sentence_transformers', 'torch', "
+            "'yt_dlp', 'youtube_transcript_api', 'pydantic_settings') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    help_text = subprocess.run([sys.executable, "-m", "ui.cli", "--help"], capture_output=True, text=True).stdout
+    assert "ingest" in help_text and "search" in help_text

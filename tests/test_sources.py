@@ -1,0 +1,70 @@
+import pytest
+
+from ingest.errors import InvalidSource
+from ingest.sources import is_video_id, parse_source
+
+VID = "dQw4w9WgXcQ"
+
+
+@pytest.mark.parametrize(
+    "raw, kind, value",
+    [
+        (VID, "video", VID),
+        (f"https://www.youtube.com/watch?v={VID}", "video", VID),
+        (f"https://www.youtube.com/watch?v={VID}&t=42s", "video", VID),
+        (f"https://www.youtube.com/watch?v={VID}&list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG", "video", VID),
+        (f"https://m.youtube.com/watch?feature=share&v={VID}", "video", VID),
+        (f"youtube.com/watch?v={VID}", "video", VID),
+        (f"https://youtu.be/{VID}", "video", VID),
+        (f"https://youtu.be/{VID}?t=90", "video", VID),
+        (f"https://www.youtube.com/shorts/{VID}", "video", VID),
+        (f"https://www.youtube.com/embed/{VID}?start=10", "video", VID),
+        (f"https://www.youtube.com/live/{VID}?si=abc", "video", VID),
+        (f"https://www.youtube-nocookie.com/embed/{VID}", "video", VID),
+        ("https://www.youtube.com/playlist?list=PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG", "playlist",
+         "PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG"),
+        ("@crashcourse", "channel", "https://www.youtube.com/@crashcourse"),
+        ("https://www.youtube.com/@crashcourse/videos", "channel", "https://www.youtube.com/@crashcourse"),
+        ("https://www.youtube.com/channel/UCX6b17PVsYBQ0ip5gyeme-Q", "channel",
+         "https://www.youtube.com/channel/UCX6b17PVsYBQ0ip5gyeme-Q"),
+        ("https://www.youtube.com/c/crashcourse", "channel", "https://www.youtube.com/c/crashcourse"),
+    ],
+)
+def test_parse_source(raw, kind, value):
+    source = parse_source(raw)
+    assert (source.kind, source.value) == (kind, value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "not a video",
+        "dQw4w9WgXc",  # 10 characters
+        "https://vimeo.com/12345",
+        "https://www.youtube.com/watch?v=short",
+        "https://www.youtube.com/playlist?list=",
+        "https://youtu.be/",
+        "missing-file.vtt",
+        "https://www.youtube.com/feed/trending",
+    ],
+)
+def test_invalid_sources_say_why(raw):
+    with pytest.raises(InvalidSource) as info:
+        parse_source(raw)
+    assert "Pass a YouTube URL" in str(info.value)
+
+
+def test_local_files(tmp_path):
+    vtt = tmp_path / "talk.en.vtt"
+    vtt.write_text("WEBVTT\n")
+    assert parse_source(str(vtt)).kind == "file"
+    other = tmp_path / "notes.txt"
+    other.write_text("x")
+    with pytest.raises(InvalidSource, match="unsupported file type"):
+        parse_source(str(other))
+
+
+@pytest.mark.parametrize("text, ok", [(VID, True), ("a" * 11, True), ("a" * 12, False), ("abc def ghi", False)])
+def test_is_video_id(text, ok):
+    assert is_video_id(text) is ok
