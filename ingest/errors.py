@@ -117,6 +117,17 @@ class VideoNotIndexed(YtTranscriptError):
         )
 
 
+class ChannelNotIndexed(YtTranscriptError):
+    """No video in the library comes from the named channel."""
+
+    def __init__(self, channel: str, known: list[str]):
+        self.known = known
+        super().__init__(
+            f"no video from channel {channel!r} in the library",
+            f"Known channels: {', '.join(known)}" if known else "Ingest a video from that channel first",
+        )
+
+
 class StoreUnavailable(YtTranscriptError):
     """The vector store (a Chroma server or the local folder) cannot be used."""
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ingest import errors
 from ingest.models import Snippet
-from ingest.sources import Source
+from ingest.sources import Source, is_video_id
 
 
 @dataclass
@@ -52,6 +52,8 @@ class YouTubeClient:
         self, video_id: str, languages: list[str], translate: str | None = None
     ) -> FetchedTrack:
         """Fetch the best track by language priority (manual beats auto-generated within a language)."""
+        if not is_video_id(video_id):
+            raise errors.InvalidSource(f"{video_id}: not a valid video id (expected 11 characters)")
         return self._with_retries(video_id, lambda: self._fetch_once(video_id, languages, translate))
 
     def _fetch_once(self, video_id: str, languages: list[str], translate: str | None) -> FetchedTrack:

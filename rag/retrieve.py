@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ingest.embedding import Embedder
-from ingest.errors import EmbeddingModelMismatch, VideoNotIndexed
+from ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
 from ingest.library import Library
 from ingest.models import SearchHit
 
@@ -25,7 +25,9 @@ def search(
     wanted = set(video_ids) if video_ids else set(records)
     if channel:
         name = channel.casefold().lstrip("@")
-        wanted = {v for v in wanted if records[v].meta.channel.casefold() == name}
+        wanted = {v for v in wanted if records[v].meta.channel.casefold().lstrip("@") == name}
+        if not wanted:
+            raise ChannelNotIndexed(channel, sorted({r.meta.channel for r in records.values() if r.meta.channel}))
     searchable = {v for v in wanted if records[v].embed_model == embedder.name}
     if wanted and not searchable:
         raise EmbeddingModelMismatch(

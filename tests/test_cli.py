@@ -106,3 +106,13 @@ def test_help_imports_nothing_heavy():
     assert out.strip() == "[]"
     help_text = subprocess.run([sys.executable, "-m", "ui.cli", "--help"], capture_output=True, text=True).stdout
     assert "ingest" in help_text and "search" in help_text
+
+
+@pytest.mark.chroma_server
+def test_end_to_end_against_a_chroma_server(run, chroma_server):
+    assert run("--chroma-url", chroma_server, "ingest", str(SAMPLE_VTT)).exit_code == 0
+    hits = json.loads(run("--chroma-url", chroma_server, "search", "spacing and interleaving", "--json").stdout)
+    assert hits and hits[0]["video_id"] == "yttSample01"
+    assert run("--chroma-url", chroma_server, "remove", "yttSample01").exit_code == 0
+    # The embedded store under the same home never saw these vectors.
+    assert json.loads(run("list", "--json").stdout) == []

@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.errors import EmbeddingModelMismatch, VideoNotIndexed
+from ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
 from ingest.models import Snippet, Transcript, VideoMeta
 from ingest.pipeline import Ingestor
 from ingest.youtube import YouTubeClient
@@ -38,7 +38,8 @@ def test_video_and_channel_filters(filled, fake_embedder):
     assert hits and {h.video_id for h in hits} == {"aaaaaaaaaaa"}
     hits = search(filled, fake_embedder, "gradient", channel="chef", k=10)
     assert hits and {h.video_id for h in hits} == {"aaaaaaaaaaa", "ccccccccccc"}
-    assert search(filled, fake_embedder, "gradient", channel="nobody") == []
+    with pytest.raises(ChannelNotIndexed, match="Known channels: Chef, Prof"):
+        search(filled, fake_embedder, "gradient", channel="nobody")
 
 
 def test_unknown_video(filled, fake_embedder):

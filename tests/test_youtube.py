@@ -216,3 +216,14 @@ def test_unmocked_request_fails_like_offline():
     # The conftest guard stands in for a machine with no network: we must say so plainly.
     with pytest.raises(errors.NetworkError):
         client(retries=1).fetch_transcript("GJLlxj_dtq8", ["en"])
+
+
+def test_altered_user_agent_fixture_gives_same_transcript(youtube):
+    youtube.replace(responses.POST, PLAYER, body=asset("youtube_altered_user_agent.innertube.json.static"),
+                    content_type="application/json")
+    assert [s.text for s in client().fetch_transcript("GJLlxj_dtq8", ["en"]).snippets][0] == "Hey, this is just a test"
+
+
+def test_url_passed_as_id_is_invalid(youtube):
+    with pytest.raises(errors.InvalidSource):
+        client().fetch_transcript("https://www.youtube.com/watch?v=GJLlxj_dtq8", ["en"])
