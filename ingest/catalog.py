@@ -13,7 +13,9 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ingest.models import Chapter, Snippet, Transcript, VideoMeta, VideoRecord
+import numpy as np
+
+from ingest.models import Chapter, Chunk, Snippet, Transcript, VideoMeta, VideoRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS videos (
@@ -25,6 +27,26 @@ CREATE TABLE IF NOT EXISTS videos (
     embed_model  TEXT NOT NULL,
     added_at     TEXT NOT NULL,
     updated_at   TEXT NOT NULL
+);
+-- The current generation's chunks: their text for the lexical index, vectors for filtered
+-- dense search, and sentence units for pointing at the moment that matches.
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid      INTEGER PRIMARY KEY,
+    chunk_id   TEXT NOT NULL UNIQUE,
+    video_id   TEXT NOT NULL,
+    idx        INTEGER NOT NULL,
+    start_s    REAL NOT NULL,
+    end_s      REAL NOT NULL,
+    chapter    TEXT,
+    text       TEXT NOT NULL,
+    units_json TEXT NOT NULL,
+    vector     BLOB NOT NULL,   -- float32, L2-normalised
+    unit_vectors BLOB NOT NULL  -- float16, one row per unit
+);
+CREATE INDEX IF NOT EXISTS chunks_video ON chunks(video_id, idx);
+-- Porter stemming and unicode61 case/punctuation folding make ASR's casing and punctuation irrelevant.
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
 );
 """
 
@@ -44,12 +66,36 @@ class Catalog:
         """Close the database."""
         self._db.close()
 
-    def commit_video(self, transcript: Transcript, generation: str, chunk_count: int, embed_model: str) -> None:
+    def commit_video(
+        self,
+        transcript: Transcript,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        unit_vectors: list[list[list[float]]],
+        embed_model: str,
+    ) -> None:
         """Make this transcript and chunk generation the video's current version, atomically."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = asdict(transcript.meta)
         snippets = [[s.start_s, s.end_s, s.text] for s in transcript.snippets]
+        generation = chunks[0].generation if chunks else "empty"
+        chunk_count = len(chunks)
+        rows = [
+            (c.chunk_id, c.video_id, c.index, c.start_s, c.end_s, c.chapter, c.text, json.dumps(c.units),
+             np.asarray(v, dtype=np.float32).tobytes(), np.asarray(u, dtype=np.float16).tobytes())
+            for c, v, u in zip(chunks, vectors, unit_vectors)
+        ]
         with self._db:
+            self._delete_chunks(transcript.meta.video_id)
+            self._db.executemany(
+                "INSERT INTO chunks (chunk_id, video_id, idx, start_s, end_s, chapter, text, units_json, vector, "
+                "unit_vectors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute(
+                "INSERT INTO chunks_fts (rowid, text) SELECT rowid, text FROM chunks WHERE video_id = ?",
+                (transcript.meta.video_id,),
+            )
             self._db.execute(
                 """INSERT INTO videos VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(video_id) DO UPDATE SET meta_json=excluded.meta_json,
@@ -60,9 +106,18 @@ class Catalog:
                  chunk_count, embed_model, now, now),
             )
 
+    def _delete_chunks(self, video_id: str) -> None:
+        # External-content FTS rows are deleted by handing back their old text.
+        self._db.execute(
+            "INSERT INTO chunks_fts (chunks_fts, rowid, text) SELECT 'delete', rowid, text FROM chunks WHERE video_id = ?",
+            (video_id,),
+        )
+        self._db.execute("DELETE FROM chunks WHERE video_id = ?", (video_id,))
+
     def remove(self, video_id: str) -> bool:
-        """Forget a video; True if it was there."""
+        """Forget a video and its chunks; True if it was there."""
         with self._db:
+            self._delete_chunks(video_id)
             return self._db.execute("DELETE FROM videos WHERE video_id = ?", (video_id,)).rowcount > 0
 
     def get(self, video_id: str) -> VideoRecord | None:
@@ -90,6 +145,55 @@ class Catalog:
             "ORDER BY added_at DESC, video_id"
         ).fetchall()
         return [_record(*row) for row in rows]
+
+    def lexical_search(self, match: str, n: int, video_ids: list[str] | None = None) -> list[str]:
+        """Chunk ids ranked by FTS5 bm25 for an FTS5 MATCH expression, optionally within some videos."""
+        sql = ("SELECT c.chunk_id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+               "WHERE chunks_fts MATCH ?")
+        params: list = [match]
+        if video_ids is not None:
+            sql += f" AND c.video_id IN ({','.join('?' * len(video_ids))})"
+            params += video_ids
+        sql += " ORDER BY bm25(chunks_fts) LIMIT ?"
+        try:
+            return [row[0] for row in self._db.execute(sql, [*params, n])]
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+            return []
+
+    def chunk_vectors(self, video_ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """Chunk ids and their vectors (rows of a float32 matrix) for some videos."""
+        rows = self._db.execute(
+            f"SELECT chunk_id, vector FROM chunks WHERE video_id IN ({','.join('?' * len(video_ids))})", video_ids
+        ).fetchall()
+        if not rows:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+
+    def chunk_count(self, video_ids: list[str]) -> int:
+        """Number of current chunks in some videos."""
+        return sum(
+            r[0] for r in self._db.execute(
+                f"SELECT chunk_count FROM videos WHERE video_id IN ({','.join('?' * len(video_ids))})", video_ids
+            )
+        )
+
+    def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, np.ndarray]]:
+        """Current chunks by id, each with its unit vectors (one row per unit)."""
+        if not chunk_ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT c.chunk_id, c.video_id, v.generation, c.idx, c.start_s, c.end_s, c.chapter, c.text, "
+            f"c.units_json, c.unit_vectors FROM chunks c JOIN videos v USING (video_id) "
+            f"WHERE c.chunk_id IN ({','.join('?' * len(chunk_ids))})",
+            chunk_ids,
+        ).fetchall()
+        out = {}
+        for cid, vid, gen, idx, start, end, chapter, text, units, blob in rows:
+            unit_list = tuple(tuple(u) for u in json.loads(units))
+            vectors = np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(len(unit_list), -1) \
+                if unit_list else np.zeros((0, 0), dtype=np.float32)
+            out[cid] = (Chunk(cid, vid, gen, idx, text, start, end, chapter, unit_list), vectors)
+        return out
 
     def active_generations(self) -> dict[str, str]:
         """video_id -> the generation whose chunks are current."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from ingest.models import Chapter, Chunk, Snippet
 
-CHUNKER_VERSION = "1"  # bump when the algorithm changes, so re-ingest writes a new generation
+CHUNKER_VERSION = "2"  # bump when the algorithm changes, so re-ingest writes a new generation
 
 TokenCounter = Callable[[list[str]], list[int]]
 
@@ -87,19 +88,56 @@ def chunk_transcript(
     for index, group in enumerate(groups):
         first, last = snippets[group[0]], snippets[group[-1]]
         ch = chapter_of[group[0]]
+        text, units = _join_with_units([snippets[j] for j in group])
         chunks.append(
             Chunk(
                 chunk_id=f"{video_id}:{generation}:{index:05d}",
                 video_id=video_id,
                 generation=generation,
                 index=index,
-                text=" ".join(snippets[j].text for j in group),
+                text=text,
                 start_s=first.start_s,
                 end_s=max(last.end_s, first.start_s),
                 chapter=chapters[ch].title if ch is not None else None,
+                units=units,
             )
         )
     return chunks
+
+
+# A sentence ends at . ! or ? followed by space; "e.g. this" and "3.5" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[^\s.][.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_MIN_UNIT_WORDS = 6  # "Yes." alone is too little to match a question against
+
+
+def _join_with_units(snippets: list[Snippet]) -> tuple[str, tuple[tuple[float, int, int], ...]]:
+    """Join snippet texts and cut them into sentence units with start times.
+
+    Within a snippet, a sentence's start is interpolated by its character position:
+    captions carry no finer timing. Unpunctuated ASR lines are units of their own.
+    """
+    parts: list[str] = []
+    units: list[list] = []  # [start_s, char_start, char_end, words]
+    offset = 0
+    for snip in snippets:
+        if parts:
+            offset += 1  # the joining space
+        text = snip.text
+        bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+        for a, b in zip(bounds, bounds[1:]):
+            piece = text[a:b].rstrip()
+            words = len(piece.split())
+            if not words:
+                continue
+            if units and units[-1][3] < _MIN_UNIT_WORDS:
+                units[-1][2] = offset + a + len(piece)
+                units[-1][3] += words
+            else:
+                start = snip.start_s + (snip.end_s - snip.start_s) * a / max(1, len(text))
+                units.append([round(start, 3), offset + a, offset + a + len(piece), words])
+        parts.append(text)
+        offset += len(text)
+    return " ".join(parts), tuple((u[0], u[1], u[2]) for u in units)
 
 
 def _overlap(group: list[int], counts: list[int], overlap_tokens: int, room: int) -> list[int]:

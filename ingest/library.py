@@ -35,14 +35,21 @@ class Library:
             )
         return self._vectors[embed_model]
 
-    def save(self, transcript: Transcript, chunks: list[Chunk], embeddings: list[list[float]], embed_model: str) -> None:
+    def save(
+        self,
+        transcript: Transcript,
+        chunks: list[Chunk],
+        embeddings: list[list[float]],
+        unit_embeddings: list[list[list[float]]],
+        embed_model: str,
+    ) -> None:
         """Store a video's new version: vectors first, then the catalog switch, then cleanup."""
         video_id = transcript.meta.video_id
         generation = chunks[0].generation if chunks else "empty"
         previous = self.catalog.get(video_id)
         store = self.vectors(embed_model)
         store.upsert(chunks, embeddings)
-        self.catalog.commit_video(transcript, generation, len(chunks), embed_model)
+        self.catalog.commit_video(transcript, chunks, embeddings, unit_embeddings, embed_model)
         store.delete_video(video_id, keep_generation=generation)
         if previous is not None and previous.embed_model != embed_model:
             self.vectors(previous.embed_model).delete_video(video_id)

@@ -73,6 +73,9 @@ class Chunk:
     start_s: float  # start of its first snippet, seconds
     end_s: float  # end of its last snippet, seconds
     chapter: str | None = None
+    # Sentence-like units that let a hit point at the sentence that matches, not the chunk start:
+    # (start_s, char_start, char_end) into `text`, in order.
+    units: tuple[tuple[float, int, int], ...] = ()
 
 
 @dataclass
@@ -97,8 +100,10 @@ class SearchHit:
     start_s: float  # seconds
     end_s: float  # seconds
     text: str
-    score: float  # cosine similarity, higher is better
+    score: float  # relevance, higher is better (fused reciprocal ranks, not a probability)
     chapter: str | None = None
+    chunk_id: str = ""  # the stored chunk the hit comes from
+    chunk_start_s: float | None = None  # where that chunk starts, seconds; start_s is the matching sentence
 
     @property
     def url(self) -> str | None:

@@ -152,11 +152,11 @@ class Ingestor:
         chunks = self.chunk(transcript)
         label = f"embedding {meta.video_id}"
         self.progress(label, 0, len(chunks))
-        vectors = self.embedder.embed(
-            [c.text for c in chunks], self.settings.embed_batch_size,
-            lambda done, total: self.progress(label, done, total),
+        vectors, unit_vectors = self.embedder.embed_with_units(
+            [c.text for c in chunks], [[(a, b) for _, a, b in c.units] for c in chunks],
+            self.settings.embed_batch_size, lambda done, total: self.progress(label, done, total),
         )
-        self.library.save(transcript, chunks, vectors, self.embedder.name)
+        self.library.save(transcript, chunks, vectors, unit_vectors, self.embedder.name)
         return len(chunks)
 
     def chunk(self, transcript: Transcript) -> list[Chunk]:

@@ -1,11 +1,46 @@
-"""Rank passages for a query across the library or within chosen videos."""
+"""Rank the moments that answer a query: dense and lexical retrieval fused, sentence-level timestamps,
+adjacent hits merged, and no single video crowding out the rest."""
 
 from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from ingest.embedding import Embedder
 from ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
 from ingest.library import Library
-from ingest.models import SearchHit
+from ingest.models import Chunk, SearchHit, VideoRecord
+
+_RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); rank differences matter, not scores
+_BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
+_MERGE_GAP_S = 30.0  # hits of one video closer than this are one passage
+_STOPWORDS = frozenset(
+    "a an and are as at be but by can did do does for from had has have he her his how i if in into is it its "
+    "me my of on or our she so than that the their them then there these they this to was we were what when "
+    "where which who why will with would you your about just like um uh".split()
+)
+
+
+@dataclass
+class SearchOptions:
+    """How to search; the defaults are what the CLI uses."""
+
+    video_ids: list[str] | None = None
+    channel: str | None = None
+    since: str | None = None  # ISO date, inclusive, on the upload date
+    until: str | None = None  # ISO date, inclusive
+    k: int = 5
+    dense: bool = True
+    lexical: bool = True
+    rerank: bool = True  # add a ranking by best-matching sentence to the fusion
+    locate: bool = True  # point at the best sentence, not the chunk start
+    merge: bool = True
+    diversify: bool = True
+    candidates: int = 50  # per retriever
+    extra: dict = field(default_factory=dict)
 
 
 def search(
@@ -16,38 +51,168 @@ def search(
     video_ids: list[str] | None = None,
     channel: str | None = None,
     k: int = 5,
+    options: SearchOptions | None = None,
 ) -> list[SearchHit]:
-    """The k passages most similar to the query, best first, each with its moment."""
+    """The k moments that best match the query, best first."""
+    opts = options or SearchOptions()
+    if video_ids is not None:
+        opts.video_ids = video_ids
+    if channel is not None:
+        opts.channel = channel
+    opts.k = k if options is None else opts.k
     records = {r.meta.video_id: r for r in library.records()}
-    for video_id in video_ids or []:
-        if video_id not in records:
-            raise VideoNotIndexed(video_id)
-    wanted = set(video_ids) if video_ids else set(records)
-    if channel:
-        name = channel.casefold().lstrip("@")
-        wanted = {v for v in wanted if records[v].meta.channel.casefold().lstrip("@") == name}
-        if not wanted:
-            raise ChannelNotIndexed(channel, sorted({r.meta.channel for r in records.values() if r.meta.channel}))
-    searchable = {v for v in wanted if records[v].embed_model == embedder.name}
-    if wanted and not searchable:
-        raise EmbeddingModelMismatch(
-            f"these videos were embedded with {records[next(iter(wanted))].embed_model!r}, not {embedder.name!r}"
-        )
+    searchable = _select(records, opts, embedder.name)
     if not searchable or not query.strip():
         return []
-    # Without filters, search everything and drop stale chunks afterwards: an unfiltered
-    # Chroma query is far cheaper than a `where` filter. Over-fetch to make room for them.
-    restrict = None if searchable == set(records) else sorted(searchable)
-    vector = embedder.embed_query(query)
-    hits: list[SearchHit] = []
-    for chunk, score in library.vectors(embedder.name).query(vector, k * 2 + 10, restrict):
-        record = records.get(chunk.video_id)
-        if record is None or record.generation != chunk.generation or chunk.video_id not in searchable:
-            continue  # an unfinished or superseded ingest
-        hits.append(
-            SearchHit(chunk.video_id, record.meta.title, record.meta.channel, chunk.start_s, chunk.end_s,
-                      chunk.text, score, chunk.chapter)
+    restrict = None if len(searchable) == len(records) else sorted(searchable)
+    qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
+
+    rankings: list[list[str]] = []
+    if opts.dense:
+        rankings.append(_dense(library, embedder.name, qvec, opts.candidates, restrict, records, searchable))
+    if opts.lexical:
+        rankings.append(library.catalog.lexical_search(_match_expression(query), opts.candidates, restrict))
+    fused = _rrf(rankings)
+    pool = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])][: max(opts.candidates, 4 * opts.k)]
+    chunks = library.catalog.chunks(pool)
+    pool = [cid for cid in pool if cid in chunks and chunks[cid][0].video_id in searchable]
+
+    terms = _content_terms(query)
+    idf = _pool_idf(terms, [chunks[cid][0].text for cid in pool])
+    best_unit = {cid: _best_unit(qvec, *chunks[cid], terms, idf, opts.extra.get("lexical_weight", 0.5))
+                 for cid in pool}
+    if opts.rerank and pool:
+        by_sentence = sorted(pool, key=lambda cid: -best_unit[cid][1])
+        fused = _rrf(rankings + [by_sentence])
+        pool.sort(key=lambda cid: -fused.get(cid, 0.0))
+    else:
+        pool.sort(key=lambda cid: -fused.get(cid, 0.0))
+
+    hits = []
+    for cid in pool:
+        chunk, _ = chunks[cid]
+        start, sim = best_unit[cid] if opts.locate else (chunk.start_s, best_unit[cid][1])
+        meta = records[chunk.video_id].meta
+        hits.append(SearchHit(chunk.video_id, meta.title, meta.channel, start, chunk.end_s, chunk.text,
+                              fused.get(cid, 0.0), chunk.chapter, chunk_id=cid, chunk_start_s=chunk.start_s))
+    if opts.merge:
+        hits = _merge(hits)
+    if opts.diversify and (opts.video_ids is None or len(opts.video_ids) > 1):
+        hits = _diversify(hits, opts.k)
+    return hits[: opts.k]
+
+
+def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) -> set[str]:
+    for video_id in opts.video_ids or []:
+        if video_id not in records:
+            raise VideoNotIndexed(video_id)
+    wanted = set(opts.video_ids) if opts.video_ids else set(records)
+    if opts.channel:
+        name = opts.channel.casefold().lstrip("@")
+        wanted = {v for v in wanted if records[v].meta.channel.casefold().lstrip("@") == name}
+        if not wanted:
+            raise ChannelNotIndexed(opts.channel, sorted({r.meta.channel for r in records.values() if r.meta.channel}))
+    if opts.since or opts.until:
+        since, until = opts.since or "0000", opts.until or "9999"
+        wanted = {v for v in wanted if records[v].meta.upload_date and since <= records[v].meta.upload_date <= until}
+    searchable = {v for v in wanted if records[v].embed_model == model}
+    if wanted and not searchable:
+        raise EmbeddingModelMismatch(
+            f"these videos were embedded with {records[next(iter(wanted))].embed_model!r}, not {model!r}"
         )
-        if len(hits) == k:
-            break
-    return hits
+    return searchable
+
+
+def _dense(library: Library, model: str, qvec: np.ndarray, n: int, restrict: list[str] | None,
+           records: dict[str, VideoRecord], searchable: set[str]) -> list[str]:
+    """Chunk ids by cosine similarity. Filtered searches scan the videos' vectors directly."""
+    if restrict is not None and library.catalog.chunk_count(restrict) <= _BRUTE_FORCE_MAX:
+        ids, matrix = library.catalog.chunk_vectors(restrict)
+        if not ids:
+            return []
+        scores = matrix @ qvec
+        top = np.argsort(-scores)[:n]
+        return [ids[i] for i in top]
+    # Unfiltered: Chroma's index, over-fetching to make room for stale generations dropped here.
+    out = []
+    for chunk, _ in library.vectors(model).query(qvec.tolist(), n + 10, restrict):
+        record = records.get(chunk.video_id)
+        if record is not None and record.generation == chunk.generation and chunk.video_id in searchable:
+            out.append(chunk.chunk_id)
+    return out[:n]
+
+
+def _match_expression(query: str) -> str:
+    """An FTS5 query that ORs the query's content words (ASR text rarely holds every word of a question)."""
+    words = re.findall(r"\w+", query.lower())
+    content = [w for w in words if w not in _STOPWORDS] or words
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(content))
+
+
+def _rrf(rankings: list[list[str]]) -> dict[str, float]:
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking):
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (_RRF_K + rank + 1)
+    return fused
+
+
+def _content_terms(query: str) -> list[str]:
+    """The query's content words, cut to a 5-letter prefix: a stemmer's effect without one."""
+    words = [w for w in re.findall(r"\w+", query.lower()) if w not in _STOPWORDS]
+    return list(dict.fromkeys(w[:5] for w in words))
+
+
+def _words(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"\w+", text.lower())}
+
+
+def _pool_idf(terms: list[str], texts: list[str]) -> dict[str, float]:
+    """Inverse document frequency of each term among the candidate chunks: rare there, telling here."""
+    sets = [_words(t) for t in texts]
+    n = len(sets) or 1
+    return {t: math.log(1 + n / (1 + sum(t in s for s in sets))) for t in terms}
+
+
+def _best_unit(qvec: np.ndarray, chunk: Chunk, unit_vectors: np.ndarray, terms: list[str],
+               idf: dict[str, float], lexical_weight: float) -> tuple[float, float]:
+    """(start_s, score) of the sentence unit that best matches: meaning plus the query's rare words."""
+    if not chunk.units or unit_vectors.size == 0:
+        return chunk.start_s, -1.0
+    sims = unit_vectors @ qvec
+    total = sum(idf.values()) or 1.0
+    if terms and lexical_weight:
+        overlap = np.array([sum(idf[t] for t in terms if t in _words(chunk.text[a:b])) / total
+                            for _, a, b in chunk.units])
+        sims = sims + lexical_weight * overlap
+    best = int(np.argmax(sims))
+    return chunk.units[best][0], float(sims[best])
+
+
+def _merge(hits: list[SearchHit]) -> list[SearchHit]:
+    """Fold hits that point into the same passage of a video into the best-ranked one."""
+    kept: list[SearchHit] = []
+    for hit in hits:
+        twin = next((h for h in kept if h.video_id == hit.video_id and _overlaps(h, hit)), None)
+        if twin is None:
+            kept.append(hit)
+        else:
+            twin.end_s = max(twin.end_s, hit.end_s)
+    return kept
+
+
+def _overlaps(a: SearchHit, b: SearchHit) -> bool:
+    return abs(a.start_s - b.start_s) < _MERGE_GAP_S
+
+
+def _diversify(hits: list[SearchHit], k: int) -> list[SearchHit]:
+    """At most ~k/3 (at least 2) hits per video in the top k, unless other videos run out."""
+    cap = max(2, math.ceil(k / 3))
+    chosen, deferred, per_video = [], [], {}
+    for hit in hits:
+        if per_video.get(hit.video_id, 0) < cap:
+            chosen.append(hit)
+            per_video[hit.video_id] = per_video.get(hit.video_id, 0) + 1
+        else:
+            deferred.append(hit)
+    return chosen + deferred

@@ -116,3 +116,19 @@ def test_end_to_end_against_a_chroma_server(run, chroma_server):
     assert run("--chroma-url", chroma_server, "remove", "yttSample01").exit_code == 0
     # The embedded store under the same home never saw these vectors.
     assert json.loads(run("list", "--json").stdout) == []
+
+
+def test_eval_retrieval_command(run, tmp_path):
+    run("ingest", str(SAMPLE_VTT))
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "s1", "question": "Who measured how fast we forget nonsense syllables?",
+                    "video_id": "yttSample01", "gold": [[36, 50]], "extra": 1}) + "\n"
+        + json.dumps({"id": "s2", "question": "Why should you mix topics in one session?",
+                      "video_id": "yttSample01", "gold": [[136, 162]]}) + "\n")
+    report = json.loads(run("eval", "retrieval", "--questions", str(questions), "--json").stdout)
+    assert report["n"] == 2 and set(report) == {"n", "hit@1", "hit@5", "mrr@10", "misses"}
+    text = run("eval", "retrieval", "--questions", str(questions), "--video", "yttSample01").stdout
+    assert text.strip().splitlines()[-1].startswith("n=2  hit@1=")
+    bad = run("eval", "retrieval", "--questions", str(questions), "--video", "zzzzzzzzzzz")
+    assert bad.exit_code == 1 and "not in the library" in bad.stderr

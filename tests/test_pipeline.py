@@ -11,7 +11,7 @@ from ingest.pipeline import IngestOptions, Ingestor
 from ingest.youtube import YouTubeClient
 from rag.retrieve import search
 
-from .conftest import SAMPLE_VTT, SHARED, YTA_ASSETS, FakeYoutubeDL, load_json, needs_shared
+from .conftest import SAMPLE_VTT, FakeEmbedder, SHARED, YTA_ASSETS, FakeYoutubeDL, load_json, needs_shared
 
 
 @pytest.fixture
@@ -77,14 +77,8 @@ def test_crash_during_reingest_keeps_old_version_searchable(ingestor, library, f
 
 
 def test_embedding_failure_leaves_library_untouched(settings, library, tmp_path):
-    class Broken:
-        name = "fake-embedder"
-        chunk_budget = 254
-
-        def count_tokens(self, texts):
-            return [len(t.split()) for t in texts]
-
-        def embed(self, *args, **kwargs):
+    class Broken(FakeEmbedder):
+        def _encode(self, texts):
             raise errors.ModelUnavailable("model exploded")
 
     ingestor = Ingestor(settings, library, lambda: Broken(), YouTubeClient(retries=0))

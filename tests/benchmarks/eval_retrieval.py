@@ -1,0 +1,79 @@
+"""Dev-set figures for each retrieval variant, plus the chapter-title check.
+
+Run: python tests/benchmarks/eval_retrieval.py HOME   (HOME is built from ../shared on first use; needs ../shared)
+Prints hit@1 / hit@5 / MRR@10 on tests/data/retrieval_dev.jsonl, library-wide and within each question's video.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.benchmarks.corpus import SHARED, ingest_corpus  # noqa: E402
+
+VARIANTS = {
+    "dense, chunk start": dict(lexical=False, rerank=False, locate=False, merge=False, diversify=False),
+    "dense": dict(lexical=False, rerank=False),
+    "lexical (FTS5 bm25, words ORed)": dict(dense=False, rerank=False),
+    "hybrid (RRF)": dict(rerank=False),
+    "hybrid + sentence rerank": dict(),
+    "hybrid + sentence rerank, no diversify": dict(diversify=False),
+    "hybrid + sentence rerank, dense-only locate": dict(extra={"lexical_weight": 0.0}),
+    "hybrid + sentence rerank, locate weight 1.0": dict(extra={"lexical_weight": 1.0}),
+}
+
+
+def chapter_title_check(library, embedder) -> dict:
+    """Query each creator chapter title library-wide; a hit when the top result lands in that chapter."""
+    from rag.retrieve import search
+
+    hits = total = 0
+    for record in library.records():
+        chapters = record.meta.chapters
+        for chapter in chapters:
+            total += 1
+            top = search(library, embedder, chapter.title, k=1)
+            end = chapter.end_s if chapter.end_s is not None else float("inf")
+            hits += bool(top) and top[0].video_id == record.meta.video_id and chapter.start_s <= top[0].start_s < end
+    return {"chapters": total, "hit@1": round(hits / total, 4) if total else 0.0}
+
+
+def main() -> None:
+    from ingest.embedding import SentenceTransformerEmbedder
+    from ingest.library import Library
+    from ingest.settings import Settings
+    from rag.evaluate import evaluate_retrieval, load_questions
+    from rag.retrieve import SearchOptions
+
+    home = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/yt-transcript-devlib")
+    settings = Settings(home=home)
+    library = Library(settings)
+    embedder = SentenceTransformerEmbedder(settings.embed_model)
+    if not library.records():
+        print(f"building the dev library in {home} ...", flush=True)
+        ingest_corpus(library, embedder, settings, exclude={"7xTGNNLPyMI"}, quiet=True)
+    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
+    print(f"{len(library.records())} videos, {sum(r.chunk_count for r in library.records())} chunks, "
+          f"{len(questions)} questions")
+    rows = {}
+    for name, kwargs in VARIANTS.items():
+        for scope, each in (("library", False), ("video", True)):
+            t0 = time.perf_counter()
+            report = evaluate_retrieval(library, embedder, questions, each_video=each, options=SearchOptions(**kwargs))
+            ms = (time.perf_counter() - t0) / len(questions) * 1000
+            rows[(name, scope)] = report
+            print(f"{name:42s} {scope:8s} hit@1={report['hit@1']:.3f} hit@5={report['hit@5']:.3f} "
+                  f"mrr@10={report['mrr@10']:.3f}  ({ms:.0f} ms/query)", flush=True)
+    print("chapter-title check (library-wide, default search):", json.dumps(chapter_title_check(library, embedder)))
+    if "--misses" in sys.argv:
+        for miss in rows[("hybrid + sentence rerank", "library")]["misses"]:
+            print(json.dumps(miss))
+
+
+if __name__ == "__main__":
+    main()

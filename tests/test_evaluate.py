@@ -1,0 +1,64 @@
+import json
+
+import pytest
+
+from ingest.models import Snippet, Transcript, VideoMeta
+from ingest.pipeline import Ingestor
+from ingest.youtube import YouTubeClient
+from rag.evaluate import Question, QuestionFileError, evaluate_retrieval, is_hit, load_questions
+
+from .conftest import REPO
+
+
+@pytest.mark.parametrize(
+    "video, start, hit",
+    [("v", 100.0, True), ("v", 85.0, True), ("v", 84.9, False), ("v", 120.0, True), ("v", 120.1, False),
+     ("w", 100.0, False), ("v", 300.0, True)],
+)
+def test_is_hit_allows_15_seconds_before(video, start, hit):
+    assert is_hit(Question("q", "?", "v", [(100.0, 120.0), (290.0, 310.0)]), video, start) is hit
+
+
+def test_load_questions_ignores_unknown_fields(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": 1, "question": "why?", "video_id": "v", "gold": [[1, 2]], "note": "x"}\n\n')
+    assert load_questions(path) == [Question("1", "why?", "v", [(1.0, 2.0)])]
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"id": "a", "question": "q", "gold": [[1, 2]]}', "line 1: KeyError"),
+    ('{"id": "a", "question": "q", "video_id": "v", "gold": [[1]]}\n', "line 1"),
+    ('{"id": "a"', "line 1: JSONDecodeError"),
+    ("", "no questions"),
+])
+def test_bad_question_files(tmp_path, content, message):
+    path = tmp_path / "q.jsonl"
+    path.write_text(content)
+    with pytest.raises(QuestionFileError, match=message):
+        load_questions(path)
+
+
+def test_the_dev_set_is_well_formed():
+    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
+    assert len(questions) >= 60
+    assert len({q.id for q in questions}) == len(questions)
+    assert all(a < b for q in questions for a, b in q.gold)
+    assert "7xTGNNLPyMI" not in {q.video_id for q in questions}  # the Deep Dive lecture stays held out
+
+
+def test_evaluate_counts_hits_and_misses(settings, library, fake_embedder):
+    ingestor = Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0))
+    for vid, lines in {"aaaaaaaaaaa": ["boil pasta in salted water", "serve with basil"],
+                       "bbbbbbbbbbb": ["gradient descent lowers loss", "learning rate matters"]}.items():
+        snippets = [Snippet(t, i * 60.0, i * 60.0 + 60) for i, t in enumerate(lines)]
+        ingestor.index(Transcript(VideoMeta(vid, vid), snippets))
+    questions = [
+        Question("q1", "gradient descent lowers loss", "bbbbbbbbbbb", [(0, 30)]),
+        Question("q2", "boil pasta salted water", "aaaaaaaaaaa", [(500, 600)]),  # gold nowhere near: a miss
+    ]
+    report = evaluate_retrieval(library, fake_embedder, questions)
+    assert report["n"] == 2 and report["hit@1"] == 0.5 and report["hit@5"] == 0.5 and report["mrr@10"] == 0.5
+    assert [m["id"] for m in report["misses"]] == ["q2"]
+    only_a = evaluate_retrieval(library, fake_embedder, questions, video_id="aaaaaaaaaaa")
+    assert only_a["n"] == 1
+    json.dumps(report)  # the --json output is plain JSON
