@@ -134,6 +134,127 @@ class SentenceTransformerEmbedder(Embedder):
         return [len(ids) for ids in encoded]
 
 
+class OnnxQueryEmbedder(Embedder):
+    """The same weights run by onnxruntime: starts in a fraction of a second, for query-time embedding.
+
+    Importing sentence-transformers costs ~10 s on a laptop CPU; a CLI search should not pay that.
+    The ONNX file is exported once from the sentence-transformers model (export_onnx) and checked
+    to give the same vectors.
+    """
+
+    def __init__(self, name: str, onnx_path: Path, model_dir: str):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.name = name
+        self.max_tokens = _max_seq_length(model_dir)
+        self._tokenizer = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(self.max_tokens)
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        import numpy as np
+
+        out = []
+        for enc in self._tokenizer.encode_batch(texts):
+            ids = np.array([enc.ids], dtype=np.int64)
+            mask = np.array([enc.attention_mask], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                              "token_type_ids": np.zeros_like(ids)})[0]
+            pooled = (hidden * mask[..., None]).sum(axis=1)[0] / max(1, int(mask.sum()))
+            out.append((pooled / (np.linalg.norm(pooled) or 1.0)).tolist())
+        return out
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(e.ids) - 2 for e in self._tokenizer.encode_batch(texts)]
+
+
+_PROBES = ["how many tokens is the pretraining dataset?", "What is a morpheme?",
+           "so we take Internet documents and break them up into tokens " * 8]
+
+
+def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
+    """Export the transformer to ONNX and keep it only if its vectors match to within 1e-4 cosine."""
+    import numpy as np
+    import torch
+
+    model = embedder._model[0].auto_model
+
+    class _Hidden(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    onnx_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = onnx_path.with_suffix(".tmp.onnx")
+    sample = embedder._model.tokenizer(["hello world"], return_tensors="pt")
+    axes = {0: "batch", 1: "tokens"}
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _Hidden(model).eval(),
+                (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+                str(tmp),
+                input_names=["input_ids", "attention_mask", "token_type_ids"],
+                output_names=["last_hidden_state"],
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                              "last_hidden_state": axes},
+                opset_version=17,
+                dynamo=False,
+            )
+        candidate = OnnxQueryEmbedder(embedder.name, tmp, embedder._path)
+        worst = min(float(np.dot(a, b)) for a, b in zip(candidate._encode(_PROBES), embedder._encode(_PROBES)))
+    except Exception:  # no onnx package, an unsupported architecture: keep using the slow path
+        tmp.unlink(missing_ok=True)
+        return False
+    if worst < 1 - 1e-4:
+        tmp.unlink(missing_ok=True)
+        return False
+    tmp.replace(onnx_path)  # atomic: a reader never sees half a file
+    return True
+
+
+def onnx_path_for(home: Path, model: str) -> Path:
+    """Where the exported query model of `model` is cached under the data home."""
+    slug = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in model)
+    return Path(home) / "models" / f"{slug}.onnx"
+
+
+def load_query_embedder(model: str, home: Path) -> Embedder:
+    """The fastest embedder for queries: the cached ONNX export if present, else sentence-transformers
+    (which then exports ONNX so the next start is fast)."""
+    onnx_path = onnx_path_for(home, model)
+    model_dir = resolve_model_path(model)
+    name = Path(model).name if Path(model).is_dir() else model
+    if onnx_path.is_file() and (Path(model_dir) / "tokenizer.json").is_file():
+        try:
+            return OnnxQueryEmbedder(name, onnx_path, model_dir)
+        except Exception:
+            onnx_path.unlink(missing_ok=True)  # corrupt or from another onnxruntime: rebuild below
+    embedder = SentenceTransformerEmbedder(model)
+    export_onnx(embedder, onnx_path)
+    return embedder
+
+
+def _max_seq_length(model_dir: str) -> int:
+    import json
+
+    try:
+        return int(json.loads((Path(model_dir) / "sentence_bert_config.json").read_text())["max_seq_length"])
+    except (OSError, KeyError, ValueError):
+        return 256
+
+
 def resolve_model_path(model: str) -> str:
     """A local folder for the model: the packaged default, a folder, or a name in the HF cache."""
     if model in {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}:

@@ -45,10 +45,10 @@ class Settings(BaseSettings):
         default=2.0, ge=0, description="First retry delay in seconds; it doubles on each retry."
     )
     chunk_target_tokens: int = Field(
-        default=128, ge=16, description="A chunk closes once it holds this many word pieces."
+        default=96, ge=16, description="A chunk closes once it holds this many word pieces (96 measured best of 64/96/128 on the dev set)."
     )
     chunk_overlap_tokens: int = Field(
-        default=32, ge=0, description="Word pieces of trailing snippets repeated at the next chunk's start."
+        default=24, ge=0, description="Word pieces of trailing snippets repeated at the next chunk's start."
     )
     embed_batch_size: int = Field(default=64, ge=1, description="Passages per embedding batch.")
 

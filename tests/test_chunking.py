@@ -74,7 +74,7 @@ def test_real_chunks_fit_the_model_window(real_embedder, path):
     """all-MiniLM-L6-v2 silently truncates after 256 word pieces; no chunk may lose words to that."""
     snips = clean_snippets(read_caption_file(SHARED / path).snippets)
     chunks = chunk_transcript("vid", snips, [], real_embedder.count_tokens, max_tokens=real_embedder.chunk_budget,
-                              target_tokens=128, overlap_tokens=32)
+                              target_tokens=96, overlap_tokens=24)
     tokenizer = real_embedder._model.tokenizer
     lengths = [len(ids) for ids in tokenizer([c.text for c in chunks], add_special_tokens=True)["input_ids"]]
     assert max(lengths) <= real_embedder.max_tokens

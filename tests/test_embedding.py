@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from ingest.embedding import OnnxQueryEmbedder, export_onnx, load_query_embedder, onnx_path_for
+
+from .conftest import FakeEmbedder
+
+TEXTS = ["what is a morpheme?", "Backpropagation computes gradients with the chain rule. Pasta boils in ten minutes.",
+         "short", "a much longer passage " * 20]
+
+
+def test_batches_keep_input_order():
+    fake = FakeEmbedder()
+    direct = fake._encode(TEXTS)
+    batched = fake.embed(TEXTS, batch_size=2)
+    assert np.allclose(direct, batched)
+    progress = []
+    fake.embed(TEXTS, batch_size=3, progress=lambda done, total: progress.append((done, total)))
+    assert progress == [(3, 4), (4, 4)]
+
+
+def test_unit_vectors_default_to_embedding_each_span():
+    fake = FakeEmbedder()
+    text = TEXTS[1]
+    spans = [(0, 55), (56, len(text))]
+    vectors, units = fake.embed_with_units([text], [spans])
+    assert np.allclose(units[0], fake._encode([text[a:b] for a, b in spans]))
+    assert np.allclose(vectors[0], fake._encode([text])[0])
+
+
+@pytest.mark.slow
+def test_pooled_sentence_vectors_pick_the_matching_sentence(real_embedder):
+    text = TEXTS[1]
+    _, units = real_embedder.embed_with_units([text], [[(0, 55), (56, len(text))]])
+    query = np.array(real_embedder.embed_query("how long should pasta cook"))
+    assert query @ np.array(units[0][1]) > query @ np.array(units[0][0])
+
+
+@pytest.mark.slow
+def test_onnx_export_gives_the_same_vectors(real_embedder, tmp_path):
+    path = onnx_path_for(tmp_path, real_embedder.name)
+    assert export_onnx(real_embedder, path) and path.is_file()
+    onnx = OnnxQueryEmbedder(real_embedder.name, path, real_embedder._path)
+    for a, b in zip(onnx._encode(TEXTS), real_embedder._encode(TEXTS)):
+        assert float(np.dot(a, b)) >= 1 - 1e-4
+    assert onnx.count_tokens(TEXTS) == real_embedder.count_tokens(TEXTS)
+    assert onnx.name == real_embedder.name and onnx.max_tokens == real_embedder.max_tokens
+    cached = load_query_embedder(real_embedder.name, tmp_path)
+    assert isinstance(cached, OnnxQueryEmbedder)
+
+
+def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
+    import ingest.embedding as embedding
+
+    path = onnx_path_for(tmp_path, "all-MiniLM-L6-v2")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a model")
+    built = []
+    monkeypatch.setattr(embedding, "SentenceTransformerEmbedder", lambda model: built.append(model) or FakeEmbedder())
+    monkeypatch.setattr(embedding, "export_onnx", lambda embedder, p: False)
+    assert isinstance(load_query_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
+    assert built == ["all-MiniLM-L6-v2"] and not path.exists()

@@ -1,0 +1,37 @@
+"""Dev-set retrieval quality with the real model over the real shared transcripts: a regression floor.
+
+Measured when the floor was set (tests/benchmarks/eval_retrieval.py, 96-token chunks, library-wide):
+hit@1 0.644, hit@5 0.863, MRR@10 0.743. The floors leave room for run-to-run noise only.
+"""
+
+import pytest
+
+from ingest.library import Library
+from rag.evaluate import evaluate_retrieval, load_questions
+
+from .benchmarks.corpus import ingest_corpus
+from .conftest import REPO, needs_shared
+
+pytestmark = [pytest.mark.slow, needs_shared]
+
+HIT5_FLOOR = 0.78
+HIT1_FLOOR = 0.55
+
+
+@pytest.fixture(scope="module")
+def dev_library(tmp_path_factory, real_embedder):
+    from ingest.settings import Settings
+
+    settings = Settings(home=tmp_path_factory.mktemp("devlib"))
+    library = Library(settings)
+    results = ingest_corpus(library, real_embedder, settings, exclude={"7xTGNNLPyMI"}, quiet=True)
+    assert all(r.ok for r in results)
+    yield library
+    library.close()
+
+
+def test_dev_set_library_wide_above_floor(dev_library, real_embedder):
+    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
+    report = evaluate_retrieval(dev_library, real_embedder, questions)
+    assert report["hit@5"] >= HIT5_FLOOR, report
+    assert report["hit@1"] >= HIT1_FLOOR, report
