@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.sources import is_video_id
+from ingest.timecodes import watch_url
+
 
 @dataclass(frozen=True)
 class Snippet:
@@ -43,8 +46,6 @@ class VideoMeta:
     @property
     def is_youtube(self) -> bool:
         """True when the id is a real YouTube id, so deep links make sense."""
-        from ingest.sources import is_video_id
-
         return is_video_id(self.video_id)
 
 
@@ -108,9 +109,6 @@ class SearchHit:
     @property
     def url(self) -> str | None:
         """Deep link to the moment, or None for a local file without a YouTube id."""
-        from ingest.sources import is_video_id
-        from ingest.timecodes import watch_url
-
         return watch_url(self.video_id, self.start_s) if is_video_id(self.video_id) else None
 
     def to_dict(self) -> dict:

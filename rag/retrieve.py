@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,7 +40,7 @@ class SearchOptions:
     merge: bool = True
     diversify: bool = True
     candidates: int = 50  # per retriever
-    extra: dict = field(default_factory=dict)
+    locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
 
 
 def search(
@@ -53,13 +53,8 @@ def search(
     k: int = 5,
     options: SearchOptions | None = None,
 ) -> list[SearchHit]:
-    """The k moments that best match the query, best first."""
-    opts = options or SearchOptions()
-    if video_ids is not None:
-        opts.video_ids = video_ids
-    if channel is not None:
-        opts.channel = channel
-    opts.k = k if options is None else opts.k
+    """The k moments that best match the query, best first. `options` overrides video_ids, channel and k."""
+    opts = options or SearchOptions(video_ids=video_ids, channel=channel, k=k)
     records = {r.meta.video_id: r for r in library.records()}
     searchable = _select(records, opts, embedder.name)
     if not searchable or not query.strip():
@@ -79,7 +74,7 @@ def search(
 
     terms = _content_terms(query)
     idf = _pool_idf(terms, [chunks[cid][0].text for cid in pool])
-    best_unit = {cid: _best_unit(qvec, *chunks[cid], terms, idf, opts.extra.get("lexical_weight", 0.5))
+    best_unit = {cid: _best_unit(qvec, *chunks[cid], terms, idf, opts.locate_lexical_weight)
                  for cid in pool}
     if opts.rerank and pool:
         by_sentence = sorted(pool, key=lambda cid: -best_unit[cid][1])

@@ -23,8 +23,8 @@ VARIANTS = {
     "hybrid (RRF)": dict(rerank=False),
     "hybrid + sentence rerank": dict(),
     "hybrid + sentence rerank, no diversify": dict(diversify=False),
-    "hybrid + sentence rerank, dense-only locate": dict(extra={"lexical_weight": 0.0}),
-    "hybrid + sentence rerank, locate weight 1.0": dict(extra={"lexical_weight": 1.0}),
+    "hybrid + sentence rerank, dense-only locate": dict(locate_lexical_weight=0.0),
+    "hybrid + sentence rerank, locate weight 1.0": dict(locate_lexical_weight=1.0),
 }
 
 

@@ -1,0 +1,95 @@
+"""Search latency at 10k and 100k chunks: p50/p95, library-wide and with a video filter, query embedding included.
+
+Run: python tests/benchmarks/bench_search.py DEV_HOME [OUT_DIR]
+DEV_HOME is a library built from ../shared (eval_retrieval.py builds one). Its real chunks and vectors are
+replicated under new video ids (with a little noise, so the ANN index is not full of exact twins) until the
+store holds 10k, then 100k chunks. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+
+def fill(target: "Library", source: "Library", total: int, rng: np.random.Generator, model: str) -> None:  # noqa: F821
+    """Replicate the source library's chunks into target until it holds `total` chunks."""
+    records = source.records()
+    have = sum(r.chunk_count for r in target.records())
+    copy = len(target.records()) // max(1, len(records))
+    while have < total:
+        for record in records:
+            if have >= total:
+                break
+            vid = f"{record.meta.video_id}-r{copy}"
+            transcript = source.transcript(record.meta.video_id)
+            transcript.meta = replace(transcript.meta, video_id=vid)
+            ids = [f"{record.meta.video_id}:{record.generation}:{i:05d}" for i in range(record.chunk_count)]
+            found = source.catalog.chunks(ids)
+            chunks, vectors, units = [], [], []
+            for cid in ids:
+                chunk, unit_vecs = found[cid]
+                chunks.append(replace(chunk, chunk_id=f"{vid}:{chunk.generation}:{chunk.index:05d}", video_id=vid))
+                units.append(unit_vecs.tolist())
+            _, matrix = source.catalog.chunk_vectors([record.meta.video_id])
+            order = {cid: i for i, cid in enumerate(source.catalog.chunk_vectors([record.meta.video_id])[0])}
+            matrix = matrix[[order[c] for c in ids]] + rng.normal(0, 0.01, (len(ids), matrix.shape[1]))
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+            target.save(transcript, chunks, matrix.astype(np.float32).tolist(), units, model)
+            have += len(chunks)
+        copy += 1
+
+
+def timings(fn, queries) -> tuple[float, float]:
+    samples = []
+    for q in queries:
+        t0 = time.perf_counter()
+        fn(q)
+        samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+
+
+def main() -> None:
+    from ingest.embedding import load_query_embedder
+    from ingest.library import Library
+    from ingest.settings import Settings
+    from rag.evaluate import load_questions
+    from rag.retrieve import search
+
+    source = Library(Settings(home=Path(sys.argv[1])))
+    model = source.records()[0].embed_model
+    embedder = load_query_embedder(model, Path(sys.argv[1]))
+    print(f"query embedder: {type(embedder).__name__}")
+    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
+    queries = [q.question for q in questions]
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp())
+    target = Library(Settings(home=out))
+    rng = np.random.default_rng(0)
+    for total in (10_000, 100_000):
+        t0 = time.perf_counter()
+        fill(target, source, total, rng, model)
+        n = sum(r.chunk_count for r in target.records())
+        print(f"\n== {n} chunks in {len(target.records())} videos (filled in {time.perf_counter() - t0:.0f} s)")
+        one = target.records()[len(target.records()) // 2].meta.video_id
+        for _ in range(3):  # warm caches, as a long-running app would be
+            search(target, embedder, queries[0])
+        for label, kwargs in (("library-wide", {}), ("one video", {"video_ids": [one]}),
+                              ("one channel", {"channel": "CrashCourse"})):
+            p50, p95 = timings(lambda q: search(target, embedder, q, k=5, **kwargs), queries)
+            print(f"{label:13s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   (query embedding included)")
+        p50, p95 = timings(lambda q: embedder.embed_query(q), queries)
+        print(f"{'embed only':13s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
