@@ -72,13 +72,11 @@ class VectorStore:
         where = None
         if ids is not None:
             where = {"video_id": ids[0]} if len(ids) == 1 else {"video_id": {"$in": ids}}
-        total = self.count()
-        if total == 0:
-            return []
+        # Chroma trims n_results to what it holds; asking count() first would cost a round trip.
         result = self._call(
             self._collection.query,
             query_embeddings=[vector],
-            n_results=min(n, total),
+            n_results=n,
             where=where,
             include=["documents", "metadatas", "distances"],
         )

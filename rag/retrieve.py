@@ -18,9 +18,14 @@ _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); rank difference
 _BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
 _MERGE_GAP_S = 30.0  # hits of one video closer than this are one passage
 _STOPWORDS = frozenset(
+    # Function words, plus the fillers and verbs of spoken lectures: they match most chunks, so they
+    # cost the lexical index time (every match is scored) and tell nothing apart.
     "a an and are as at be but by can did do does for from had has have he her his how i if in into is it its "
     "me my of on or our she so than that the their them then there these they this to was we were what when "
-    "where which who why will with would you your about just like um uh".split()
+    "where which who why will with would you your about just like um uh yeah okay ok oh well really actually "
+    "basically kind sort lot lots thing things going gonna know think want see get got make made say said way "
+    "also very much many some any all one two use used using here now right let let's could should been being "
+    "not no more most other into out up down over only even still back because does doing done".split()
 )
 
 
