@@ -150,3 +150,45 @@ class EmbeddingModelMismatch(YtTranscriptError):
     """The library was built with another embedding model."""
 
     advice = "Use the same --embed-model as at ingest, or re-ingest the videos with the new model"
+
+
+class ModelSpecInvalid(YtTranscriptError):
+    """The --model value is not provider:name."""
+
+    advice = "Use openai:MODEL, e.g. --model openai:gpt-4o-mini, or --model openai:llama3.2 --base-url http://localhost:11434/v1"
+
+
+class ModelAuthFailed(YtTranscriptError):
+    """The model server refused the API key."""
+
+    advice = "Check OPENAI_API_KEY (or YT_TRANSCRIPT_API_KEY / --api-key); local servers usually accept any key"
+
+
+class ModelNotFound(YtTranscriptError):
+    """The server does not serve the named model."""
+
+    advice = "Check the model name; for Ollama run 'ollama list', for OpenAI see the models your key can use"
+
+
+class ModelUnreachable(YtTranscriptError):
+    """The model server cannot be reached, or stopped answering."""
+
+    advice = "Start the server or check --base-url; without a model, ask answers with quotes from the video"
+
+
+class ContextTooLong(YtTranscriptError):
+    """The prompt does not fit the model's context window."""
+
+    advice = "Ask about fewer videos (--video), lower YT_TRANSCRIPT_ASK_PASSAGES, or use a model with a larger context"
+
+
+class ModelRateLimited(YtTranscriptError):
+    """The model server kept answering 429 after retries."""
+
+    advice = "Wait a minute and retry, or raise your provider's rate limit"
+
+
+class ModelFailed(YtTranscriptError):
+    """The model server failed in a way we do not recognise."""
+
+    advice = "Retry; if it persists, check the server's logs"

@@ -105,6 +105,7 @@ class SearchHit:
     chapter: str | None = None
     chunk_id: str = ""  # the stored chunk the hit comes from
     chunk_start_s: float | None = None  # where that chunk starts, seconds; start_s is the matching sentence
+    relevance: float = 0.0  # absolute match of the best sentence: its cosine plus a share of the query's rare words
 
     @property
     def url(self) -> str | None:

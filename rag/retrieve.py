@@ -94,7 +94,8 @@ def search(
         start, sim = best_unit[cid] if opts.locate else (chunk.start_s, best_unit[cid][1])
         meta = records[chunk.video_id].meta
         hits.append(SearchHit(chunk.video_id, meta.title, meta.channel, start, chunk.end_s, chunk.text,
-                              fused.get(cid, 0.0), chunk.chapter, chunk_id=cid, chunk_start_s=chunk.start_s))
+                              fused.get(cid, 0.0), chunk.chapter, chunk_id=cid, chunk_start_s=chunk.start_s,
+                              relevance=sim))
     if opts.merge:
         hits = _merge(hits)
     if opts.diversify and (opts.video_ids is None or len(opts.video_ids) > 1):
@@ -216,3 +217,33 @@ def _diversify(hits: list[SearchHit], k: int) -> list[SearchHit]:
         else:
             deferred.append(hit)
     return chosen + deferred
+
+
+@dataclass
+class Sentence:
+    """A sentence unit of a retrieved passage, scored against the query."""
+
+    hit_index: int  # which hit (0-based) it comes from
+    start_s: float  # seconds
+    text: str
+    score: float  # cosine plus a share of the query's rare words, as used to locate hits
+
+
+def rank_sentences(library: Library, embedder: Embedder, query: str, hits: list[SearchHit]) -> list[Sentence]:
+    """Every sentence unit of the hits' chunks, best match first (no new embedding: unit vectors are stored)."""
+    chunks = library.catalog.chunks([h.chunk_id for h in hits if h.chunk_id])
+    qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
+    terms = _content_terms(query)
+    idf = _pool_idf(terms, [c.text for c, _ in chunks.values()])
+    total = sum(idf.values()) or 1.0
+    out: list[Sentence] = []
+    for i, hit in enumerate(hits):
+        if hit.chunk_id not in chunks:
+            continue
+        chunk, vectors = chunks[hit.chunk_id]
+        for (start, a, b), vector in zip(chunk.units, vectors):
+            text = chunk.text[a:b]
+            lexical = sum(idf[t] for t in terms if t in _words(text)) / total if terms else 0.0
+            out.append(Sentence(i, start, text, float(vector @ qvec) + 0.5 * lexical))
+    out.sort(key=lambda s: -s.score)
+    return out

@@ -178,3 +178,45 @@ def chroma_server(tmp_path_factory):
 
 def load_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def make_fake_chat_model(reply):
+    """A LangChain chat model that answers `reply(messages)` (or a fixed string), streaming word by word."""
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage, AIMessageChunk
+    from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+    class FakeChatModel(BaseChatModel):
+        calls: list = []
+
+        @property
+        def _llm_type(self) -> str:
+            return "fake-chat"
+
+        def _text(self, messages) -> str:
+            self.calls.append(list(messages))
+            return reply(messages) if callable(reply) else reply
+
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(self._text(messages)))])
+
+        def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+            for piece in re.split(r"(\s+)", self._text(messages)):
+                if piece:
+                    yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+    model = FakeChatModel()
+    model.calls = []
+    return model
+
+
+@pytest.fixture
+def sample_library(settings, library, fake_embedder):
+    """The sample talk ingested with the fake embedder."""
+    from ingest.pipeline import IngestOptions, Ingestor
+    from ingest.youtube import YouTubeClient
+
+    result = Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0)).ingest(
+        str(SAMPLE_VTT), IngestOptions())
+    assert result.ok
+    return library

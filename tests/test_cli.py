@@ -26,6 +26,7 @@ def run(tmp_path):
     def invoke(*args):
         return CliRunner().invoke(cli, ["--home", str(home), *args], obj=dict(factories), catch_exceptions=False)
 
+    invoke.home = home
     return invoke
 
 
@@ -132,3 +133,37 @@ def test_eval_retrieval_command(run, tmp_path):
     assert text.strip().splitlines()[-1].startswith("n=2  hit@1=")
     bad = run("eval", "retrieval", "--questions", str(questions), "--video", "zzzzzzzzzzz")
     assert bad.exit_code == 1 and "not in the library" in bad.stderr
+
+
+def test_ask_offline_quotes_with_sources(run):
+    run("ingest", str(SAMPLE_VTT))
+    result = run("ask", "Who measured how fast we forget nonsense syllables?")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Quotes from the video")
+    assert "Sources:" in result.stdout and "https://www.youtube.com/watch?v=yttSample01&t=" in result.stdout
+    data = json.loads(run("ask", "Who measured how fast we forget nonsense syllables?", "--json").stdout)
+    assert data["model"] == "extractive" and data["citations"][0]["url"].startswith("https://www.youtube.com/")
+
+
+def test_ask_with_a_model_streams_and_flags_ungrounded(tmp_path):
+    from .conftest import make_fake_chat_model
+
+    home = tmp_path / "home"
+    embedder = FakeEmbedder()
+    obj = {"embedder": lambda s: embedder}
+    CliRunner().invoke(cli, ["--home", str(home), "ingest", str(SAMPLE_VTT)], obj=dict(obj))
+    obj["llm"] = make_fake_chat_model("Nobody knows [S99].")
+    result = CliRunner().invoke(cli, ["--home", str(home), "ask", "Who measured forgetting of nonsense syllables?"],
+                                obj=obj)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Nobody knows [S99].")  # streamed as written
+    assert "not grounded" in result.stderr and "S99" in result.stderr
+
+
+def test_chat_session_reads_turns_until_eof(run):
+    run("ingest", str(SAMPLE_VTT))
+    result = CliRunner().invoke(cli, ["--home", str(run.home), "chat"], input="What is interleaving?\nwhy?\n",
+                                obj={"embedder": lambda s: FakeEmbedder()})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Quotes from the video") == 2
+    assert "(searched for: What is interleaving? why?)" in result.stdout

@@ -317,6 +317,108 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         click.echo()
 
 
+def _model_overrides(obj: _Context, model: str | None, base_url: str | None) -> None:
+    if model:
+        obj.overrides["model"] = model
+    if base_url:
+        obj.overrides["base_url"] = base_url
+
+
+def _print_sources(answer) -> None:
+    from ingest.timecodes import format_hms
+
+    if answer.kind == "not_found":
+        for hit in answer.nearest:
+            click.echo(f"  - {hit.title}  [{format_hms(hit.start_s)}]  {hit.url or ''}".rstrip())
+        return
+    if answer.dropped_ids:
+        click.echo(f"(removed citations of sources that were never retrieved: {', '.join(answer.dropped_ids)})",
+                   err=True)
+    if answer.kind == "generated" and not answer.grounded:
+        click.echo("Warning: the model cited none of the retrieved passages; this answer is not grounded in the "
+                   "transcripts.", err=True)
+    if answer.citations:
+        click.echo("\nSources:")
+        for c in answer.citations:
+            click.echo(f"  [{c.id}] {c.title}  {format_hms(c.start_s)}  {c.url or ''}".rstrip())
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--video", "videos", multiple=True, metavar="ID", help="Ask about this video only (repeatable).")
+@click.option("--channel", help="Ask about this channel's videos only.")
+@click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: offline quotes unless a key is set).")
+@click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def ask(obj: _Context, question: str, videos, channel, model, base_url, as_json: bool) -> None:
+    """Answer QUESTION from the transcripts, citing the moments that support it."""
+    from rag.answer import ask as run_ask
+    from rag.retrieve import SearchOptions
+
+    _model_overrides(obj, model, base_url)
+    if not obj.library.records():
+        raise click.ClickException("the library is empty; ingest something first")
+    options = SearchOptions(video_ids=list(videos) or None, channel=channel)
+    streamed: list[str] = []
+
+    def on_token(piece: str) -> None:
+        streamed.append(piece)
+        click.echo(piece, nl=False)
+
+    answer = run_ask(obj.library, obj.query_embedder(), question, obj.settings, llm=obj.factories.get("llm"),
+                     options=options, on_token=None if as_json else on_token)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo("" if streamed else answer.text)
+    _print_sources(answer)
+
+
+@cli.command()
+@click.option("--video", "videos", multiple=True, metavar="ID", help="Talk about this video only (repeatable).")
+@click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini.")
+@click.option("--base-url", help="OpenAI-compatible server URL.")
+@click.pass_obj
+def chat(obj: _Context, videos, model, base_url) -> None:
+    """Ask follow-up questions in a conversation (Ctrl-D or 'exit' to leave)."""
+    from ingest.errors import YtTranscriptError
+    from rag.chat import ChatSession
+    from rag.retrieve import SearchOptions
+
+    _model_overrides(obj, model, base_url)
+    if not obj.library.records():
+        raise click.ClickException("the library is empty; ingest something first")
+    session = ChatSession(obj.library, obj.query_embedder(), obj.settings, llm=obj.factories.get("llm"),
+                          options=SearchOptions(video_ids=list(videos) or None))
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            click.echo()
+            return
+        if question.lower() in {"exit", "quit", ":q"}:
+            return
+        if not question:
+            continue
+        streamed: list[str] = []
+
+        def on_token(piece: str) -> None:
+            streamed.append(piece)
+            click.echo(piece, nl=False)
+
+        try:
+            query, answer = session.ask(question, on_token=on_token)
+        except YtTranscriptError as exc:  # one failed turn does not end the conversation
+            click.echo(f"\nError: {exc}", err=True)
+            continue
+        if query != question:
+            click.echo(click.style(f"(searched for: {query})", dim=True))
+        click.echo("" if streamed else answer.text)
+        _print_sources(answer)
+        click.echo()
+
+
 @cli.group("eval")
 def evaluate() -> None:
     """Measure retrieval quality on your own question sets."""

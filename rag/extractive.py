@@ -1,0 +1,45 @@
+"""The offline answer: the sentences of the retrieved passages that best answer the question, quoted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ingest.embedding import Embedder
+from ingest.library import Library
+from ingest.models import SearchHit
+from rag.citations import source_id
+from rag.retrieve import rank_sentences
+
+LABEL = "Quotes from the video (no language model configured, so this is not a generated answer):"
+_FILLERS = re.compile(r"\b(?:um+|uh+|erm|you know|I mean|sort of|kind of)\b[,.]?\s*", re.IGNORECASE)
+_MIN_GAP_S = 8.0  # two quotes closer than this repeat each other
+
+
+def clean_quote(text: str) -> str:
+    """Drop spoken fillers and tidy spacing; capitalise the first letter (ASR is often all lower case)."""
+    text = _FILLERS.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    return text[:1].upper() + text[1:] if text else text
+
+
+def extractive_answer(
+    library: Library, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3
+) -> tuple[str, list[SearchHit]]:
+    """Quotes in time order, each followed by its source id. Returns (text, one source per quote).
+
+    Each quote is its own source, starting at its own sentence, so its link lands on the quote.
+    """
+    chosen = []
+    for sentence in rank_sentences(library, embedder, question, hits):
+        hit = hits[sentence.hit_index]
+        if any(hits[c.hit_index].video_id == hit.video_id and abs(c.start_s - sentence.start_s) < _MIN_GAP_S
+               for c in chosen):
+            continue
+        chosen.append(sentence)
+        if len(chosen) == max_quotes:
+            break
+    chosen.sort(key=lambda s: (hits[s.hit_index].video_id, s.start_s))
+    sources = [replace(hits[s.hit_index], start_s=s.start_s, text=s.text) for s in chosen]
+    lines = [f'- "{clean_quote(s.text)}" [{source_id(n)}]' for n, s in enumerate(chosen, 1)]
+    return LABEL + "\n" + "\n".join(lines), sources
