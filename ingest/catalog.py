@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS chunks (
     unit_vectors BLOB NOT NULL  -- float16, one row per unit
 );
 CREATE INDEX IF NOT EXISTS chunks_video ON chunks(video_id, idx);
+-- Generated summaries, keyed by transcript generation, model and prompt version.
+CREATE TABLE IF NOT EXISTS summaries (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 -- Porter stemming and unicode61 case/punctuation folding make ASR's casing and punctuation irrelevant.
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
@@ -223,6 +229,38 @@ class Catalog:
                 if unit_list else np.zeros((0, 0), dtype=np.float32)
             out[cid] = (Chunk(cid, vid, gen, idx, text, start, end, chapter, unit_list), vectors)
         return out
+
+    def video_units(self, video_id: str) -> tuple[list[tuple[float, str]], np.ndarray]:
+        """A video's sentence units in time order, each once, with their vectors: ([(start_s, text)], matrix)."""
+        rows = self._db.execute(
+            "SELECT text, units_json, unit_vectors FROM chunks WHERE video_id = ? ORDER BY idx", (video_id,)
+        ).fetchall()
+        units: list[tuple[float, str]] = []
+        vectors: list[np.ndarray] = []
+        seen: set[float] = set()
+        for text, units_json, blob in rows:
+            spans = json.loads(units_json)
+            matrix = np.frombuffer(blob, dtype=np.float16).astype(np.float32).reshape(len(spans), -1) \
+                if spans else np.zeros((0, 0), dtype=np.float32)
+            for (start, a, b), vector in zip(spans, matrix):
+                if start not in seen:  # overlapping chunks repeat their edge sentences
+                    seen.add(start)
+                    units.append((start, text[a:b]))
+                    vectors.append(vector)
+        order = sorted(range(len(units)), key=lambda i: units[i][0])
+        matrix = np.stack([vectors[i] for i in order]) if vectors else np.zeros((0, 0), dtype=np.float32)
+        return [units[i] for i in order], matrix
+
+    def cached(self, key: str) -> str | None:
+        """A cached summary, or None."""
+        row = self._db.execute("SELECT value FROM summaries WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def cache(self, key: str, value: str) -> None:
+        """Store a summary."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (key, value, now))
 
     def active_generations(self) -> dict[str, str]:
         """video_id -> the generation whose chunks are current."""

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=60.0, gt=0, description="Seconds to wait for the model server.")
     llm_retries: int = Field(default=2, ge=0, description="Retries, with backoff, on 429, 5xx and dropped connections.")
     ask_passages: int = Field(default=6, ge=1, le=30, description="Passages retrieved and shown to the model.")
+    summary_workers: int = Field(default=4, ge=1, le=32, description="Chapters summarised in parallel.")
+    summary_part_words: int = Field(
+        default=1500, ge=100,
+        description="Words per map step; a longer chapter is split, summarised in parts, then merged.",
+    )
     relevance_threshold: float = Field(
         default=0.55,
         description="Below this best-sentence relevance nothing counts as found (calibrated on the dev set: "

@@ -94,3 +94,76 @@ def evaluate_retrieval(
         "mrr@10": round(rr / n, 4) if n else 0.0,
         "misses": misses,
     }
+
+
+# --- chapter detection ----------------------------------------------------------------------------
+
+LONG_VIDEO_S = 30 * 60
+
+
+def units_with_vectors(snippets, embedder: Embedder, settings) -> tuple[list, "np.ndarray"]:  # noqa: F821
+    """Sentence units of a transcript and their vectors, computed the way ingest computes them (no chapters)."""
+    import numpy as np
+
+    from ingest.chunking import chunk_transcript
+    from rag.chapters import Unit
+
+    chunks = chunk_transcript("eval", snippets, [], embedder.count_tokens, max_tokens=embedder.chunk_budget,
+                              target_tokens=settings.chunk_target_tokens, overlap_tokens=settings.chunk_overlap_tokens)
+    _, unit_vectors = embedder.embed_with_units([c.text for c in chunks], [[(a, b) for _, a, b in c.units]
+                                                                           for c in chunks])
+    seen: set[float] = set()
+    units, rows = [], []
+    for chunk, vectors in zip(chunks, unit_vectors):
+        for (start, a, b), vector in zip(chunk.units, vectors):
+            if start in seen:  # overlapping chunks repeat their edge sentences
+                continue
+            seen.add(start)
+            units.append(Unit(start, chunk.text[a:b]))
+            rows.append(vector)
+    order = sorted(range(len(units)), key=lambda i: units[i].start_s)
+    return [units[i] for i in order], np.asarray([rows[i] for i in order], dtype=np.float32)
+
+
+def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings) -> dict:
+    """Hide each video's chapters, detect them, and score boundaries at ±30 s and ±60 s, with two baselines."""
+    from ingest.captions import read_caption_file
+    from ingest.cleaning import clean_snippets
+    from ingest.metadata import chapters_from_list
+    from rag.chapters import boundary_scores, evenly_spaced, segment
+
+    path = Path(manifest)
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise QuestionFileError(f"{path}: cannot read the manifest ({exc})", "Pass a corpus.json-shaped manifest") from exc
+    videos = []
+    for row in rows:
+        if not row.get("chapters") or not row.get("transcript"):
+            continue
+        snippets = clean_snippets(read_caption_file(path.parent / row["transcript"]).snippets)
+        duration = float(row.get("duration_s") or snippets[-1].end_s)
+        truth = [c.start_s for c in chapters_from_list(json.loads((path.parent / row["chapters"]).read_text()),
+                                                       duration)]
+        units, vectors = units_with_vectors(snippets, embedder, settings)
+        methods = {
+            "ours": segment(units, vectors, duration),
+            "even (true count)": evenly_spaced(duration, len(truth)),
+            "texttiling (true count)": segment(units, vectors, duration, count=len(truth)),
+        }
+        scores = {name: {f"{label}@{tol}": round(value, 3)
+                         for tol in (30, 60)
+                         for label, value in zip(("p", "r", "f1"), boundary_scores(starts, truth, tol))}
+                  for name, starts in methods.items()}
+        videos.append({"video_id": row["video_id"], "duration_s": duration, "true_chapters": len(truth),
+                       "detected_chapters": len(methods["ours"]), "scores": scores})
+
+    def mean(subset: list[dict]) -> dict:
+        if not subset:
+            return {}
+        names = subset[0]["scores"].keys()
+        return {name: {k: round(sum(v["scores"][name][k] for v in subset) / len(subset), 3)
+                       for k in subset[0]["scores"][name]} for name in names}
+
+    long = [v for v in videos if v["duration_s"] > LONG_VIDEO_S]
+    return {"videos": videos, "mean": mean(videos), "mean_long": mean(long), "n": len(videos), "n_long": len(long)}

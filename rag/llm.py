@@ -41,7 +41,7 @@ def configured_model(settings: Settings, override: str | None = None) -> ModelSp
     return None
 
 
-def chat_model(spec: ModelSpec, settings: Settings, *, streaming: bool = True):
+def chat_model(spec: ModelSpec, settings: Settings, *, streaming: bool = True, max_tokens: int | None = None):
     """A LangChain chat model for the spec, with timeouts and retries with backoff."""
     from langchain_openai import ChatOpenAI
 
@@ -55,6 +55,7 @@ def chat_model(spec: ModelSpec, settings: Settings, *, streaming: bool = True):
         max_retries=settings.llm_retries,  # the openai client backs off exponentially on 429, 5xx, resets
         temperature=0.0,
         streaming=streaming,
+        max_tokens=max_tokens,
     )
 
 
@@ -100,7 +101,7 @@ def map_llm_error(exc: Exception, spec: ModelSpec, settings: Settings) -> errors
     if isinstance(exc, openai.NotFoundError) or "model not found" in lowered or "does not exist" in lowered:
         return errors.ModelNotFound(f"{where} does not serve model {spec.name!r}")
     if "context" in lowered and ("length" in lowered or "exceed" in lowered or "too long" in lowered):
-        return errors.ContextTooLong(f"the question and passages do not fit {spec.name}'s context window")
+        return errors.ContextTooLong(f"the prompt does not fit {spec.name}'s context window")
     if isinstance(exc, openai.RateLimitError):
         return errors.ModelRateLimited(f"{where} is rate-limiting requests (after {settings.llm_retries} retries)")
     if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError)) or _is_transport(exc):

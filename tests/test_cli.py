@@ -167,3 +167,23 @@ def test_chat_session_reads_turns_until_eof(run):
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Quotes from the video") == 2
     assert "(searched for: What is interleaving? why?)" in result.stdout
+
+
+def test_summarize_command(run):
+    run("ingest", str(SAMPLE_VTT))
+    md = run("summarize", "yttSample01").stdout
+    assert md.startswith("# How to Study from Video Lectures") and "(https://www.youtube.com/watch?v=yttSample01&t=" in md
+    data = json.loads(run("summarize", "yttSample01", "--format", "json", "--chapters", "auto").stdout)
+    assert data["chapter_source"] == "auto" and data["chapters"]
+    bad = run("summarize", "zzzzzzzzzzz")
+    assert bad.exit_code == 1 and "not in the library" in bad.stderr
+
+
+def test_eval_chapters_command(run, tmp_path):
+    from .test_evaluate import _manifest
+
+    result = run("eval", "chapters", "--corpus", str(_manifest(tmp_path)))
+    assert result.exit_code == 0, result.output
+    assert "mean, all videos (n=2)" in result.stdout and "texttiling (true count)" in result.stdout
+    data = json.loads(run("eval", "chapters", "--corpus", str(_manifest(tmp_path)), "--json").stdout)
+    assert data["n"] == 2 and len(data["videos"]) == 2

@@ -62,3 +62,37 @@ def test_evaluate_counts_hits_and_misses(settings, library, fake_embedder):
     only_a = evaluate_retrieval(library, fake_embedder, questions, video_id="aaaaaaaaaaa")
     assert only_a["n"] == 1
     json.dumps(report)  # the --json output is plain JSON
+
+
+def _manifest(tmp_path):
+    """Two synthetic talks with known chapters, in the shape of ../shared/data/corpus.json."""
+    from .test_chapters import TOPICS
+
+    rows = []
+    for n in range(2):
+        items = []
+        for t, topic in enumerate(TOPICS[n:n + 3]):
+            words = topic.split()
+            for k in range(30):
+                items.append({"text": " ".join(words[(k + j) % 8] for j in range(6)) + ".", "start": t * 180 + k * 6,
+                              "duration": 6})
+        (tmp_path / f"v{n}.json").write_text(json.dumps(items))
+        (tmp_path / f"v{n}.chapters.json").write_text(json.dumps([{"start": t * 180, "title": f"T{t}"}
+                                                                  for t in range(3)]))
+        rows.append({"video_id": f"vid{n:08d}", "duration_s": 540, "transcript": f"v{n}.json",
+                     "chapters": f"v{n}.chapters.json"})
+    rows.append({"video_id": "nochapter1", "transcript": "v0.json"})  # skipped: nothing to score against
+    path = tmp_path / "corpus.json"
+    path.write_text(json.dumps(rows))
+    return path
+
+
+def test_evaluate_chapters_scores_ours_and_both_baselines(tmp_path, fake_embedder, settings):
+    from rag.evaluate import evaluate_chapters
+
+    report = evaluate_chapters(_manifest(tmp_path), fake_embedder, settings)
+    assert report["n"] == 2 and report["n_long"] == 0
+    assert set(report["mean"]) == {"ours", "even (true count)", "texttiling (true count)"}
+    assert set(report["mean"]["ours"]) == {"p@30", "r@30", "f1@30", "p@60", "r@60", "f1@60"}
+    assert report["mean"]["even (true count)"]["f1@30"] == 1.0  # equal thirds here
+    assert report["mean"]["ours"]["f1@60"] == 1.0

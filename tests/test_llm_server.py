@@ -131,3 +131,13 @@ def test_server_stopped_mid_stream(sample_library, fake_embedder, settings, tmp_
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_summarize_with_the_real_model(sample_library, model_settings):
+    from rag.summarize import summarize
+
+    overview = summarize(sample_library, "yttSample01", model_settings)
+    assert overview.model == "openai:smollm2" and overview.chapter_source == "creator"
+    assert len(overview.chapters) == 6 and all(c.summary for c in overview.chapters) and overview.tldr
+    again = summarize(sample_library, "yttSample01", model_settings)
+    assert again.cached == 7  # six chapters and the TL;DR, all from the cache

@@ -419,6 +419,27 @@ def chat(obj: _Context, videos, model, base_url) -> None:
         click.echo()
 
 
+@cli.command()
+@click.argument("video_id")
+@click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: extractive unless a key is set).")
+@click.option("--base-url", help="OpenAI-compatible server URL.")
+@click.option("--format", "fmt", type=click.Choice(["md", "txt", "json"]), default="md", show_default=True)
+@click.option("--chapters", "chapter_mode", type=click.Choice(["creator", "auto"]),
+              help="The creator's chapters, or detected ones (default: the creator's when there are any).")
+@click.pass_obj
+def summarize(obj: _Context, video_id: str, model, base_url, fmt: str, chapter_mode) -> None:
+    """A TL;DR and one paragraph per chapter, each chapter linked to its moment."""
+    from rag.summarize import format_overview
+    from rag.summarize import summarize as run_summarize
+
+    _model_overrides(obj, model, base_url)
+    bars = _Bars()
+    overview = run_summarize(obj.library, video_id, obj.settings, chapters=chapter_mode, llm=obj.factories.get("llm"),
+                             on_progress=lambda done, total: bars.update("summarising chapters", done, total))
+    bars.close()
+    click.echo(format_overview(overview, fmt), nl=False)
+
+
 @cli.group("eval")
 def evaluate() -> None:
     """Measure retrieval quality on your own question sets."""
@@ -450,6 +471,31 @@ def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: b
         click.echo(f"miss  {miss['id']}: {rank}; top was {top}, gold {miss['video_id']} {gold}  ({miss['question']})")
     click.echo(f"n={report['n']}  hit@1={report['hit@1']:.3f}  hit@5={report['hit@5']:.3f}  "
                f"mrr@10={report['mrr@10']:.3f}")
+
+
+@evaluate.command("chapters")
+@click.option("--corpus", "manifest", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSON list of {video_id, transcript, chapters, duration_s}; paths relative to its folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with per-video and mean figures.")
+@click.pass_obj
+def eval_chapters(obj: _Context, manifest: str, as_json: bool) -> None:
+    """Boundary precision, recall and F1 at ±30 s and ±60 s of detected chapters, with two baselines."""
+    from rag.evaluate import evaluate_chapters
+
+    report = evaluate_chapters(manifest, obj.embedder(), obj.settings)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    for video in report["videos"]:
+        scores = "  ".join(f"{name}: {s['f1@30']:.2f}/{s['f1@60']:.2f}" for name, s in video["scores"].items())
+        click.echo(f"{video['video_id']}  {video['duration_s'] / 60:5.1f} min  {video['true_chapters']:2d} true, "
+                   f"{video['detected_chapters']:2d} found  F1@30/@60  {scores}")
+    for label, key in (("all videos", "mean"), ("over 30 min", "mean_long")):
+        n = report["n"] if key == "mean" else report["n_long"]
+        if report[key]:
+            scores = "  ".join(f"{name}: P {s['p@60']:.2f} R {s['r@60']:.2f} F1@30 {s['f1@30']:.2f} F1@60 "
+                               f"{s['f1@60']:.2f}" for name, s in report[key].items())
+            click.echo(f"mean, {label} (n={n}): {scores}")
 
 
 def main() -> None:

@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+
+from rag.chapters import Unit, boundary_scores, evenly_spaced, key_phrase_title, segment, snap
+
+from .conftest import FakeEmbedder
+
+TOPICS = [
+    "volcano lava magma eruption crater basalt ash tectonic",
+    "violin orchestra symphony melody cello conductor rehearsal tempo",
+    "bread dough yeast flour oven knead crust baking",
+    "satellite orbit rocket launch gravity telescope planet comet",
+]
+
+
+def synthetic(seconds_per_topic: float = 180.0, step: float = 6.0) -> tuple[list[Unit], np.ndarray]:
+    """Four distinct topics in a row, a sentence every 6 s, words drawn from each topic's vocabulary."""
+    rng = np.random.default_rng(0)
+    units = []
+    for t, topic in enumerate(TOPICS):
+        words = topic.split()
+        for k in range(int(seconds_per_topic / step)):
+            picked = rng.permutation(words)[:6]  # six of the topic's eight words, in any order
+            units.append(Unit(t * seconds_per_topic + k * step, " ".join(picked) + " and so on"))
+    vectors = np.asarray(FakeEmbedder(dims=128).embed([u.text for u in units]), dtype=np.float32)
+    return units, vectors
+
+
+def test_segmentation_finds_topic_changes_and_chooses_the_count():
+    units, vectors = synthetic()
+    starts = segment(units, vectors, duration_s=720.0)
+    assert starts[0] == 0.0
+    assert boundary_scores(starts, [0, 180, 360, 540], 30)[2] == 1.0, starts
+    assert all(any(u.start_s == s for u in units) for s in starts[1:])  # snapped to sentence starts
+
+
+def test_segmentation_with_a_given_count():
+    units, vectors = synthetic()
+    starts = segment(units, vectors, duration_s=720.0, count=3)
+    assert len(starts) == 3 and boundary_scores(starts, [0, 180, 360, 540], 30)[0] == 1.0
+
+
+def test_short_or_empty_input():
+    assert segment([], np.zeros((0, 4)), 100.0) == [0.0]
+    units, vectors = synthetic(seconds_per_topic=12.0)
+    assert segment(units[:2], vectors[:2], 20.0) == [0.0]
+
+
+@pytest.mark.parametrize("pred, truth, tol, expected", [
+    ([0, 100, 200], [0, 100, 200], 30, (1.0, 1.0, 1.0)),
+    ([0, 125, 400], [0, 100, 200], 30, (0.5, 0.5, 0.5)),
+    ([0, 100, 105], [0, 100], 30, (0.5, 1.0, 2 / 3)),  # one truth boundary matches once
+    ([0], [0, 100], 30, (0.0, 0.0, 0.0)),  # predicting nothing earns nothing
+    ([0], [0], 30, (1.0, 1.0, 1.0)),
+    ([0, 150], [0, 100], 60, (1.0, 1.0, 1.0)),
+])
+def test_boundary_scores(pred, truth, tol, expected):
+    assert boundary_scores(pred, truth, tol) == pytest.approx(expected)
+
+
+def test_evenly_spaced():
+    assert evenly_spaced(100.0, 4) == [0.0, 25.0, 50.0, 75.0]
+
+
+def test_snap_to_nearest_sentence():
+    units = [Unit(0.0, "a"), Unit(9.5, "b"), Unit(21.0, "c")]
+    assert snap(12.0, units) == 9.5
+
+
+def test_key_phrase_titles_name_what_sets_a_chapter_apart():
+    title = key_phrase_title("the yeast makes the dough rise, knead the dough, bake the dough in the oven",
+                             ["the orchestra plays the symphony", "the rocket reaches orbit"])
+    assert "dough" in title.lower() and title[0].isupper()
