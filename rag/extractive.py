@@ -17,9 +17,12 @@ _MIN_GAP_S = 8.0  # two quotes closer than this repeat each other
 
 
 def clean_quote(text: str) -> str:
-    """Drop spoken fillers and tidy spacing; capitalise the first letter (ASR is often all lower case)."""
+    """Drop spoken fillers and tidy spacing; fix the casing lower-case ASR loses (sentence starts, "I")."""
     text = _FILLERS.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,")
+    if text == text.lower():  # only all-lower-case ASR; cased captions may say "i" for a loop index
+        text = re.sub(r"\bi\b(?=['\s.,?!]|$)", "I", text)
+        text = re.sub(r"([.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
     return text[:1].upper() + text[1:] if text else text
 
 

@@ -103,10 +103,14 @@ def test_offline_chat_session(sample_library, fake_embedder, settings):
     assert query == "What is interleaving? why?" and answer.kind == "extractive"
 
 
-@pytest.mark.parametrize("text", ["um so the uh answer is you know forty", "So, um, the answer"])
-def test_quotes_drop_fillers(text):
-    cleaned = clean_quote(text)
-    assert "um" not in cleaned.split() and "uh" not in cleaned.split() and cleaned[0].isupper()
+@pytest.mark.parametrize("text, expected", [
+    ("um so the uh answer is you know forty", "So the answer is forty"),
+    ("So, um, the answer", "So, the answer"),
+    ("i think i'm right. and i've checked", "I think I'm right. And I've checked"),
+    ("In Python the index i is fine", "In Python the index i is fine"),  # cased text is left alone
+])
+def test_quotes_drop_fillers_and_fix_casing(text, expected):
+    assert clean_quote(text) == expected
 
 
 @pytest.mark.parametrize("spec, name", [("openai:gpt-4o-mini", "gpt-4o-mini"), ("llama3.2", "llama3.2"),
