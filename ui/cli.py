@@ -440,6 +440,25 @@ def summarize(obj: _Context, video_id: str, model, base_url, fmt: str, chapter_m
     click.echo(format_overview(overview, fmt), nl=False)
 
 
+@cli.command()
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.pass_obj
+def ui(obj: _Context, port: int, host: str) -> None:
+    """Open the study room in your browser (Streamlit)."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    env = dict(os.environ)
+    for name, value in obj.overrides.items():  # --home and --chroma-url reach the app as settings
+        if value is not None:
+            env[f"YT_TRANSCRIPT_{name.upper()}"] = str(value)
+    app = Path(__file__).with_name("app.py")
+    raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+                                      "--server.address", host, "--browser.gatherUsageStats", "false"], env=env))
+
+
 @cli.group("eval")
 def evaluate() -> None:
     """Measure retrieval quality on your own question sets."""

@@ -1,0 +1,310 @@
+"""The yt-transcript study room (Streamlit). Each page is wiring: widgets -> one library call -> render."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from ingest.errors import YtTranscriptError
+from ingest.settings import Settings
+from ingest.timecodes import format_hms
+
+PAGES = ["Library", "Video", "Search", "Study"]
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def safe(text: str) -> str:
+    """Transcript and model text as literal Markdown: no links, no HTML, no formatting from the data."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+# --- cached resources -----------------------------------------------------------------------------------
+
+@st.cache_resource
+def _library(home: str, chroma_url: str | None):
+    from ingest.library import Library
+
+    return Library(Settings(home=Path(home), chroma_url=chroma_url or None))
+
+
+@st.cache_resource
+def _embedder(model: str, home: str):
+    from ingest.embedding import load_query_embedder
+
+    return load_query_embedder(model, Path(home))
+
+
+@st.cache_resource
+def _ingest_embedder(model: str):
+    from ingest.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model)
+
+
+def settings() -> Settings:
+    """Settings from the environment, overridden by the sidebar for this session only."""
+    base = Settings()
+    updates = {k: v for k, v in {
+        "model": st.session_state.get("model") or None,
+        "base_url": st.session_state.get("base_url") or None,
+        "chroma_url": st.session_state.get("chroma_url") or base.chroma_url,
+    }.items()}
+    key = st.session_state.get("api_key")
+    if key:
+        from pydantic import SecretStr
+
+        updates["api_key"] = SecretStr(key)  # lives in this session only: never written or shown
+    return base.model_copy(update=updates)
+
+
+def library():
+    s = settings()
+    return _library(str(s.home), s.chroma_url)
+
+
+def embedder(for_ingest: bool = False):
+    # Tests put a fake here; the package itself ships none.
+    override = st.session_state.get("embedder_override")
+    if override is not None:
+        return override
+    s = settings()
+    return _ingest_embedder(s.embed_model) if for_ingest else _embedder(s.embed_model, str(s.home))
+
+
+def llm():
+    return st.session_state.get("llm_override")
+
+
+def seek(video_id: str, start_s: float) -> None:
+    """Open the Video page with the player at this moment (applied at the top of the next run)."""
+    st.session_state["goto"] = (video_id, int(start_s))
+
+
+def show_error(exc: YtTranscriptError) -> None:
+    st.error(str(exc))
+
+
+# --- pages ----------------------------------------------------------------------------------------------
+
+def page_library() -> None:
+    st.header("Library")
+    sources = st.text_area("YouTube URLs, playlists, channels or @handles (one per line)", key="sources")
+    upload = st.file_uploader("…or a caption file", type=["vtt", "srt", "json"], key="upload")
+    if st.button("Add to library", key="add"):
+        from ingest.pipeline import IngestOptions, Ingestor
+
+        raws = [line.strip() for line in (sources or "").splitlines() if line.strip()]
+        if upload is not None:
+            folder = Path(tempfile.mkdtemp())
+            path = folder / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            raws.append(str(path))
+        bar = st.progress(0.0, text="starting")
+        ingestor = Ingestor(settings(), library(), lambda: embedder(for_ingest=True),
+                            progress=lambda stage, done, total: bar.progress(done / max(total, 1), text=stage))
+        for raw in raws:
+            outcome = ingestor.ingest(raw, IngestOptions(languages=settings().language_list))
+            if outcome.error is not None:
+                st.error(str(outcome.error))
+            for result in outcome.results:
+                if result.ok:
+                    st.success(f"{result.title}: {result.chunks} passages ({result.detail})")
+                else:
+                    st.error(result.detail)
+        bar.empty()
+    records = library().records()
+    if not records:
+        st.info("The library is empty. Add a talk above.")
+        return
+    st.dataframe([{"title": r.meta.title, "channel": r.meta.channel, "duration": format_hms(r.meta.duration_s or 0),
+                   "chapters": len(r.meta.chapters), "added": r.added_at[:10], "id": r.meta.video_id}
+                  for r in records], hide_index=True)
+    col1, col2 = st.columns(2)
+    chosen = col1.selectbox("Video", [r.meta.video_id for r in records], key="library_video",
+                            format_func=lambda v: next(r.meta.title for r in records if r.meta.video_id == v))
+    if col2.button("Open", key="open"):
+        seek(chosen, 0)
+        st.rerun()
+    if col2.button("Remove", key="remove"):
+        library().remove(chosen)
+        st.rerun()
+
+
+def page_video() -> None:
+    records = {r.meta.video_id: r for r in library().records()}
+    if not records:
+        st.info("Add a video on the Library page first.")
+        return
+    if st.session_state.get("video_pick") not in records:
+        st.session_state["video_pick"] = next(iter(records))
+    video_id = st.selectbox("Video", list(records), key="video_pick", format_func=lambda v: records[v].meta.title)
+    if video_id != st.session_state.get("video_id"):
+        st.session_state["video_id"], st.session_state["start_s"] = video_id, 0
+        st.session_state["turns"] = []
+    meta = records[video_id].meta
+    start = int(st.session_state.get("start_s", 0))
+    left, right = st.columns([3, 2])
+    with left:
+        if meta.is_youtube:
+            st.video(f"https://www.youtube.com/watch?v={video_id}", start_time=start)
+        st.caption(f"Playing from {format_hms(start)}")
+    with right:
+        st.subheader("Chapters")
+        from rag.summarize import summarize
+
+        try:
+            overview = summarize(library(), video_id, settings(), llm=llm())
+        except YtTranscriptError as exc:
+            show_error(exc)
+            overview = None
+        if overview is not None:
+            st.session_state["overview"] = overview
+            st.markdown(safe(overview.tldr))
+            for i, chapter in enumerate(overview.chapters):
+                if st.button(f"{format_hms(chapter.start_s)}  {chapter.title}", key=f"chapter-{i}"):
+                    seek(video_id, chapter.start_s)
+                    st.rerun()
+                st.markdown(safe(chapter.summary))
+
+    st.subheader("Ask about this video")
+    question = st.text_input("Question", key="question")
+    if st.button("Ask", key="ask") and question:
+        from rag.answer import ask
+        from rag.retrieve import SearchOptions
+
+        try:
+            answer = ask(library(), embedder(), question, settings(), llm=llm(),
+                         options=SearchOptions(video_ids=[video_id]))
+            st.session_state.setdefault("turns", []).append(answer)
+        except YtTranscriptError as exc:
+            show_error(exc)
+    for t, answer in enumerate(st.session_state.get("turns", [])):
+        st.markdown(f"**Q:** {safe(answer.question)}")
+        st.markdown(safe(answer.text))
+        if answer.kind == "generated" and not answer.grounded:
+            st.warning("The model cited none of the retrieved passages: this answer is not grounded.")
+        for c in answer.citations + [_as_citation(h) for h in answer.nearest]:
+            if st.button(f"[{c.id}] {format_hms(c.start_s)}  {c.title}", key=f"cite-{t}-{c.id}-{c.start_s}"):
+                seek(c.video_id, c.start_s)
+                st.rerun()
+
+    st.subheader("Transcript")
+    needle = st.text_input("Search this transcript", key="transcript_query")
+    if needle:
+        from rag.retrieve import search
+
+        for i, hit in enumerate(search(library(), embedder(), needle, video_ids=[video_id], k=5)):
+            if st.button(f"{format_hms(hit.start_s)}  {hit.text[:90]}…", key=f"hit-{i}"):
+                seek(video_id, hit.start_s)
+                st.rerun()
+    from ingest.export import paragraphs
+
+    transcript = library().transcript(video_id)
+    for i, (chapter, para) in enumerate(paragraphs(transcript.snippets, meta.chapters)[:400]):
+        if st.button(format_hms(para[0].start_s), key=f"line-{i}"):
+            seek(video_id, para[0].start_s)
+            st.rerun()
+        st.markdown(safe(" ".join(s.text for s in para)))
+
+    if st.session_state.get("overview") is not None:
+        from rag.study import notes_markdown
+
+        st.download_button("Export notes (Markdown)", notes_markdown(st.session_state["overview"],
+                           st.session_state.get("turns", [])), file_name=f"{video_id}-notes.md", key="export")
+
+
+def _as_citation(hit):
+    from rag.citations import Citation
+
+    return Citation("near", hit.video_id, hit.title, hit.start_s, hit.url, hit.text)
+
+
+def page_search() -> None:
+    st.header("Search")
+    records = library().records()
+    query = st.text_input("Search the library", key="search_query")
+    channels = sorted({r.meta.channel for r in records if r.meta.channel})
+    channel = st.selectbox("Channel", ["(all)"] + channels, key="search_channel")
+    videos = st.multiselect("Videos", [r.meta.video_id for r in records], key="search_videos",
+                            format_func=lambda v: next(r.meta.title for r in records if r.meta.video_id == v))
+    if not query:
+        return
+    from rag.retrieve import search
+
+    try:
+        hits = search(library(), embedder(), query, video_ids=videos or None,
+                      channel=None if channel == "(all)" else channel, k=10)
+    except YtTranscriptError as exc:
+        show_error(exc)
+        return
+    if not hits:
+        st.info("No matching passages.")
+    by_video: dict[str, list] = {}
+    for hit in hits:
+        by_video.setdefault(hit.video_id, []).append(hit)
+    for video_id, group in by_video.items():
+        st.subheader(group[0].title)
+        for i, hit in enumerate(group):
+            if st.button(f"{format_hms(hit.start_s)}", key=f"result-{video_id}-{i}"):
+                seek(video_id, hit.start_s)
+                st.rerun()
+            st.markdown(safe(hit.text))
+
+
+def page_study() -> None:
+    st.header("Study")
+    records = {r.meta.video_id: r for r in library().records()}
+    if not records:
+        st.info("Add a video on the Library page first.")
+        return
+    video_id = st.selectbox("Video", list(records), key="study_video", format_func=lambda v: records[v].meta.title)
+    from rag.study import study_cards
+
+    try:
+        cards = study_cards(library(), video_id, settings(), llm=llm())
+    except YtTranscriptError as exc:
+        show_error(exc)
+        return
+    st.caption("Cards are written by the model." if cards and cards[0].kind == "model"
+               else "Cloze cards from key sentences (no model configured).")
+    for i, card in enumerate(cards):
+        with st.expander(f"{card.chapter}: {card.question[:80]}"):
+            st.markdown(safe(card.question))
+            guess = st.text_input("Your answer", key=f"guess-{i}")
+            if guess:
+                correct = guess.strip().lower() == card.answer.strip().lower()
+                (st.success if correct else st.warning)(f"Answer: {card.answer}")
+            if st.button(f"Watch at {format_hms(card.start_s)}", key=f"card-{i}"):
+                seek(video_id, card.start_s)
+                st.rerun()
+
+
+def sidebar() -> None:
+    st.sidebar.title("yt-transcript")
+    st.sidebar.radio("Page", PAGES, key="page_radio")
+    with st.sidebar.expander("Settings"):
+        st.text_input("Model (openai:NAME)", key="model", placeholder="offline quotes")
+        st.text_input("Base URL", key="base_url", placeholder="https://api.openai.com/v1")
+        st.text_input("API key (this session only)", key="api_key", type="password")
+        st.text_input("Chroma server URL", key="chroma_url", placeholder="embedded")
+        st.caption(f"Data home: {settings().home}")
+
+
+def main() -> None:
+    st.set_page_config(page_title="yt-transcript", layout="wide")
+    goto = st.session_state.pop("goto", None)
+    if goto is not None:  # widgets' state may only change before they are drawn
+        st.session_state["page_radio"] = "Video"
+        st.session_state["video_pick"], st.session_state["video_id"] = goto[0], goto[0]
+        st.session_state["start_s"] = goto[1]
+    st.session_state.setdefault("page_radio", "Library")
+    sidebar()
+    pages = {"Library": page_library, "Video": page_video, "Search": page_search, "Study": page_study}
+    pages[st.session_state["page_radio"]]()
+
+
+if __name__ == "__main__":  # streamlit runs this file as __main__; importing it draws nothing
+    main()
