@@ -18,7 +18,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 def safe(text: str) -> str:
     """Transcript and model text as literal Markdown: no links, no HTML, no formatting from the data."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")  # keep the data's line breaks
 
 
 # --- cached resources -----------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def page_video() -> None:
             overview = None
         if overview is not None:
             st.session_state["overview"] = overview
-            st.markdown(safe(overview.tldr))
+            st.markdown("**TL;DR** " + safe(overview.tldr))
             for i, chapter in enumerate(overview.chapters):
                 if st.button(f"{format_hms(chapter.start_s)}  {chapter.title}", key=f"chapter-{i}"):
                     seek(video_id, chapter.start_s)
