@@ -47,7 +47,7 @@ def test_ingest_ask_click_citation_and_seek(app_url, tmp_path):
         page.get_by_text("How to Study from Video Lectures (yt-transcript sample talk): ").wait_for(timeout=120_000)
         page.screenshot(path=str(shots / "library.png"))
 
-        page.get_by_role("button", name="Open").click()
+        page.locator("[data-testid^='stBaseButton']", has_text="Open").click()
         page.get_by_text("Playing from 0:00:00").wait_for(timeout=60_000)
         src_before = page.locator("iframe[src*='youtube']").first.get_attribute("src")
         page.get_by_label("Question").fill("Who measured how fast we forget nonsense syllables?")
@@ -71,4 +71,32 @@ def test_ingest_ask_click_citation_and_seek(app_url, tmp_path):
         page.get_by_text("Study", exact=True).first.click()
         page.get_by_text("Cloze cards from key sentences").wait_for(timeout=60_000)
         page.screenshot(path=str(shots / "study.png"))
+        browser.close()
+
+
+def test_script_in_a_transcript_never_runs(app_url, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    evil = tmp_path / "abcdefghijk.vtt"
+    evil.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:05.000\n&lt;script&gt;alert(1)&lt;/script&gt; "
+                    "&lt;img src=x onerror=alert(2)&gt; <b onmouseover=alert(3)>hover</b> words\n")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(app_url)
+        page.get_by_label("YouTube URLs, playlists, channels or @handles (one per line)").fill(str(evil))
+        page.get_by_role("button", name="Add to library").click()
+        page.get_by_text("abcdefghijk: ").first.wait_for(timeout=120_000)
+        page.get_by_text("Search", exact=True).first.click()
+        page.get_by_label("Search the library").fill("hover words")
+        page.keyboard.press("Enter")
+        page.locator("[data-testid^='stBaseButton']", has_text="0:00:00").first.click()  # opens the Video page
+        page.get_by_text("Playing from 0:00:00").wait_for(timeout=60_000)
+        page.get_by_text("hover", exact=False).first.hover()
+        page.mouse.move(400, 400)
+        page.wait_for_timeout(1000)
+        assert dialogs == []
+        assert page.locator("img[src='x']").count() == 0 and page.locator("script:has-text('alert')").count() == 0
         browser.close()

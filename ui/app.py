@@ -175,9 +175,17 @@ def page_video() -> None:
         from rag.answer import ask
         from rag.retrieve import SearchOptions
 
+        live = st.empty()
+        streamed: list[str] = []
+
+        def on_token(piece: str) -> None:  # the answer appears as the model writes it
+            streamed.append(piece)
+            live.markdown(safe("".join(streamed)))
+
         try:
             answer = ask(library(), embedder(), question, settings(), llm=llm(),
-                         options=SearchOptions(video_ids=[video_id]))
+                         options=SearchOptions(video_ids=[video_id]), on_token=on_token)
+            live.empty()
             st.session_state.setdefault("turns", []).append(answer)
         except YtTranscriptError as exc:
             show_error(exc)
