@@ -99,8 +99,8 @@ def summarize(
         llm = chat_model(spec, settings, streaming=False, max_tokens=400)  # a paragraph, not an essay
     model_name = str(spec) if spec else ("injected" if llm is not None else "extractive")
 
-    source, chosen = _choose_chapters(record.meta.chapters, chapters, units, vectors, duration)
-    groups = _group(units, vectors, chosen)
+    source, chosen = choose_chapters(record.meta.chapters, chapters, units, vectors, duration)
+    groups = group_units(units, vectors, chosen)
     if source == "auto":
         titles = [_auto_title(llm, spec, settings, units_, i, groups) for i, (units_, _) in enumerate(groups)]
         chosen = [Chapter(t, c.start_s, c.end_s) for t, c in zip(titles, chosen)]
@@ -134,7 +134,7 @@ def summarize(
                     on_progress(done, len(chosen))
     else:
         for i in todo:
-            summaries[i] = _central(*groups[i], count=3)
+            summaries[i] = central_sentences(*groups[i], count=3)
             done += 1
             if on_progress:
                 on_progress(done, len(chosen))
@@ -158,8 +158,9 @@ def summarize(
                     tldr, model_name, cached)
 
 
-def _choose_chapters(creator: list[Chapter], wanted: str | None, units: list[Unit], vectors: np.ndarray,
-                     duration: float) -> tuple[str, list[Chapter]]:
+def choose_chapters(creator: list[Chapter], wanted: str | None, units: list[Unit], vectors: np.ndarray,
+                    duration: float) -> tuple[str, list[Chapter]]:
+    """("creator", the creator's chapters) unless auto is wanted or there are none: ("auto", detected ones)."""
     if wanted not in (None, "creator", "auto"):
         raise ValueError(f"chapters must be 'creator' or 'auto', not {wanted!r}")
     if wanted == "creator" and not creator:
@@ -170,7 +171,8 @@ def _choose_chapters(creator: list[Chapter], wanted: str | None, units: list[Uni
     return "auto", chapters_from_starts(starts, duration, [""] * len(starts))
 
 
-def _group(units: list[Unit], vectors: np.ndarray, chapters: list[Chapter]) -> list[tuple[list[Unit], np.ndarray]]:
+def group_units(units: list[Unit], vectors: np.ndarray, chapters: list[Chapter]) -> list[tuple[list[Unit], np.ndarray]]:
+    """Each chapter's units and their vectors."""
     groups = []
     for i, chapter in enumerate(chapters):
         end = chapters[i + 1].start_s if i + 1 < len(chapters) else float("inf")
@@ -179,11 +181,11 @@ def _group(units: list[Unit], vectors: np.ndarray, chapters: list[Chapter]) -> l
     return groups
 
 
-def _central(units: list[Unit], vectors: np.ndarray, count: int) -> str:
+def central_sentences(units: list[Unit], vectors: np.ndarray, count: int) -> str:
     """The count sentences closest to the chapter's centroid, in time order, cleaned of fillers."""
     if not units:
         return ""
-    sentences = _sentences(units, vectors)
+    sentences = rejoin_sentences(units, vectors)
     centroid = vectors.mean(axis=0)
     order = sorted(range(len(sentences)), key=lambda i: -float(sentences[i][1] @ centroid))
     # Prefer real sentences over fragments.
@@ -195,14 +197,14 @@ def _intro_summary(units: list[Unit], vectors: np.ndarray, duration: float) -> s
     """Talks announce their subject at the start: the opening sentences that best represent the whole video."""
     horizon = max(120.0, 0.1 * duration)
     intro = [i for i, u in enumerate(units) if u.start_s < horizon] or list(range(len(units)))
-    sentences = _sentences([units[i] for i in intro], vectors[intro])
+    sentences = rejoin_sentences([units[i] for i in intro], vectors[intro])
     centroid = vectors.mean(axis=0)
     order = sorted(range(len(sentences)), key=lambda i: -float(sentences[i][1] @ centroid))
     picked = [i for i in order if len(sentences[i][0].split()) >= 6][:2] or order[:1]
     return " ".join(_sentence(clean_quote(sentences[i][0])) for i in sorted(picked))
 
 
-def _sentences(units: list[Unit], vectors: np.ndarray, max_words: int = 45) -> list[tuple[str, np.ndarray]]:
+def rejoin_sentences(units: list[Unit], vectors: np.ndarray, max_words: int = 45) -> list[tuple[str, np.ndarray]]:
     """Caption units joined back into sentences (Whisper and ASR lines often stop mid-sentence)."""
     out: list[tuple[str, np.ndarray]] = []
     text, rows = "", []
