@@ -144,10 +144,13 @@ def _dense(library: Library, model: str, qvec: np.ndarray, n: int, restrict: lis
 
 
 def _match_expression(query: str) -> str:
-    """An FTS5 query that ORs the query's content words (ASR text rarely holds every word of a question)."""
+    """An FTS5 query that ORs the query's content words (ASR text rarely holds every word of a question),
+    plus each pair of adjacent content words as a phrase: a chunk that says "tiny shakespeare" outranks one
+    that says "tiny" and "shakespeare" apart (dev set: hit@1 0.781 -> 0.808 library-wide)."""
     words = re.findall(r"\w+", query.lower())
     content = [w for w in words if w not in _STOPWORDS] or words
-    return " OR ".join(f'"{w}"' for w in dict.fromkeys(content))
+    phrases = [f"{a} {b}" for a, b in zip(words, words[1:]) if a not in _STOPWORDS and b not in _STOPWORDS]
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(content + phrases))
 
 
 def _rrf(rankings: list[list[str]]) -> dict[str, float]:
