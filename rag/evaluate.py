@@ -20,6 +20,12 @@ class QuestionFileError(YtTranscriptError):
     advice = 'Each line must be JSON: {"id", "question", "video_id", "gold": [[start_s, end_s], ...]}'
 
 
+class ManifestError(YtTranscriptError):
+    """The chapter-evaluation manifest is unreadable."""
+
+    advice = 'Pass a JSON list of {"video_id", "transcript", "chapters", "duration_s"}, paths relative to the file'
+
+
 @dataclass
 class Question:
     """One evaluation question."""
@@ -136,7 +142,7 @@ def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings) -> dic
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise QuestionFileError(f"{path}: cannot read the manifest ({exc})", "Pass a corpus.json-shaped manifest") from exc
+        raise ManifestError(f"{path}: cannot read the manifest ({exc})") from exc
     videos = []
     for row in rows:
         if not row.get("chapters") or not row.get("transcript"):

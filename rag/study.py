@@ -111,7 +111,7 @@ def _model_cards(llm, spec, settings: Settings, title: str, units: list[Unit], v
     return cards[:n]
 
 
-def notes_markdown(overview, turns: list, video_url: str | None = None) -> str:
+def notes_markdown(overview, turns: list) -> str:
     """Study notes: the overview, then each question with its answer and cited passages."""
     from rag.summarize import format_overview
 
