@@ -16,6 +16,7 @@ from ingest.models import Chunk, SearchHit, VideoRecord
 
 _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); rank differences matter, not scores
 _BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
+_POST_FILTER_SHARE = 0.05  # a filter keeping at least this share of chunks searches everything, then filters
 _MERGE_GAP_S = 30.0  # hits of one video closer than this are one passage
 _STOPWORDS = frozenset(
     # Function words, plus the fillers and verbs of spoken lectures: they match most chunks, so they
@@ -126,17 +127,27 @@ def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) ->
 
 def _dense(library: Library, model: str, qvec: np.ndarray, n: int, restrict: list[str] | None,
            records: dict[str, VideoRecord], searchable: set[str]) -> list[str]:
-    """Chunk ids by cosine similarity. Filtered searches scan the videos' vectors directly."""
-    if restrict is not None and library.catalog.chunk_count(restrict) <= _BRUTE_FORCE_MAX:
-        ids, matrix = library.catalog.chunk_vectors(restrict)
-        if not ids:
-            return []
-        scores = matrix @ qvec
-        top = np.argsort(-scores)[:n]
-        return [ids[i] for i in top]
-    # Unfiltered: Chroma's index, over-fetching to make room for stale generations dropped here.
+    """Chunk ids by cosine similarity.
+
+    Filters pick the cheapest exact route: a filter that keeps most of the library searches the whole index
+    and drops the rest (over-fetching in proportion); a small one scans its videos' vectors from SQLite;
+    only a large, selective filter pays for Chroma's `where`.
+    """
+    fetch, where = n + 10, restrict  # over-fetch to make room for stale generations dropped below
+    if restrict is not None:
+        selected = library.catalog.chunk_count(restrict)
+        total = sum(r.chunk_count for r in records.values()) or 1
+        if selected >= _POST_FILTER_SHARE * total:
+            fetch, where = int((n + 10) * total / max(selected, 1)) + 10, None
+        elif selected <= _BRUTE_FORCE_MAX:
+            ids, matrix = library.catalog.chunk_vectors(restrict)
+            if not ids:
+                return []
+            scores = matrix @ qvec
+            top = np.argsort(-scores)[:n]
+            return [ids[i] for i in top]
     out = []
-    for chunk, _ in library.vectors(model).query(qvec.tolist(), n + 10, restrict):
+    for chunk, _ in library.vectors(model).query(qvec.tolist(), fetch, where):
         record = records.get(chunk.video_id)
         if record is not None and record.generation == chunk.generation and chunk.video_id in searchable:
             out.append(chunk.chunk_id)

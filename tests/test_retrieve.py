@@ -139,6 +139,9 @@ def test_library_wide_results_are_diversified(ingestor, library, fake_embedder):
 def test_filtered_brute_force_matches_chroma(filled, fake_embedder, monkeypatch):
     options = SearchOptions(video_ids=["aaaaaaaaaaa", "bbbbbbbbbbb"], k=10, lexical=False)
     brute = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
+    monkeypatch.setattr(retrieve, "_POST_FILTER_SHARE", 2.0)  # never search-then-filter
     monkeypatch.setattr(retrieve, "_BRUTE_FORCE_MAX", 0)  # force Chroma's where filter
     chroma = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
-    assert brute == chroma and brute
+    monkeypatch.setattr(retrieve, "_POST_FILTER_SHARE", 0.0)  # search everything, then drop other videos
+    post = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
+    assert brute == chroma == post and brute
