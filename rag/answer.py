@@ -125,7 +125,7 @@ def _stream(llm, messages, spec: ModelSpec | None, settings: Settings, on_token,
     except Exception as exc:
         if spec is None:
             raise
-        if not parts and not isinstance(exc, errors.YtTranscriptError):
+        if not parts:
             # Some servers (llama.cpp) end or break a stream without saying why when they refuse a
             # request; asking once without streaming returns their real error (or the answer).
             return _invoke_once(llm, messages, spec, settings, on_token, started)

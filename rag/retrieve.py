@@ -85,9 +85,7 @@ def search(
     if opts.rerank and pool:
         by_sentence = sorted(pool, key=lambda cid: -best_unit[cid][1])
         fused = _rrf(rankings + [by_sentence])
-        pool.sort(key=lambda cid: -fused.get(cid, 0.0))
-    else:
-        pool.sort(key=lambda cid: -fused.get(cid, 0.0))
+    pool.sort(key=lambda cid: -fused.get(cid, 0.0))
 
     hits = []
     for cid in pool:

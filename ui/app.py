@@ -47,11 +47,11 @@ def _ingest_embedder(model: str):
 def settings() -> Settings:
     """Settings from the environment, overridden by the sidebar for this session only."""
     base = Settings()
-    updates = {k: v for k, v in {
+    updates = {
         "model": st.session_state.get("model") or None,
         "base_url": st.session_state.get("base_url") or None,
         "chroma_url": st.session_state.get("chroma_url") or base.chroma_url,
-    }.items()}
+    }
     key = st.session_state.get("api_key")
     if key:
         from pydantic import SecretStr
