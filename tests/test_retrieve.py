@@ -113,6 +113,38 @@ def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embed
     assert unlocated[0].start_s == 0.0
 
 
+def _chunk(lines: list[str]):
+    from ingest.chunking import _join_with_units
+    from ingest.models import Chunk
+
+    text, units = _join_with_units([Snippet(t, 2.0 * i, 2.0 * i + 2) for i, t in enumerate(lines)])
+    return Chunk("v:g:00000", "v", "g", 0, text, 0.0, 2.0 * len(lines), None, units)
+
+
+L0, L1, L2, L3 = ("so what we're going to do is", "group this pair into a new symbol",
+                  "and rewrite every single pair with it", "and then we iterate this algorithm")
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # Unpunctuated ASR: a caption line is matched together with the lines after it, up to ~15 words.
+    ([L0, L1, L2, L3], [(0.0, f"{L0} {L1} {L2}", [0, 1, 2]), (2.0, f"{L1} {L2} {L3}", [1, 2, 3]),
+                        (4.0, f"{L2} {L3}", [2, 3]), (6.0, L3, [3])]),
+    # Punctuated text: each sentence on its own.
+    (["We group this pair into a new symbol.", "Then we rewrite every pair with it."],
+     [(0.0, "We group this pair into a new symbol.", [0]), (2.0, "Then we rewrite every pair with it.", [1])]),
+])
+def test_match_windows(lines, expected):
+    import numpy as np
+
+    chunk = _chunk(lines)
+    spans, vectors = retrieve._windows(chunk, np.eye(len(chunk.units), 8, dtype=np.float32))
+    assert spans == [(start, text) for start, text, _ in expected]
+    for row, (_, _, members) in zip(vectors, expected):
+        want = np.zeros(8)
+        want[members] = 1 / np.sqrt(len(members))  # the normalised sum of the member lines' vectors
+        assert np.allclose(row, want)
+
+
 def test_adjacent_hits_are_merged(ingestor, library, fake_embedder, settings):
     settings.chunk_target_tokens = 16
     settings.chunk_overlap_tokens = 8
