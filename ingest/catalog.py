@@ -164,7 +164,7 @@ class Catalog:
     def lexical_search(self, match: str, n: int, video_ids: list[str] | None = None) -> list[str]:
         """Chunk ids ranked by FTS5 bm25 for an FTS5 MATCH expression, optionally within some videos."""
         try:
-            if video_ids is not None and len(video_ids) <= _PER_VIDEO_LEXICAL_MAX:
+            if self.uses_video_ranges(video_ids):
                 return self._lexical_per_video(match, n, video_ids)
             sql = ("SELECT c.chunk_id FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
                    "WHERE chunks_fts MATCH ?")
@@ -176,6 +176,21 @@ class Catalog:
             return [row[0] for row in self._db.execute(sql, [*params, n])]
         except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
             return []
+
+    def match_counts(self, items: list[str]) -> dict[str, int]:
+        """How many chunks each FTS5 query item (a quoted word or phrase) matches, stemmed as the index is."""
+        counts = {}
+        for item in items:
+            try:
+                counts[item] = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                                (item,)).fetchone()[0]
+            except sqlite3.OperationalError:
+                counts[item] = 0
+        return counts
+
+    def uses_video_ranges(self, video_ids: list[str] | None) -> bool:
+        """Whether a lexical search over these videos reads only their rowid ranges (cheap at any size)."""
+        return video_ids is not None and len(video_ids) <= _PER_VIDEO_LEXICAL_MAX
 
     def _lexical_per_video(self, match: str, n: int, video_ids: list[str]) -> list[str]:
         # A video's chunks are inserted in one transaction, so their rowids form one range; FTS5

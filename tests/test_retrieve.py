@@ -177,3 +177,30 @@ def test_filtered_brute_force_matches_chroma(filled, fake_embedder, monkeypatch)
     monkeypatch.setattr(retrieve, "_POST_FILTER_SHARE", 0.0)  # search everything, then drop other videos
     post = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
     assert brute == chroma == post and brute
+
+
+@pytest.mark.parametrize("counts, budget, kept", [
+    ({'"a"': 10, '"b"': 5, '"c"': 1}, 100, ['"c"', '"b"', '"a"']),  # under budget: everything, rarest first
+    ({'"a"': 60, '"b"': 30, '"c"': 20}, 55, ['"c"', '"b"']),  # the commonest item is dropped
+    ({'"a"': 900, '"b"': 800, '"c"': 700}, 10, ['"c"', '"b"']),  # never fewer than two
+    ({'"a"': 0, '"b"': 800, '"c"': 700}, 10, ['"c"', '"b"']),  # an item matching nothing is not scored
+])
+def test_lexical_items_within_budget(counts, budget, kept, monkeypatch):
+    monkeypatch.setattr(retrieve, "_LEXICAL_BUDGET", budget)
+    assert retrieve._within_budget(list(counts), counts) == kept
+
+
+def test_match_counts_follow_the_stemmed_index(filled):
+    counts = filled.catalog.match_counts(['"kneading"', '"knead"', '"zzzz"', '"unbalanced'])
+    assert counts['"kneading"'] == counts['"knead"'] > 0  # porter stems both to one term
+    assert counts['"zzzz"'] == 0 and counts['"unbalanced'] == 0  # no match, and a syntax error, count nothing
+
+
+def test_library_wide_lexical_search_drops_common_words_at_scale(filled, fake_embedder, monkeypatch):
+    seen = []
+    real = filled.catalog.lexical_search
+    monkeypatch.setattr(filled.catalog, "lexical_search", lambda m, n, v=None: seen.append(m) or real(m, n, v))
+    monkeypatch.setattr(retrieve, "_LEXICAL_BUDGET", 0)
+    hits = search(filled, fake_embedder, "knead the dough in the oven, it must be hot", k=3)
+    assert len(seen[-1].split(" OR ")) == 2  # only the two rarest matching items are scored
+    assert hits[0].video_id == "ccccccccccc"

@@ -138,18 +138,24 @@ def main() -> None:
     }
     wide = [widen(q, spans[q.video_id]) for q in questions]
     long_ids = {q.id for q in questions if snippets[q.video_id][-1].end_s >= LONG_S}
-    print(f"{len(long_ids)} questions are on videos of an hour or more (the private set's lecture is 3.5 h)")
-    print(f"{'method':42s} {'strict hit@1/hit@5/MRR':>24s} {'passage hit@1/hit@5/MRR':>26s}   long videos only")
+    columns = {
+        "all, strict": questions,
+        "all, passage": wide,
+        "long videos, passage": [q for q in wide if q.id in long_ids],
+        "lower-case ASR, passage": [q for q in wide if q.id.startswith("yl")],
+    }
+    print("hit@1 / hit@5 / MRR@10 within each question's video; long videos: an hour or more (the private set's "
+          "lecture is 3.5 h); lower-case ASR: questions yl*, the private set's kind of transcript")
+    print(f"{'method':42s} " + "".join(f"{k + f' (n={len(v)})':>29s}" for k, v in columns.items()))
     for name, run in methods.items():
         try:
             ranked = run()
         except ImportError as exc:
             print(f"{name:42s} skipped: {exc}")
             continue
-        cells = [score(qs, ranked) for qs in (questions, wide, [q for q in questions if q.id in long_ids],
-                                              [q for q in wide if q.id in long_ids])]
-        print(f"{name:42s} " + "   ".join(f"{c['hit@1']:.3f} / {c['hit@5']:.3f} / {c['mrr@10']:.3f}" for c in cells),
-              flush=True)
+        cells = [score(qs, ranked) for qs in columns.values()]
+        print(f"{name:42s} " + "".join(f"{c['hit@1']:>13.3f} / {c['hit@5']:.3f} / {c['mrr@10']:.3f}"
+                                       for c in cells), flush=True)
 
 
 if __name__ == "__main__":
