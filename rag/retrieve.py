@@ -75,9 +75,7 @@ def search(
     if opts.dense:
         rankings.append(_dense(library, embedder.name, qvec, opts.candidates, restrict, records, searchable))
     if opts.lexical:
-        items = _match_items(query)
-        if not library.catalog.uses_video_ranges(restrict):
-            items = _within_budget(items, library.catalog.match_counts(items))
+        items = _lexical_items(library, query, budgeted=not library.catalog.uses_video_ranges(restrict))
         rankings.append(library.catalog.lexical_search(" OR ".join(items), opts.candidates, restrict) if items else [])
     fused = _rrf(rankings)
     pool = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])][: max(opts.candidates, 4 * opts.k)]
@@ -171,6 +169,44 @@ def _match_items(query: str) -> list[str]:
 def _match_expression(query: str) -> str:
     """The FTS5 MATCH expression for a query: its items ORed."""
     return " OR ".join(_match_items(query))
+
+
+def _lexical_items(library: Library, query: str, *, budgeted: bool) -> list[str]:
+    """The query's FTS5 items that match something, re-spelt the way captions write them, within budget."""
+    items = _match_items(query)
+    counts = library.catalog.match_counts(items)
+    counts.update(_respellings(items, counts, library.catalog.match_counts))
+    if budgeted:
+        return _within_budget(list(counts), counts)
+    return [item for item, n in counts.items() if n]
+
+
+def _respellings(items: list[str], counts: dict[str, int], count) -> dict[str, int]:
+    """Compounds the captions spell otherwise, with their match counts.
+
+    ASR and caption writers split and join words at will: the Deep Dive lecture says "data set" 61 times and
+    "dataset" never, "pre-training" and never "pretraining", "deep seek", "chat gpt"; another video in the
+    library may spell them whole. So each long query word is also tried as every split into two words that
+    are not stopwords ("dataset" -> "data set"; "nowhere" never becomes "now here"), and each adjacent pair
+    joined ("data set" -> "dataset"); the most frequent split and any joined form that occurs are added.
+    """
+    found: dict[str, int] = {}
+    for item in items:
+        words = item.strip('"').split()
+        if len(words) == 1 and len(words[0]) >= 6 and words[0].isalpha():
+            word = words[0]
+            splits = count([f'"{word[:i]} {word[i:]}"' for i in range(2, len(word) - 1)
+                            if word[:i] not in _STOPWORDS and word[i:] not in _STOPWORDS])
+            best = max(splits, key=splits.get, default=None)
+            if best and splits[best]:
+                found[best] = splits[best]
+        elif len(words) == 2:
+            joined = f'"{"".join(words)}"'
+            if joined not in counts:
+                n = count([joined])[joined]
+                if n:
+                    found[joined] = n
+    return found
 
 
 def _within_budget(items: list[str], counts: dict[str, int]) -> list[str]:

@@ -204,3 +204,24 @@ def test_library_wide_lexical_search_drops_common_words_at_scale(filled, fake_em
     hits = search(filled, fake_embedder, "knead the dough in the oven, it must be hot", k=3)
     assert len(seen[-1].split(" OR ")) == 2  # only the two rarest matching items are scored
     assert hits[0].video_id == "ccccccccccc"
+
+
+@pytest.mark.parametrize("items, present, added", [
+    (['"dataset"'], {'"data set"': 3}, {'"data set"': 3}),  # ASR splits the compound
+    (['"chatgpt"'], {'"chat gpt"': 2, '"chatg pt"': 1}, {'"chat gpt"': 2}),  # the most frequent split wins
+    (['"data set"', '"data"', '"set"'], {'"dataset"': 4}, {'"dataset"': 4}),  # another video joins it
+    (['"nowhere"'], {'"now here"': 9}, {}),  # never split off a stopword
+    (['"llama"'], {'"ll ama"': 1}, {}),  # short words stay whole
+])
+def test_respellings(items, present, added):
+    counts = {i: 0 for i in items}
+    assert retrieve._respellings(items, counts, lambda cands: {c: present.get(c, 0) for c in cands}) == added
+
+
+def test_query_compound_finds_the_split_spelling(ingestor, library, fake_embedder):
+    add(ingestor, "dddddddddd1", "Deep dive", "K", None,
+        ["the pre-training data set is fifteen trillion tokens", "then we talk about something else"])
+    add(ingestor, "dddddddddd2", "Other", "K", None, ["cooking pasta tonight", "a sauce of tomatoes"])
+    hits = search(library, fake_embedder, "How big is the pretraining dataset?",  # lexical only: no shared word
+                  options=SearchOptions(dense=False, k=2))
+    assert [h.video_id for h in hits] == ["dddddddddd1"]
