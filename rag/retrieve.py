@@ -17,6 +17,7 @@ from ingest.models import Chunk, SearchHit, VideoRecord
 _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); rank differences matter, not scores
 _BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
 _POST_FILTER_SHARE = 0.05  # a filter keeping at least this share of chunks searches everything, then filters
+_LIBRARY_CANDIDATES, _FILTERED_CANDIDATES = 100, 50  # chunks each retriever proposes
 _LEXICAL_BUDGET = 20_000  # chunk matches bm25 may score per library-wide query (~30 ms here)
 _MERGE_GAP_S = 30.0  # hits of one video closer than this are one passage
 _SENTENCE_MARK = re.compile(r"[.!?]\s")  # a chunk without one is unpunctuated ASR
@@ -48,7 +49,7 @@ class SearchOptions:
     locate: bool = True  # point at the best sentence, not the chunk start
     merge: bool = True
     diversify: bool = True
-    candidates: int = 50  # per retriever
+    candidates: int | None = None  # per retriever; None: 100 library-wide, 50 within a filter
     locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
 
 
@@ -70,15 +71,18 @@ def search(
         return []
     restrict = None if len(searchable) == len(records) else sorted(searchable)
     qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
+    # Library-wide, many videos compete for the pool: a deeper one lets the sentence ranking reach the right
+    # one (dev set, library-wide: hit@5 0.968 -> 0.979 on ~2-minute passages; within one video no change).
+    n = opts.candidates or (_LIBRARY_CANDIDATES if restrict is None else _FILTERED_CANDIDATES)
 
     rankings: list[list[str]] = []
     if opts.dense:
-        rankings.append(_dense(library, embedder.name, qvec, opts.candidates, restrict, records, searchable))
+        rankings.append(_dense(library, embedder.name, qvec, n, restrict, records, searchable))
     if opts.lexical:
         items = _lexical_items(library, query, budgeted=not library.catalog.uses_video_ranges(restrict))
-        rankings.append(library.catalog.lexical_search(" OR ".join(items), opts.candidates, restrict) if items else [])
+        rankings.append(library.catalog.lexical_search(" OR ".join(items), n, restrict) if items else [])
     fused = _rrf(rankings)
-    pool = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])][: max(opts.candidates, 4 * opts.k)]
+    pool = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])][: max(n, 4 * opts.k)]
     chunks = library.catalog.chunks(pool)
     pool = [cid for cid in pool if cid in chunks and chunks[cid][0].video_id in searchable]
 
