@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,11 +171,6 @@ def _match_items(query: str) -> list[str]:
     return [f'"{w}"' for w in dict.fromkeys(content + phrases)]
 
 
-def _match_expression(query: str) -> str:
-    """The FTS5 MATCH expression for a query: its items ORed."""
-    return " OR ".join(_match_items(query))
-
-
 def _lexical_items(library: Library, query: str, *, budgeted: bool) -> list[str]:
     """The query's FTS5 items that match something, re-spelt the way captions write them, within budget."""
     items = _match_items(query)
@@ -185,7 +181,8 @@ def _lexical_items(library: Library, query: str, *, budgeted: bool) -> list[str]
     return [item for item, n in counts.items() if n]
 
 
-def _respellings(items: list[str], counts: dict[str, int], count) -> dict[str, int]:
+def _respellings(items: list[str], counts: dict[str, int],
+                 count: Callable[[list[str]], dict[str, int]]) -> dict[str, int]:
     """Compounds the captions spell otherwise, with their match counts.
 
     ASR and caption writers split and join words at will: the Deep Dive lecture says "data set" 61 times and

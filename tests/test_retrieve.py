@@ -96,7 +96,7 @@ def test_lexical_retrieval_finds_exact_words_dense_misses(ingestor, library):
 
 
 def test_lexical_index_stems_and_ignores_case(filled):
-    assert filled.catalog.lexical_search(retrieve._match_expression("KNEADING Doughs!"), 5)[0].startswith("ccccccccccc")
+    assert filled.catalog.lexical_search(" OR ".join(retrieve._match_items("KNEADING Doughs!")), 5)[0].startswith("ccccccccccc")
 
 
 def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embedder):
