@@ -146,7 +146,7 @@ def main() -> None:
     }
     print("hit@1 / hit@5 / MRR@10 within each question's video; long videos: an hour or more (the private set's "
           "lecture is 3.5 h); lower-case ASR: questions yl*, the private set's kind of transcript")
-    print(f"{'method':42s} " + "".join(f"{k + f' (n={len(v)})':>29s}" for k, v in columns.items()))
+    print(f"{'method':42s} " + "".join(f"{k + f' (n={len(v)})':>31s}" for k, v in columns.items()))
     for name, run in methods.items():
         try:
             ranked = run()
@@ -154,7 +154,7 @@ def main() -> None:
             print(f"{name:42s} skipped: {exc}")
             continue
         cells = [score(qs, ranked) for qs in columns.values()]
-        print(f"{name:42s} " + "".join(f"{c['hit@1']:>13.3f} / {c['hit@5']:.3f} / {c['mrr@10']:.3f}"
+        print(f"{name:42s} " + "".join(f"{c['hit@1']:>15.3f} / {c['hit@5']:.3f} / {c['mrr@10']:.3f}"
                                        for c in cells), flush=True)
 
 
