@@ -2,9 +2,8 @@
 
 Measured when the floor was set (tests/benchmarks/eval_retrieval.py, 96-token chunks, library-wide):
 hit@1 0.808, hit@5 0.918, MRR@10 0.854 (per video: 0.836 / 0.959 / 0.889), on 73 questions. With 22 more
-on lower-case ASR (95), after the
-second session's changes: 0.800 / 0.926 / 0.850 (per video 0.842 / 0.968 / 0.893). The floors sit a few
-questions below, so a real regression fails CI.
+on lower-case ASR (95), after the second session's changes: 0.800 / 0.926 / 0.850 (per video 0.842 / 0.968 /
+0.893). The floors sit a few questions below, so a real regression fails CI.
 """
 
 import pytest
