@@ -276,19 +276,26 @@ def _windows(chunk: Chunk, unit_vectors: np.ndarray) -> tuple[list[tuple[float, 
     return spans, vectors
 
 
+def _scored_windows(qvec: np.ndarray, chunk: Chunk, unit_vectors: np.ndarray, terms: list[str],
+                    idf: dict[str, float], lexical_weight: float) -> tuple[list[tuple[float, str]], np.ndarray]:
+    """Each place a match can start in the chunk, (start_s, text), and its score: meaning plus rare words."""
+    spans, vectors = _windows(chunk, unit_vectors)
+    scores = vectors @ qvec
+    total = sum(idf.values()) or 1.0
+    if terms and lexical_weight:
+        overlap = np.array([sum(idf[t] for t in terms if t in _words(text)) / total for _, text in spans])
+        scores = scores + lexical_weight * overlap
+    return spans, scores
+
+
 def _best_unit(qvec: np.ndarray, chunk: Chunk, unit_vectors: np.ndarray, terms: list[str],
                idf: dict[str, float], lexical_weight: float) -> tuple[float, float]:
     """(start_s, score) of the sentence that best matches: meaning plus the query's rare words."""
     if not chunk.units or unit_vectors.size == 0:
         return chunk.start_s, -1.0
-    spans, vectors = _windows(chunk, unit_vectors)
-    sims = vectors @ qvec
-    total = sum(idf.values()) or 1.0
-    if terms and lexical_weight:
-        overlap = np.array([sum(idf[t] for t in terms if t in _words(text)) / total for _, text in spans])
-        sims = sims + lexical_weight * overlap
-    best = int(np.argmax(sims))
-    return spans[best][0], float(sims[best])
+    spans, scores = _scored_windows(qvec, chunk, unit_vectors, terms, idf, lexical_weight)
+    best = int(np.argmax(scores))
+    return spans[best][0], float(scores[best])
 
 
 def _merge(hits: list[SearchHit]) -> list[SearchHit]:
@@ -336,7 +343,6 @@ def rank_sentences(library: Library, embedder: Embedder, query: str, hits: list[
     qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
     terms = _content_terms(query)
     idf = _pool_idf(terms, [c.text for c, _ in chunks.values()])
-    total = sum(idf.values()) or 1.0
     out: list[Sentence] = []
     for i, hit in enumerate(hits):
         if hit.chunk_id not in chunks:
@@ -344,9 +350,8 @@ def rank_sentences(library: Library, embedder: Embedder, query: str, hits: list[
         chunk, vectors = chunks[hit.chunk_id]
         if not chunk.units or vectors.size == 0:
             continue
-        spans, vectors = _windows(chunk, vectors)
-        for (start, text), vector in zip(spans, vectors):
-            lexical = sum(idf[t] for t in terms if t in _words(text)) / total if terms else 0.0
-            out.append(Sentence(i, start, text, float(vector @ qvec) + 0.5 * lexical))
+        # Scored as search locates a hit, so a quote is the sentence a search link would point at.
+        spans, scores = _scored_windows(qvec, chunk, vectors, terms, idf, SearchOptions.locate_lexical_weight)
+        out += [Sentence(i, start, text, float(score)) for (start, text), score in zip(spans, scores)]
     out.sort(key=lambda s: -s.score)
     return out
