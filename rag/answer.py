@@ -130,7 +130,7 @@ def _stream(llm, messages, spec: ModelSpec | None, settings: Settings, on_token,
             # request; asking once without streaming returns their real error (or the answer).
             return _invoke_once(llm, messages, spec, settings, on_token, started)
         error = map_llm_error(exc, spec, settings)
-        if parts and isinstance(error, errors.ModelUnreachable):
+        if isinstance(error, errors.ModelUnreachable):
             error = errors.ModelUnreachable(f"{error.message} (the answer stopped part-way; it is incomplete)")
         raise error from None
     if spec is not None and parts and not finished:
