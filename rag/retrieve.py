@@ -241,7 +241,10 @@ def _content_terms(query: str) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    return {w[:5] for w in re.findall(r"\w+", text.lower())}
+    """5-letter prefixes of the text's words and of each adjacent pair joined: captions that say "data set"
+    or "pre-training" hold the query's "dataset" and "pretraining" (see `_respellings`)."""
+    words = re.findall(r"\w+", text.lower())
+    return {w[:5] for w in words} | {(a + b)[:5] for a, b in zip(words, words[1:]) if len(a) < 5}
 
 
 def _pool_idf(terms: list[str], texts: list[str]) -> dict[str, float]:

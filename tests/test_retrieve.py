@@ -225,3 +225,13 @@ def test_query_compound_finds_the_split_spelling(ingestor, library, fake_embedde
     hits = search(library, fake_embedder, "How big is the pretraining dataset?",  # lexical only: no shared word
                   options=SearchOptions(dense=False, k=2))
     assert [h.video_id for h in hits] == ["dddddddddd1"]
+
+
+def test_locating_reads_split_compounds_as_the_query_word(ingestor, library, fake_embedder):
+    # Unpunctuated ASR lines of 15+ words, so each is a window of its own.
+    lines = ["so the first thing we do here is download a big pile of web pages from the internet",
+             "and that pile becomes the pre-training data set which is what the network reads over and over",
+             "then we look at how the neural network itself is laid out and what it computes in the end"]
+    add(ingestor, "eeeeeeeeeee", "Lecture", "K", None, lines, step=10.0)
+    (hit,) = search(library, fake_embedder, "pretraining dataset", k=1)
+    assert hit.start_s == 10.0  # the line that says "pre-training data set", though no word of it is the query's
