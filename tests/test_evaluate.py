@@ -38,12 +38,19 @@ def test_bad_question_files(tmp_path, content, message):
         load_questions(path)
 
 
-def test_the_dev_set_is_well_formed():
-    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
-    assert len(questions) >= 60
+@pytest.mark.parametrize("name, at_least", [("retrieval_dev.jsonl", 60), ("retrieval_holdout.jsonl", 20)])
+def test_question_sets_are_well_formed(name, at_least):
+    questions = load_questions(REPO / "tests" / "data" / name)
+    assert len(questions) >= at_least
     assert len({q.id for q in questions}) == len(questions)
     assert all(a < b for q in questions for a, b in q.gold)
     assert "7xTGNNLPyMI" not in {q.video_id for q in questions}  # the Deep Dive lecture stays held out
+
+
+def test_holdout_questions_are_not_dev_questions():
+    dev, holdout = (load_questions(REPO / "tests" / "data" / n) for n in ("retrieval_dev.jsonl", "retrieval_holdout.jsonl"))
+    assert not {q.id for q in dev} & {q.id for q in holdout}
+    assert not {q.question for q in dev} & {q.question for q in holdout}
 
 
 def test_evaluate_counts_hits_and_misses(settings, library, fake_embedder):

@@ -1,6 +1,8 @@
 """The peers of issue 3 on our dev set, scored the way our search is, so their private-set figures calibrate ours.
 
-Run: python tests/benchmarks/peers.py HOME    (HOME: the dev library eval_retrieval.py builds; needs ../shared)
+Run: python tests/benchmarks/peers.py HOME [QUESTIONS.jsonl]
+     HOME: the dev library eval_retrieval.py builds (needs ../shared); QUESTIONS defaults to the dev set,
+     e.g. tests/data/retrieval_holdout.jsonl for the held-out questions.
      pip install langchain-text-splitters  first, for the RecursiveCharacterTextSplitter row.
 
 Every method searches within the question's video (the private set is one lecture) over the same cleaned
@@ -107,7 +109,7 @@ def main() -> None:
     settings = Settings(home=Path(sys.argv[1]))
     library = Library(settings)
     embedder = SentenceTransformerEmbedder(settings.embed_model)
-    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
+    questions = load_questions(sys.argv[2] if len(sys.argv) > 2 else REPO / "tests" / "data" / "retrieval_dev.jsonl")
     snippets = {v: library.transcript(v).snippets for v in {q.video_id for q in questions}}
     spans = {v: passages(s) for v, s in snippets.items()}
     lengths = [b - a for s in spans.values() for a, b in s]
@@ -138,14 +140,15 @@ def main() -> None:
     }
     wide = [widen(q, spans[q.video_id]) for q in questions]
     long_ids = {q.id for q in questions if snippets[q.video_id][-1].end_s >= LONG_S}
+    asr_ids = {q.id for q in questions if library.get(q.video_id).meta.caption_kind == "auto"}
     columns = {
         "all, strict": questions,
         "all, passage": wide,
         "long videos, passage": [q for q in wide if q.id in long_ids],
-        "lower-case ASR, passage": [q for q in wide if q.id.startswith("yl")],
+        "lower-case ASR, passage": [q for q in wide if q.id in asr_ids],
     }
     print("hit@1 / hit@5 / MRR@10 within each question's video; long videos: an hour or more (the private set's "
-          "lecture is 3.5 h); lower-case ASR: questions yl*, the private set's kind of transcript")
+          "lecture is 3.5 h); lower-case ASR: questions on YouTube's auto captions, the private set's kind of transcript")
     print(f"{'method':42s} " + "".join(f"{k + f' (n={len(v)})':>31s}" for k, v in columns.items()))
     for name, run in methods.items():
         try:
