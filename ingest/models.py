@@ -106,6 +106,14 @@ class SearchHit:
     chunk_id: str = ""  # the stored chunk the hit comes from
     chunk_start_s: float | None = None  # where that chunk starts, seconds; start_s is the matching sentence
     relevance: float = 0.0  # absolute match of the best sentence: its cosine plus a share of the query's rare words
+    match: tuple[int, int] | None = None  # characters of text that start_s points at: the matching sentence
+
+    @property
+    def from_match(self) -> str:
+        """The text from the matching sentence on, "…" marking what was cut: what plays at start_s."""
+        if not self.match or self.match[0] <= 0:
+            return self.text
+        return "… " + self.text[self.match[0]:]
 
     @property
     def url(self) -> str | None:
@@ -122,6 +130,7 @@ class SearchHit:
             "start": round(self.start_s, 3),
             "end": round(self.end_s, 3),
             "text": self.text,
+            "match": self.text[self.match[0]:self.match[1]] if self.match else None,
             "score": round(self.score, 4),
             "url": self.url,
         }

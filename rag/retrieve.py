@@ -99,11 +99,11 @@ def search(
     hits = []
     for cid in pool:
         chunk, _ = chunks[cid]
-        start, sim = best_unit[cid] if opts.locate else (chunk.start_s, best_unit[cid][1])
+        start, sim, match = best_unit[cid] if opts.locate else (chunk.start_s, best_unit[cid][1], None)
         meta = records[chunk.video_id].meta
         hits.append(SearchHit(chunk.video_id, meta.title, meta.channel, start, chunk.end_s, chunk.text,
                               fused.get(cid, 0.0), chunk.chapter, chunk_id=cid, chunk_start_s=chunk.start_s,
-                              relevance=sim))
+                              relevance=sim, match=match))
     if opts.merge:
         hits = _merge(hits)
     if opts.diversify and (opts.video_ids is None or len(opts.video_ids) > 1):
@@ -254,8 +254,8 @@ def _pool_idf(terms: list[str], texts: list[str]) -> dict[str, float]:
     return {t: math.log(1 + n / (1 + sum(t in s for s in sets))) for t in terms}
 
 
-def _windows(chunk: Chunk, unit_vectors: np.ndarray) -> tuple[list[tuple[float, str]], np.ndarray]:
-    """(start_s, text) and a unit vector for each place a match can start.
+def _windows(chunk: Chunk, unit_vectors: np.ndarray) -> tuple[list[tuple[float, int, int]], np.ndarray]:
+    """(start_s, first char, end char) in the chunk's text and a unit vector for each place a match can start.
 
     Punctuated text: each sentence unit. Unpunctuated ASR: each caption line joined with the lines after it
     up to about a spoken sentence, since a 7-word line says too little to match a question (dev questions
@@ -263,7 +263,7 @@ def _windows(chunk: Chunk, unit_vectors: np.ndarray) -> tuple[list[tuple[float, 
     """
     units = chunk.units
     if _SENTENCE_MARK.search(chunk.text):
-        return [(start, chunk.text[a:b]) for start, a, b in units], unit_vectors
+        return list(units), unit_vectors
     words = [len(chunk.text[a:b].split()) for _, a, b in units]
     ends = []
     for i in range(len(units)):
@@ -275,30 +275,33 @@ def _windows(chunk: Chunk, unit_vectors: np.ndarray) -> tuple[list[tuple[float, 
     sums = np.vstack([np.zeros((1, unit_vectors.shape[1]), dtype=unit_vectors.dtype), np.cumsum(unit_vectors, 0)])
     vectors = np.stack([sums[j] - sums[i] for i, j in enumerate(ends)])
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    spans = [(units[i][0], chunk.text[units[i][1]:units[j - 1][2]]) for i, j in enumerate(ends)]
+    spans = [(units[i][0], units[i][1], units[j - 1][2]) for i, j in enumerate(ends)]
     return spans, vectors
 
 
 def _scored_windows(qvec: np.ndarray, chunk: Chunk, unit_vectors: np.ndarray, terms: list[str],
-                    idf: dict[str, float], lexical_weight: float) -> tuple[list[tuple[float, str]], np.ndarray]:
-    """Each place a match can start in the chunk, (start_s, text), and its score: meaning plus rare words."""
+                    idf: dict[str, float], lexical_weight: float) -> tuple[list[tuple[float, int, int]], np.ndarray]:
+    """Each place a match can start in the chunk, (start_s, first char, end char), and its score: meaning plus
+    rare words."""
     spans, vectors = _windows(chunk, unit_vectors)
     scores = vectors @ qvec
     total = sum(idf.values()) or 1.0
     if terms and lexical_weight:
-        overlap = np.array([sum(idf[t] for t in terms if t in _words(text)) / total for _, text in spans])
+        overlap = np.array([sum(idf[t] for t in terms if t in _words(chunk.text[a:b])) / total
+                            for _, a, b in spans])
         scores = scores + lexical_weight * overlap
     return spans, scores
 
 
 def _best_unit(qvec: np.ndarray, chunk: Chunk, unit_vectors: np.ndarray, terms: list[str],
-               idf: dict[str, float], lexical_weight: float) -> tuple[float, float]:
-    """(start_s, score) of the sentence that best matches: meaning plus the query's rare words."""
+               idf: dict[str, float], lexical_weight: float) -> tuple[float, float, tuple[int, int] | None]:
+    """(start_s, score, character range) of the sentence that best matches: meaning plus the query's rare words."""
     if not chunk.units or unit_vectors.size == 0:
-        return chunk.start_s, -1.0
+        return chunk.start_s, -1.0, None
     spans, scores = _scored_windows(qvec, chunk, unit_vectors, terms, idf, lexical_weight)
     best = int(np.argmax(scores))
-    return spans[best][0], float(scores[best])
+    start, a, b = spans[best]
+    return start, float(scores[best]), (a, b)
 
 
 def _merge(hits: list[SearchHit]) -> list[SearchHit]:
@@ -355,6 +358,6 @@ def rank_sentences(library: Library, embedder: Embedder, query: str, hits: list[
             continue
         # Scored as search locates a hit, so a quote is the sentence a search link would point at.
         spans, scores = _scored_windows(qvec, chunk, vectors, terms, idf, SearchOptions.locate_lexical_weight)
-        out += [Sentence(i, start, text, float(score)) for (start, text), score in zip(spans, scores)]
+        out += [Sentence(i, start, chunk.text[a:b], float(score)) for (start, a, b), score in zip(spans, scores)]
     out.sort(key=lambda s: -s.score)
     return out

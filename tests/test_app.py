@@ -54,6 +54,7 @@ def test_search_page_groups_results_and_opens_the_video(app):
     at.sidebar.radio(key="page_radio").set_value("Search").run()
     at.text_input(key="search_query").input("spacing and interleaving").run()
     assert not at.exception and at.subheader[0].value.startswith("How to Study")
+    assert any(m.value.count("**") == 2 for m in at.markdown)  # the sentence each timestamp plays is in bold
     next(b for b in at.button if b.key.startswith("result-")).click().run()
     assert at.session_state["page_radio"] == "Video" and at.session_state["start_s"] >= 0
 

@@ -108,9 +108,12 @@ def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embed
     (hit,) = search(library, fake_embedder, "photosynthesis sunlight chemical energy plants", k=1)
     assert hit.chunk_start_s == 0.0  # one chunk holds the whole talk
     assert hit.start_s == 20.0  # but the hit points at the sentence that answers
+    assert hit.to_dict()["match"] == lines[2]  # and says which one it is
+    assert hit.from_match == "… " + " ".join(lines[2:])  # what plays from the link on
     unlocated = search(library, fake_embedder, "photosynthesis sunlight chemical energy plants",
                        options=SearchOptions(locate=False, k=1))
     assert unlocated[0].start_s == 0.0
+    assert unlocated[0].match is None and unlocated[0].from_match == unlocated[0].text
 
 
 def _chunk(lines: list[str]):
@@ -138,7 +141,7 @@ def test_match_windows(lines, expected):
 
     chunk = _chunk(lines)
     spans, vectors = retrieve._windows(chunk, np.eye(len(chunk.units), 8, dtype=np.float32))
-    assert spans == [(start, text) for start, text, _ in expected]
+    assert [(start, chunk.text[a:b]) for start, a, b in spans] == [(start, text) for start, text, _ in expected]
     for row, (_, _, members) in zip(vectors, expected):
         want = np.zeros(8)
         want[members] = 1 / np.sqrt(len(members))  # the normalised sum of the member lines' vectors

@@ -205,7 +205,7 @@ def page_video() -> None:
         from rag.retrieve import search
 
         for i, hit in enumerate(search(library(), embedder(), needle, video_ids=[video_id], k=5)):
-            if st.button(f"{format_hms(hit.start_s)}  {hit.text[:90]}…", key=f"hit-{i}"):
+            if st.button(f"{format_hms(hit.start_s)}  {hit.from_match.removeprefix('… ')[:90]}…", key=f"hit-{i}"):
                 seek(video_id, hit.start_s)
                 st.rerun()
     from ingest.export import paragraphs
@@ -259,7 +259,15 @@ def page_search() -> None:
             if st.button(f"{format_hms(hit.start_s)}", key=f"result-{video_id}-{i}"):
                 seek(video_id, hit.start_s)
                 st.rerun()
-            st.markdown(safe(hit.text))
+            st.markdown(_marked(hit))
+
+
+def _marked(hit) -> str:
+    """The hit's text as Markdown with the sentence its timestamp points at in bold."""
+    if not hit.match:
+        return safe(hit.text)
+    a, b = hit.match
+    return f"{safe(hit.text[:a])}**{safe(hit.text[a:b].strip())}**{safe(hit.text[b:])}"
 
 
 def page_study() -> None:

@@ -313,7 +313,8 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         click.echo(click.style(f"{n}. {hit.title}{where}  [{format_hms(hit.start_s)}]", bold=True))
         if hit.url:
             click.echo(f"   {hit.url}")
-        click.echo(textwrap.fill(hit.text, width=100, initial_indent="   ", subsequent_indent="   "))
+        # From the matching sentence on: the words shown are the words the link plays.
+        click.echo(textwrap.fill(hit.from_match, width=100, initial_indent="   ", subsequent_indent="   "))
         click.echo()
 
 
