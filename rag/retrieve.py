@@ -244,6 +244,7 @@ def _words(text: str) -> set[str]:
     """5-letter prefixes of the text's words and of each adjacent pair joined: captions that say "data set"
     or "pre-training" hold the query's "dataset" and "pretraining" (see `_respellings`)."""
     words = re.findall(r"\w+", text.lower())
+    # A first word of 5+ letters already gives the pair's prefix.
     return {w[:5] for w in words} | {(a + b)[:5] for a, b in zip(words, words[1:]) if len(a) < 5}
 
 

@@ -48,7 +48,8 @@ def test_question_sets_are_well_formed(name, at_least):
 
 
 def test_holdout_questions_are_not_dev_questions():
-    dev, holdout = (load_questions(REPO / "tests" / "data" / n) for n in ("retrieval_dev.jsonl", "retrieval_holdout.jsonl"))
+    dev, holdout = (load_questions(REPO / "tests" / "data" / name)
+                    for name in ("retrieval_dev.jsonl", "retrieval_holdout.jsonl"))
     assert not {q.id for q in dev} & {q.id for q in holdout}
     assert not {q.question for q in dev} & {q.question for q in holdout}
 
