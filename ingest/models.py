@@ -110,10 +110,8 @@ class SearchHit:
 
     @property
     def from_match(self) -> str:
-        """The text from the matching sentence on, "…" marking what was cut: what plays at start_s."""
-        if not self.match or self.match[0] <= 0:
-            return self.text
-        return "… " + self.text[self.match[0]:]
+        """The text from the matching sentence on: what plays at start_s."""
+        return self.text[self.match[0]:] if self.match else self.text
 
     @property
     def url(self) -> str | None:

@@ -205,7 +205,7 @@ def page_video() -> None:
         from rag.retrieve import search
 
         for i, hit in enumerate(search(library(), embedder(), needle, video_ids=[video_id], k=5)):
-            if st.button(f"{format_hms(hit.start_s)}  {hit.from_match.removeprefix('… ')[:90]}…", key=f"hit-{i}"):
+            if st.button(f"{format_hms(hit.start_s)}  {hit.from_match[:90]}…", key=f"hit-{i}"):
                 seek(video_id, hit.start_s)
                 st.rerun()
     from ingest.export import paragraphs

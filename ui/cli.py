@@ -314,7 +314,8 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         if hit.url:
             click.echo(f"   {hit.url}")
         # From the matching sentence on: the words shown are the words the link plays.
-        click.echo(textwrap.fill(hit.from_match, width=100, initial_indent="   ", subsequent_indent="   "))
+        shown = hit.from_match if hit.from_match == hit.text else f"… {hit.from_match}"
+        click.echo(textwrap.fill(shown, width=100, initial_indent="   ", subsequent_indent="   "))
         click.echo()
 
 
