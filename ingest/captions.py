@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.cleaning import clean_text
-from ingest.errors import CaptionFileError
-from ingest.models import Snippet
+from yt_transcript.ingest.cleaning import clean_text
+from yt_transcript.ingest.errors import CaptionFileError
+from yt_transcript.ingest.models import Snippet
+from yt_transcript.ingest.timecodes import parse_clock
 
 _TIMING = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
@@ -62,14 +63,10 @@ def read_caption_file(path: str | Path) -> ParsedCaptions:
 
 
 def _parse_clock(value: str, path: Path, line_no: int) -> float:
-    parts = value.replace(",", ".").split(":")
-    try:
-        secs = float(parts[-1])
-        minutes = int(parts[-2])
-        hours = int(parts[-3]) if len(parts) == 3 else 0
-    except (ValueError, IndexError) as exc:
-        raise CaptionFileError(f"{path}: line {line_no}: bad time code {value!r}") from exc
-    return hours * 3600 + minutes * 60 + secs
+    seconds = parse_clock(value)
+    if seconds is None:
+        raise CaptionFileError(f"{path}: line {line_no}: bad time code {value!r}", path=path, line=line_no)
+    return seconds
 
 
 def _parse_cue_file(text: str, path: Path, *, vtt: bool) -> ParsedCaptions:

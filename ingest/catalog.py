@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.models import Chapter, Chunk, Snippet, Transcript, VideoMeta, VideoRecord
+from yt_transcript.ingest.models import Chapter, Chunk, Snippet, Transcript, VideoMeta, VideoRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS videos (
@@ -63,13 +63,17 @@ _PER_VIDEO_LEXICAL_MAX = 50  # filters over more videos than this search the who
 class Catalog:
     """SQLite-backed record of what the library holds."""
 
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # WAL lets the app read while the CLI ingests; the timeout rides out a writer's lock.
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, path: Path, *, read_only: bool = False):
+        self.read_only = read_only
+        if read_only:
+            # A read-only home cannot hold WAL's shared-memory file; immutable reads need none.
+            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+        else:
+            # WAL lets the app read while the CLI ingests; the timeout rides out a writer's lock.
+            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
         self._records_cache: tuple[tuple[int, int], list[VideoRecord]] | None = None
 
     def close(self) -> None:
@@ -161,8 +165,11 @@ class Catalog:
         self._records_cache = (version, records)
         return list(records)
 
-    def lexical_search(self, match: str, n: int, video_ids: list[str] | None = None) -> list[str]:
-        """Chunk ids ranked by FTS5 bm25 for an FTS5 MATCH expression, optionally within some videos."""
+    def lexical_search(self, terms: list[str], n: int, video_ids: list[str] | None = None) -> list[str]:
+        """Chunk ids ranked by FTS5 bm25 for any of the terms (words or phrases), optionally within some videos."""
+        if not terms:
+            return []
+        match = " OR ".join(_fts_phrase(t) for t in terms)
         try:
             if self.uses_video_ranges(video_ids):
                 return self._lexical_per_video(match, n, video_ids)
@@ -177,15 +184,15 @@ class Catalog:
         except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
             return []
 
-    def match_counts(self, items: list[str]) -> dict[str, int]:
-        """How many chunks each FTS5 query item (a quoted word or phrase) matches, stemmed as the index is."""
+    def match_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many chunks each term (a word or phrase) matches, stemmed as the index is."""
         counts = {}
-        for item in items:
+        for term in terms:
             try:
-                counts[item] = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                                                (item,)).fetchone()[0]
+                counts[term] = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
+                                                (_fts_phrase(term),)).fetchone()[0]
             except sqlite3.OperationalError:
-                counts[item] = 0
+                counts[term] = 0
         return counts
 
     def uses_video_ranges(self, video_ids: list[str] | None) -> bool:
@@ -277,9 +284,10 @@ class Catalog:
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (key, value, now))
 
-    def active_generations(self) -> dict[str, str]:
-        """video_id -> the generation whose chunks are current."""
-        return dict(self._db.execute("SELECT video_id, generation FROM videos").fetchall())
+
+def _fts_phrase(term: str) -> str:
+    """A word or phrase as one FTS5 phrase: quoted, so no query syntax in it ever applies."""
+    return '"' + term.replace('"', '""') + '"'
 
 
 def _meta(data: dict) -> VideoMeta:

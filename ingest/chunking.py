@@ -6,7 +6,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from ingest.models import Chapter, Chunk, Snippet
+from yt_transcript.ingest.models import Chapter, Chunk, Snippet
 
 CHUNKER_VERSION = "2"  # bump when the algorithm changes, so re-ingest writes a new generation
 

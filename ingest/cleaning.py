@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ingest.models import Snippet
+from yt_transcript.ingest.models import Snippet
 
 # Markup seen in captions: VTT voice/class/timestamp tags, <i>/<b>/<font>. "x < y" is left alone.
 _TAG = re.compile(r"</?(?:[a-zA-Z][^<>]*|\d{1,2}:\d{2}[^<>]*)>")

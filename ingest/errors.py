@@ -1,4 +1,9 @@
-"""One root exception; each subclass names a cause and says what to do next."""
+"""Every error yt-transcript raises on purpose: one root, one middle class per concern, one subclass per cause.
+
+Catch `YtTranscriptError` for anything, or a concern (`SourceError`, `InputError`, `StoreError`, `ModelError`)
+for one kind of trouble. Each subclass carries its data as attributes (`video_id`, `path`, ...) and advice
+that reads right wherever it is shown: it names settings by their `YT_TRANSCRIPT_` variable, never a flag.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,114 @@ class YtTranscriptError(Exception):
 
     advice: str = ""
 
-    def __init__(self, message: str, advice: str | None = None):
+    def __init__(self, message: str, advice: str | None = None, **data: object):
         super().__init__(message)
         self.message = message
         if advice is not None:
             self.advice = advice
+        for name, value in data.items():  # video_id=..., path=...: the data, not only the words
+            setattr(self, name, value)
 
     def __str__(self) -> str:
         return f"{self.message}. {self.advice}" if self.advice else self.message
 
 
-class InvalidSource(YtTranscriptError):
+# --- concerns -------------------------------------------------------------------------------------------
+
+class SourceError(YtTranscriptError):
+    """YouTube (or a listing on it) could not give us what we asked for."""
+
+
+class InputError(YtTranscriptError):
+    """Something the user passed is not usable: a source, a file, an id, a value."""
+
+
+class StoreError(YtTranscriptError):
+    """The library's storage (its data home, catalog or vector store) cannot be used as asked."""
+
+
+class ModelError(YtTranscriptError):
+    """A model (the chat model, or the embedding model) is missing, refused or failed."""
+
+
+# --- sources: YouTube ----------------------------------------------------------------------------------
+
+class VideoUnavailable(SourceError):
+    """The video is private, deleted or otherwise unplayable."""
+
+    advice = "Check the link in a browser; private and deleted videos cannot be ingested"
+
+
+class TranscriptsDisabled(SourceError):
+    """The uploader turned captions off."""
+
+    advice = "Transcribe the audio yourself (e.g. with Whisper), then add the caption file"
+
+
+class NoTranscriptInLanguages(SourceError):
+    """None of the requested languages has a track."""
+
+    def __init__(self, video_id: str, requested: list[str], available: list[str]):
+        wanted = ",".join(requested)
+        have = ", ".join(available) or "none"
+        super().__init__(
+            f"{video_id}: no transcript in {wanted}; available: {have}",
+            f"Ask for one of those languages (YT_TRANSCRIPT_LANGUAGES), or for a translation into {requested[0]}",
+            video_id=video_id, requested=requested, available=available,
+        )
+
+
+class TranslationUnavailable(SourceError):
+    """YouTube cannot translate the chosen track into the requested language."""
+
+    advice = "Ask for another translation language, or for none"
+
+
+class AgeRestricted(SourceError):
+    """YouTube wants a signed-in adult for this video."""
+
+    advice = (
+        "Age-restricted videos need a signed-in session, which we do not support; "
+        "download its captions yourself (e.g. yt-dlp --write-subs) and add the file"
+    )
+
+
+class RequestBlocked(SourceError):
+    """YouTube refuses requests from this IP (bot detection, cloud IP ranges)."""
+
+    advice = (
+        "YouTube blocks many cloud and VPN IPs; use a proxy (YT_TRANSCRIPT_PROXY; a residential one works best) "
+        "or another network"
+    )
+
+
+class RateLimited(SourceError):
+    """YouTube answered 'too many requests' even after backing off."""
+
+    advice = "Wait a few minutes and retry, add fewer videos at once, or use a proxy (YT_TRANSCRIPT_PROXY)"
+
+
+class NetworkError(SourceError):
+    """YouTube could not be reached at all."""
+
+    advice = "Check your internet connection or proxy (YT_TRANSCRIPT_PROXY); caption files work offline"
+
+
+class YouTubeFailed(SourceError):
+    """YouTube answered with an error or a page we could not read."""
+
+    advice = "Retry later; if it persists, upgrade yt-transcript (YouTube may have changed its pages)"
+
+
+class ListingFailed(SourceError):
+    """A playlist or channel could not be listed."""
+
+    advice = "Check the playlist or channel URL in a browser; private playlists cannot be listed"
+
+
+# --- input ---------------------------------------------------------------------------------------------
+
+class InvalidSource(InputError):
     """The argument is not a YouTube URL, video id, playlist, channel or caption file."""
 
     advice = (
@@ -27,117 +129,143 @@ class InvalidSource(YtTranscriptError):
     )
 
 
-class VideoUnavailable(YtTranscriptError):
-    """The video is private, deleted or otherwise unplayable."""
-
-    advice = "Check the link in a browser; private and deleted videos cannot be ingested"
-
-
-class TranscriptsDisabled(YtTranscriptError):
-    """The uploader turned captions off."""
-
-    advice = "Download the audio and transcribe it (e.g. with Whisper), then ingest the caption file"
-
-
-class NoTranscriptInLanguages(YtTranscriptError):
-    """None of the requested languages has a track."""
-
-    def __init__(self, video_id: str, requested: list[str], available: list[str]):
-        self.available = available
-        wanted = ",".join(requested)
-        have = ", ".join(available) or "none"
-        super().__init__(
-            f"{video_id}: no transcript in {wanted}; available: {have}",
-            f"Retry with --lang set to one of those, or --translate {requested[0]}",
-        )
-
-
-class TranslationUnavailable(YtTranscriptError):
-    """YouTube cannot translate the chosen track into the requested language."""
-
-    advice = "Pick another --translate language, or drop --translate"
-
-
-class AgeRestricted(YtTranscriptError):
-    """YouTube wants a signed-in adult for this video."""
-
-    advice = (
-        "Age-restricted videos need a signed-in session, which we do not support; "
-        "download its captions yourself (e.g. yt-dlp --write-subs) and ingest the file"
-    )
-
-
-class RequestBlocked(YtTranscriptError):
-    """YouTube refuses requests from this IP (bot detection, cloud IP ranges)."""
-
-    advice = (
-        "YouTube blocks many cloud and VPN IPs; retry with --proxy URL "
-        "(a residential proxy works best) or from another network"
-    )
-
-
-class RateLimited(YtTranscriptError):
-    """YouTube answered 'too many requests' even after backing off."""
-
-    advice = "Wait a few minutes and retry, ingest fewer videos at once (--limit), or use --proxy URL"
-
-
-class NetworkError(YtTranscriptError):
-    """YouTube could not be reached at all."""
-
-    advice = "Check your internet connection or --proxy; local caption files work offline"
-
-
-class YouTubeFailed(YtTranscriptError):
-    """YouTube answered with an error or a page we could not read."""
-
-    advice = "Retry later; if it persists, upgrade yt-transcript (YouTube may have changed its pages)"
-
-
-class ListingFailed(YtTranscriptError):
-    """A playlist or channel could not be listed."""
-
-    advice = "Check the playlist or channel URL in a browser; private playlists cannot be listed"
-
-
-class CaptionFileError(YtTranscriptError):
+class CaptionFileError(InputError):
     """A local caption file is unreadable, empty or malformed."""
 
     advice = "Check the file is a .vtt, .srt, youtube-transcript-api JSON or Whisper JSON caption file"
 
 
-class VideoNotIndexed(YtTranscriptError):
+class VideoNotIndexed(InputError):
     """The video id is not in the library."""
 
     def __init__(self, video_id: str):
-        self.video_id = video_id
         super().__init__(
             f"video {video_id!r} is not in the library",
-            "Run 'yt-transcript list' to see what is indexed, or 'yt-transcript ingest' it first",
+            "List the library to see what is indexed, or add the video first",
+            video_id=video_id,
         )
 
 
-class ChannelNotIndexed(YtTranscriptError):
+class ChannelNotIndexed(InputError):
     """No video in the library comes from the named channel."""
 
     def __init__(self, channel: str, known: list[str]):
-        self.known = known
         super().__init__(
             f"no video from channel {channel!r} in the library",
-            f"Known channels: {', '.join(known)}" if known else "Ingest a video from that channel first",
+            f"Known channels: {', '.join(known)}" if known else "Add a video from that channel first",
+            channel=channel, known=known,
         )
 
 
-class StoreUnavailable(YtTranscriptError):
+class LibraryEmpty(InputError):
+    """A search or question over a library that holds nothing yet."""
+
+    def __init__(self) -> None:
+        super().__init__("the library is empty", "Add a talk first: a YouTube URL or a caption file")
+
+
+class EmptyQuestion(InputError):
+    """A search or question with no words in it."""
+
+    def __init__(self, what: str = "question") -> None:
+        super().__init__(f"the {what} is empty", f"Type a {what} with at least one word", what=what)
+
+
+class NoCreatorChapters(InputError):
+    """Creator chapters were asked for, but the video has none."""
+
+    def __init__(self, video_id: str):
+        super().__init__(f"{video_id}: this video has no creator chapters",
+                         "Ask for detected chapters ('auto') instead", video_id=video_id)
+
+
+class InvalidChoice(InputError):
+    """A value that must be one of a few names is none of them."""
+
+    def __init__(self, what: str, value: object, choices: list[str]):
+        super().__init__(f"{what} must be one of {', '.join(choices)}, not {value!r}", what=what, value=value,
+                         choices=choices)
+
+
+class InvalidDate(InputError):
+    """A date that is not YYYY-MM-DD."""
+
+    def __init__(self, value: object):
+        super().__init__(f"{value!r} is not a date", "Write dates as YYYY-MM-DD, e.g. 2024-05-31", value=value)
+
+
+class ConflictingOptions(InputError):
+    """Options that cannot be used together, or not with these arguments."""
+
+    advice = "Give a video id or title only when adding a single caption file"
+
+
+class InvalidSetting(InputError):
+    """A setting has an unknown name or a value it cannot take."""
+
+    advice = "See the settings table in the README for names and allowed values"
+
+
+class OutputNotWritable(InputError):
+    """A file we were asked to write cannot be written there."""
+
+    def __init__(self, path: object, reason: str):
+        super().__init__(f"cannot write {path} ({reason})", "Choose a folder that exists and that you can write to",
+                         path=path, reason=reason)
+
+
+class QuestionFileError(InputError):
+    """An evaluation question file is unreadable or malformed."""
+
+    advice = 'Each line must be JSON: {"id", "question", "video_id", "gold": [[start_s, end_s], ...]}'
+
+
+class ManifestError(InputError):
+    """A corpus manifest for chapter evaluation is unreadable or malformed."""
+
+    advice = "The manifest is a JSON list of {video_id, transcript, chapters, duration_s}"
+
+
+# --- storage -------------------------------------------------------------------------------------------
+
+class HomeUnusable(StoreError):
+    """The data home is not a folder we can use (a file, or a folder that cannot be created)."""
+
+    def __init__(self, path: object, reason: str):
+        super().__init__(f"cannot use {path} as the data home ({reason})",
+                         "Point YT_TRANSCRIPT_HOME at a folder you can write to", path=path, reason=reason)
+
+
+class HomeReadOnly(StoreError):
+    """A change was asked of a library whose data home is read-only."""
+
+    def __init__(self, path: object):
+        super().__init__(f"the data home {path} is read-only",
+                         "Listing, search and export still work; to change the library, point YT_TRANSCRIPT_HOME "
+                         "at a folder you can write to", path=path)
+
+
+class StoreUnavailable(StoreError):
     """The vector store (a Chroma server or the local folder) cannot be used."""
 
     advice = (
-        "Start the server (chroma run --path DIR --host 127.0.0.1 --port 8000) or check --chroma-url; "
-        "unset YT_TRANSCRIPT_CHROMA_URL to use the embedded store"
+        "Start the server (chroma run --path DIR --host 127.0.0.1 --port 8000) or check YT_TRANSCRIPT_CHROMA_URL; "
+        "unset it to use the embedded store"
     )
 
 
-class ModelUnavailable(YtTranscriptError):
+class EmbeddingModelMismatch(StoreError):
+    """The library was built with another embedding model."""
+
+    advice = "Use the same embedding model as at ingest (YT_TRANSCRIPT_EMBED_MODEL), or re-add the videos with it"
+
+
+# --- models --------------------------------------------------------------------------------------------
+
+_OFFLINE = "unset YT_TRANSCRIPT_MODEL to work offline with quotes from the video"
+
+
+class EmbeddingModelUnavailable(ModelError):
     """The embedding model could not be loaded."""
 
     advice = (
@@ -146,49 +274,44 @@ class ModelUnavailable(YtTranscriptError):
     )
 
 
-class EmbeddingModelMismatch(YtTranscriptError):
-    """The library was built with another embedding model."""
+class ModelSpecInvalid(ModelError):
+    """The chat model is not given as provider:name."""
 
-    advice = "Use the same --embed-model as at ingest, or re-ingest the videos with the new model"
-
-
-class ModelSpecInvalid(YtTranscriptError):
-    """The --model value is not provider:name."""
-
-    advice = "Use openai:MODEL, e.g. --model openai:gpt-4o-mini, or --model openai:llama3.2 --base-url http://localhost:11434/v1"
+    advice = "Name the model as openai:NAME, e.g. openai:gpt-4o-mini, or openai:llama3.2 for a local server"
 
 
-class ModelAuthFailed(YtTranscriptError):
+class ModelAuthFailed(ModelError):
     """The model server refused the API key."""
 
-    advice = "Check OPENAI_API_KEY (or YT_TRANSCRIPT_API_KEY / --api-key); local servers usually accept any key"
+    advice = f"Check OPENAI_API_KEY (or YT_TRANSCRIPT_API_KEY); local servers usually accept any key, or {_OFFLINE}"
 
 
-class ModelNotFound(YtTranscriptError):
+class ModelNotFound(ModelError):
     """The server does not serve the named model."""
 
     advice = "Check the model name; for Ollama run 'ollama list', for OpenAI see the models your key can use"
 
 
-class ModelUnreachable(YtTranscriptError):
+class ModelUnreachable(ModelError):
     """The model server cannot be reached, or stopped answering."""
 
-    advice = "Start the server or check --base-url; without a model, ask answers with quotes from the video"
+    advice = f"Start the model server or check its URL (YT_TRANSCRIPT_BASE_URL), or {_OFFLINE}"
 
 
-class ContextTooLong(YtTranscriptError):
+class ContextTooLong(ModelError):
     """The prompt does not fit the model's context window."""
 
-    advice = "Ask about fewer videos (--video), lower YT_TRANSCRIPT_ASK_PASSAGES, or use a model with a larger context"
+    advice = ("Ask about fewer videos, lower YT_TRANSCRIPT_ASK_PASSAGES or YT_TRANSCRIPT_SUMMARY_PART_WORDS, "
+              "or use a model with a larger context")
 
 
-class ModelRateLimited(YtTranscriptError):
+class ModelRateLimited(ModelError):
     """The model server kept answering 429 after retries."""
 
     advice = "Wait a minute and retry, or raise your provider's rate limit"
 
 
-class ModelFailed(YtTranscriptError):
+class ModelFailed(ModelError):
     """The model server failed in a way we do not recognise."""
 
     advice = "Retry; if it persists, check the server's logs"

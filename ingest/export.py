@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
-from ingest.models import Chapter, Snippet, Transcript
-from ingest.timecodes import format_hms, watch_url
+from yt_transcript.ingest.errors import InvalidChoice
+from yt_transcript.ingest.models import Chapter, Snippet, Transcript
+from yt_transcript.ingest.timecodes import format_hms, watch_url
 
 FORMATS = ("txt", "md", "srt", "vtt", "json")
 _PARAGRAPH_S = 45.0  # a reading paragraph spans about this many seconds of speech
@@ -22,7 +22,7 @@ def export_transcript(transcript: Transcript, fmt: str) -> str:
         return _markdown(transcript)
     if fmt == "txt":
         return _text(transcript)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise InvalidChoice("format", fmt, list(FORMATS))
 
 
 def paragraphs(snippets: list[Snippet], chapters: list[Chapter]) -> list[tuple[Chapter | None, list[Snippet]]]:
@@ -110,7 +110,4 @@ def _captions(transcript: Transcript, fmt: str) -> str:
 
 
 def _json(transcript: Transcript) -> str:
-    meta = asdict(transcript.meta)
-    meta["url"] = watch_url(transcript.meta.video_id) if transcript.meta.is_youtube else None
-    meta["snippets"] = [{"start": s.start_s, "end": s.end_s, "text": s.text} for s in transcript.snippets]
-    return json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(transcript.to_dict(), ensure_ascii=False, indent=2) + "\n"

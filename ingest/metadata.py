@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.models import Chapter, VideoMeta
+from yt_transcript.ingest.models import Chapter, VideoMeta
+from yt_transcript.ingest.timecodes import parse_clock
 
 # A clock, not inside a longer number or a URL parameter: 0:00, 1:02:03, 12:34.
 _STAMP = re.compile(r"(?<![\w:/=.])(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?![\w:])")
@@ -26,15 +27,14 @@ def parse_description_chapters(description: str, duration_s: float | None = None
         if len(stamps) != 1:  # a line with two clocks is a range or prose, not a chapter
             continue
         stamp = stamps[0]
-        hours, minutes, secs = stamp.groups()
-        if int(secs) >= 60 or (hours and int(minutes) >= 60):
+        start = parse_clock(stamp.group(0))
+        if start is None:
             continue
-        start = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
         title = (line[: stamp.start()] + " " + line[stamp.end():]).strip()
         title = re.sub(r"^\d{1,3}[.)]\s+", "", _EDGE.sub("", title))  # "1. Intro"
         title = _EDGE.sub("", title).strip()
         if title:
-            found.append((float(start), title))
+            found.append((start, title))
     # The list starts at the first 0:00 and runs while the times ascend.
     first = next((i for i, (t, _) in enumerate(found) if t == 0), None)
     if first is None:

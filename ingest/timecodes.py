@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,9}))?$")
 
 
 def format_hms(seconds: float) -> str:
@@ -24,7 +24,11 @@ def format_clock(seconds: float) -> str:
 
 
 def parse_clock(text: str) -> float | None:
-    """Parse 'h:mm:ss', 'mm:ss', 'hh:mm:ss.mmm' or 'hh:mm:ss,mmm' into seconds; None if it is not one."""
+    """Parse 'h:mm:ss', 'mm:ss', 'hh:mm:ss.mmm' or 'hh:mm:ss,mmm' into seconds; None if it is not one.
+
+    The one clock parser: caption cue times, description chapters and user input all come through here.
+    Seconds must be below 60, and minutes too when hours are given.
+    """
     match = _CLOCK.match(text.strip())
     if not match:
         return None
@@ -33,7 +37,7 @@ def parse_clock(text: str) -> float | None:
         return None
     value = int(hours or 0) * 3600 + int(minutes) * 60 + int(secs)
     if frac:
-        value += int(frac.ljust(3, "0")) / 1000
+        value += int(frac) / 10 ** len(frac)
     return float(value)
 
 

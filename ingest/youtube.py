@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest import errors
-from ingest.models import Snippet
-from ingest.sources import Source, is_video_id
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.models import Snippet
+from yt_transcript.ingest.sources import Source, is_video_id
+from yt_transcript.ingest.timecodes import watch_url
 
 
 @dataclass
@@ -136,6 +137,8 @@ class YouTubeClient:
             "skip_download": True,
             # Metadata does not need playable formats; YouTube often withholds them from scripts.
             "ignore_no_formats_error": True,
+            # yt-dlp prints its own "ERROR:" lines even when quiet; ours say it once, in our words.
+            "logger": _SilentLogger(),
             **({"proxy": self.proxy} if self.proxy else {}),
             **extra,
         }
@@ -149,7 +152,7 @@ class YouTubeClient:
         """The yt-dlp info dict of one video (title, channel, chapters, ...)."""
         try:
             with self._ytdlp({}) as ydl:
-                info = ydl.extract_info(f"https://www.youtube.com/watch?v={video_id}", download=False)
+                info = ydl.extract_info(watch_url(video_id), download=False)
         except Exception as exc:  # yt-dlp raises DownloadError for everything
             raise map_ytdlp_error(exc, video_id) from exc
         return ydl.sanitize_info(info) if hasattr(ydl, "sanitize_info") else info
@@ -161,7 +164,7 @@ class YouTubeClient:
         elif source.kind == "channel":
             url = source.value.rstrip("/") + "/videos"
         else:
-            raise ValueError(f"cannot list a {source.kind}")
+            raise errors.InvalidSource(f"{source.raw}: a {source.kind} has no videos to list")
         extra: dict = {"extract_flat": "in_playlist"}
         if limit:
             extra["playlistend"] = limit
@@ -180,6 +183,15 @@ class YouTubeClient:
         if not ids:
             raise errors.ListingFailed(f"{source.raw}: the listing has no videos")
         return str(info.get("title") or source.raw), ids
+
+
+class _SilentLogger:
+    """Swallows yt-dlp's messages; failures still reach us as exceptions."""
+
+    def debug(self, message: str) -> None:
+        pass
+
+    info = warning = error = debug
 
 
 def _flatten(info: dict) -> list[dict]:

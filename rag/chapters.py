@@ -9,15 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.models import Chapter
+from yt_transcript.ingest.models import Chapter
+from yt_transcript.rag.stopwords import STOPWORDS
 
-_STOP = frozenset(
-    "a an and are as at be but by can could did do does for from had has have he her here his how i if in into is it "
-    "its just know like me more my no not now of on one or our out so some that the their them then there these they "
-    "this to up us was we well were what when where which who why will with would you your yeah um uh okay right "
-    "going gonna really actually basically thing things kind sort lot get got very let also see want think way "
-    "because about all any been being go make made much need say said take two use used using over only other same".split()
-)
 
 
 @dataclass(frozen=True)
@@ -125,7 +119,7 @@ def key_phrase_title(text: str, other_texts: list[str], max_words: int = 4) -> s
     """A short title from the words that set this chapter apart from the rest (TF-IDF over chapters)."""
     def terms(t: str) -> list[str]:
         tokens = re.findall(r"[a-zA-Z][a-zA-Z'-]+", t.lower())
-        keep = [w if w not in _STOP and len(w) > 2 else None for w in tokens]
+        keep = [w if w not in STOPWORDS and len(w) > 2 else None for w in tokens]
         # Bigrams only of words that stood next to each other in the speech.
         return [w for w in keep if w] + [f"{a} {b}" for a, b in zip(keep, keep[1:]) if a and b and a != b]
 

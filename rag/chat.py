@@ -6,12 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.embedding import Embedder
-from ingest.library import Library
-from ingest.settings import Settings
-from rag.answer import Answer, ask
-from rag.llm import chat_model, configured_model, map_llm_error
-from rag.retrieve import SearchOptions
+from yt_transcript.ingest.embedding import Embedder
+from yt_transcript.ingest.models import Answer
+from yt_transcript.ingest.settings import RetrievalSettings
+from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.answer import ask
+from yt_transcript.rag.llm import ChatModel
+from yt_transcript.rag.retrieve import SearchOptions
 
 CONDENSE_PROMPT = """Rewrite the follow-up question so that it can be understood without the conversation.
 Keep its meaning; replace pronouns like "it", "that" or "they" with what they refer to. Reply with the
@@ -40,12 +41,11 @@ def condense_offline(question: str, history: list[tuple[str, str]]) -> str:
 class ChatSession:
     """A conversation about the library (or some videos) that remembers its earlier turns."""
 
-    library: Library
+    storage: Storage
     embedder: Embedder
-    settings: Settings
-    model: str | None = None
-    options: SearchOptions | None = None
-    llm: object | None = None  # an injected LangChain chat model (tests); else built from model/settings
+    settings: RetrievalSettings
+    options: SearchOptions
+    model: ChatModel | None = None  # None: offline quotes
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer text)
     max_turns: int = 6  # earlier turns kept in the prompt
 
@@ -53,24 +53,20 @@ class ChatSession:
         """The question as retrieval should see it."""
         if not self.history:
             return question
-        spec = configured_model(self.settings, self.model) if self.llm is None else None
-        if self.llm is None and spec is None:
+        if self.model is None:
             return condense_offline(question, self.history)
-        llm = self.llm if self.llm is not None else chat_model(spec, self.settings)
         turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in self.history[-self.max_turns:])
-        try:
-            reply = llm.invoke(CONDENSE_PROMPT.format(history=turns, question=question))
-        except Exception as exc:
-            if spec is None:
-                raise
-            raise map_llm_error(exc, spec, self.settings) from None
-        text = reply.content.strip() if isinstance(reply.content, str) else ""
+        text = self.model.complete(CONDENSE_PROMPT.format(history=turns, question=question))
         return text.splitlines()[0].strip() if text else question
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None) -> tuple[str, Answer]:
         """Answer a turn; returns (the standalone question used for retrieval, the answer)."""
         query = self.standalone(question)
-        answer = ask(self.library, self.embedder, query, self.settings, model=self.model, llm=self.llm,
-                     options=self.options, history=self.history[-self.max_turns:], on_token=on_token)
+        answer = ask(self.storage, self.embedder, query, self.settings, self.options, self.model,
+                     history=self.history[-self.max_turns:], on_token=on_token)
         self.history.append((question, answer.text))
         return query, answer
+
+    def clear(self) -> None:
+        """Forget the conversation."""
+        self.history.clear()

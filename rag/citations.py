@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ingest.models import SearchHit
-from ingest.timecodes import format_hms
+from yt_transcript.ingest.models import Citation, SearchHit
+from yt_transcript.ingest.timecodes import format_hms
 
 # [S3], [S1, S2], [S1][S2], [s2]; a bare "S3" is prose, not a citation.
 _GROUP = re.compile(r"\[\s*(S\d+(?:\s*[,;]\s*S\d+)*)\s*\]", re.IGNORECASE)
@@ -14,23 +13,6 @@ _ID = re.compile(r"S(\d+)", re.IGNORECASE)
 # What the model must never write itself: clock times and links. We strip them out of answers.
 _URL = re.compile(r"https?://\S+")
 _CLOCK = re.compile(r"\[?\(?\b\d{1,2}:\d{2}(?::\d{2})?\b\)?\]?")
-
-
-@dataclass
-class Citation:
-    """A source the answer cites, resolved by code."""
-
-    id: str  # "S3"
-    video_id: str
-    title: str
-    start_s: float  # seconds
-    url: str | None
-    text: str
-
-    def to_dict(self) -> dict:
-        """The JSON shape of `ask --json` citations."""
-        return {"id": self.id, "video_id": self.video_id, "title": self.title, "start": round(self.start_s, 3),
-                "url": self.url, "text": self.text}
 
 
 def source_id(n: int) -> str:

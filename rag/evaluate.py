@@ -6,24 +6,13 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.embedding import Embedder
-from ingest.errors import YtTranscriptError
-from ingest.library import Library
-from rag.retrieve import SearchOptions, search
+from yt_transcript.ingest.embedding import Embedder
+from yt_transcript.ingest.errors import ManifestError, QuestionFileError
+from yt_transcript.ingest.settings import IngestSettings
+from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.retrieve import SearchOptions, search
 
 SLACK_S = 15.0  # a click up to 15 s before the answer still lands the user on it
-
-
-class QuestionFileError(YtTranscriptError):
-    """The questions file is malformed."""
-
-    advice = 'Each line must be JSON: {"id", "question", "video_id", "gold": [[start_s, end_s], ...]}'
-
-
-class ManifestError(YtTranscriptError):
-    """The chapter-evaluation manifest is unreadable."""
-
-    advice = 'Pass a JSON list of {"video_id", "transcript", "chapters", "duration_s"}, paths relative to the file'
 
 
 @dataclass
@@ -63,7 +52,7 @@ def is_hit(question: Question, video_id: str, start_s: float) -> bool:
 
 
 def evaluate_retrieval(
-    library: Library,
+    storage: Storage,
     embedder: Embedder,
     questions: list[Question],
     *,
@@ -81,7 +70,7 @@ def evaluate_retrieval(
     for q in questions:
         scope = [video_id] if video_id else ([q.video_id] if each_video else None)
         opts = replace(options or SearchOptions(), video_ids=scope, k=max(k, 10))
-        results = search(library, embedder, q.question, options=opts)
+        results = search(storage, embedder, q.question, opts)
         rank = next((i for i, h in enumerate(results[:10], 1) if is_hit(q, h.video_id, h.start_s)), None)
         hits1 += rank == 1
         hits5 += rank is not None and rank <= 5
@@ -107,12 +96,12 @@ def evaluate_retrieval(
 LONG_VIDEO_S = 30 * 60
 
 
-def units_with_vectors(snippets, embedder: Embedder, settings) -> tuple[list, "np.ndarray"]:  # noqa: F821
+def units_with_vectors(snippets, embedder: Embedder, settings: IngestSettings) -> tuple[list, "np.ndarray"]:  # noqa: F821
     """Sentence units of a transcript and their vectors, computed the way ingest computes them (no chapters)."""
     import numpy as np
 
-    from ingest.chunking import chunk_transcript
-    from rag.chapters import Unit
+    from yt_transcript.ingest.chunking import chunk_transcript
+    from yt_transcript.rag.chapters import Unit
 
     chunks = chunk_transcript("eval", snippets, [], embedder.count_tokens, max_tokens=embedder.chunk_budget,
                               target_tokens=settings.chunk_target_tokens, overlap_tokens=settings.chunk_overlap_tokens)
@@ -131,12 +120,12 @@ def units_with_vectors(snippets, embedder: Embedder, settings) -> tuple[list, "n
     return [units[i] for i in order], np.asarray([rows[i] for i in order], dtype=np.float32)
 
 
-def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings) -> dict:
+def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings: IngestSettings) -> dict:
     """Hide each video's chapters, detect them, and score boundaries at ±30 s and ±60 s, with two baselines."""
-    from ingest.captions import read_caption_file
-    from ingest.cleaning import clean_snippets
-    from ingest.metadata import chapters_from_list
-    from rag.chapters import boundary_scores, evenly_spaced, segment
+    from yt_transcript.ingest.captions import read_caption_file
+    from yt_transcript.ingest.cleaning import clean_snippets
+    from yt_transcript.ingest.metadata import chapters_from_list
+    from yt_transcript.rag.chapters import boundary_scores, evenly_spaced, segment
 
     path = Path(manifest)
     try:

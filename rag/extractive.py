@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.embedding import Embedder
-from ingest.library import Library
-from ingest.models import SearchHit
-from rag.citations import source_id
-from rag.retrieve import rank_sentences
+from yt_transcript.ingest.embedding import Embedder
+from yt_transcript.ingest.models import SearchHit
+from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.citations import source_id
+from yt_transcript.rag.retrieve import rank_sentences
 
 LABEL = "Quotes from the video (no language model configured, so this is not a generated answer):"
 _FILLERS = re.compile(r"\b(?:um+|uh+|erm|you know|I mean|sort of|kind of)\b[,.]?\s*", re.IGNORECASE)
@@ -27,14 +27,14 @@ def clean_quote(text: str) -> str:
 
 
 def extractive_answer(
-    library: Library, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3
+    storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3
 ) -> tuple[str, list[SearchHit]]:
     """Quotes in time order, each followed by its source id. Returns (text, one source per quote).
 
     Each quote is its own source, starting at its own sentence, so its link lands on the quote.
     """
     chosen = []
-    for sentence in rank_sentences(library, embedder, question, hits):
+    for sentence in rank_sentences(storage, embedder, question, hits):
         hit = hits[sentence.hit_index]
         if any(hits[c.hit_index].video_id == hit.video_id and abs(c.start_s - sentence.start_s) < _MIN_GAP_S
                for c in chosen):

@@ -1,11 +1,13 @@
-"""Chat models: one small factory over LangChain's OpenAI-compatible client, and one error per cause."""
+"""Chat models: one wrapper that chooses the model, checks it, invokes it, streams it, and maps its errors."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingest import errors
-from ingest.settings import Settings
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.settings import LLMSettings
 
 DEFAULT_OPENAI_MODEL = "openai:gpt-4o-mini"
 
@@ -27,88 +29,173 @@ def parse_spec(spec: str) -> ModelSpec:
     if not sep:
         provider, name = "openai", provider
     if provider.lower() != "openai" or not name.strip():
-        raise errors.ModelSpecInvalid(f"unsupported model {spec!r}")
+        raise errors.ModelSpecInvalid(f"unsupported model {spec!r}", spec=spec)
     return ModelSpec("openai", name.strip())
 
 
-def configured_model(settings: Settings, override: str | None = None) -> ModelSpec | None:
-    """The model to use: --model, else settings, else gpt-4o-mini when a key is set, else None (offline)."""
+def configured_spec(settings: LLMSettings, override: str | None = None) -> ModelSpec | None:
+    """The model to use: the override, else settings, else gpt-4o-mini when a key is set, else None (offline)."""
     spec = override or settings.model
     if spec:
         return parse_spec(spec)
-    if settings.api_key is not None and settings.api_key.get_secret_value():
+    if settings.key:
         return parse_spec(DEFAULT_OPENAI_MODEL)
     return None
 
 
-def chat_model(spec: ModelSpec, settings: Settings, *, streaming: bool = True, max_tokens: int | None = None):
-    """A LangChain chat model for the spec, with timeouts and retries with backoff."""
-    from langchain_openai import ChatOpenAI
+class ChatModel:
+    """Any chat model, called one way. Built by `choose`; None from `choose` means work offline.
 
-    key = settings.api_key.get_secret_value() if settings.api_key is not None else None
-    return ChatOpenAI(
-        model=spec.name,
-        base_url=settings.base_url,
-        # Local servers ignore the key, but the client insists on one.
-        api_key=key or "not-needed",
-        timeout=settings.llm_timeout_s,
-        max_retries=settings.llm_retries,  # the openai client backs off exponentially on 429, 5xx, resets
-        temperature=0.0,
-        streaming=streaming,
-        max_tokens=max_tokens,
-    )
-
-
-_checked: set[tuple[str | None, str]] = set()
-
-
-def check_model(spec: ModelSpec, settings: Settings) -> None:
-    """Fail early, and clearly, when the server does not serve the named model.
-
-    Some servers (llama.cpp's) silently answer with another model when the name is wrong; listing
-    the served models first turns a typo into a clear error instead of a wrong model's answer.
+    `llm` may be any LangChain chat model (tests inject one); without it, an OpenAI-compatible client is
+    built from the settings. Every failure leaves as one of our ModelError subclasses, never carrying the key.
     """
-    if (settings.base_url, spec.name) in _checked:
-        return
-    import openai
 
-    key = settings.api_key.get_secret_value() if settings.api_key is not None else None
-    client = openai.OpenAI(base_url=settings.base_url, api_key=key or "not-needed",
-                           timeout=min(settings.llm_timeout_s, 10.0), max_retries=settings.llm_retries)
-    try:
-        served = [m.id for m in client.models.list()]
-    except openai.NotFoundError:
-        return  # the server has no model list; the request itself will tell
-    except Exception as exc:
-        raise map_llm_error(exc, spec, settings) from None
-    names = {m for m in served} | {m.rsplit("/", 1)[-1] for m in served}
-    if served and spec.name not in names:
-        shown = ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "")
-        raise errors.ModelNotFound(f"{settings.base_url or 'api.openai.com'} does not serve model {spec.name!r} "
-                                   f"(it serves: {shown})")
-    _checked.add((settings.base_url, spec.name))
+    def __init__(self, settings: LLMSettings, spec: ModelSpec | None = None, llm=None):
+        self.settings = settings
+        self.spec = spec
+        self._injected = llm
+        self._clients: dict[tuple[bool, int | None], object] = {}
+        self._checked = spec is None  # an injected model needs no check
 
+    @classmethod
+    def choose(cls, settings: LLMSettings, override: str | None = None, llm=None) -> ChatModel | None:
+        """The configured model, an injected one, or None when no model is configured (offline)."""
+        if llm is not None:
+            return cls(settings, None, llm)
+        spec = configured_spec(settings, override)
+        return cls(settings, spec) if spec is not None else None
 
-def map_llm_error(exc: Exception, spec: ModelSpec, settings: Settings) -> errors.YtTranscriptError:
-    """Translate an openai/httpx failure into our error for its cause. Messages never carry the key."""
-    import openai
+    @property
+    def name(self) -> str:
+        """'openai:NAME', or the injected model's own name."""
+        if self.spec is not None:
+            return str(self.spec)
+        return getattr(self._injected, "model_name", None) or "injected"
 
-    where = settings.base_url or "api.openai.com"
-    text = _redact(str(exc), settings)
-    lowered = text.lower()
-    if isinstance(exc, openai.AuthenticationError) or isinstance(exc, openai.PermissionDeniedError):
-        return errors.ModelAuthFailed(f"{where} refused the API key")
-    if isinstance(exc, openai.NotFoundError) or "model not found" in lowered or "does not exist" in lowered:
-        return errors.ModelNotFound(f"{where} does not serve model {spec.name!r}")
-    if "context" in lowered and ("length" in lowered or "exceed" in lowered or "too long" in lowered):
-        return errors.ContextTooLong(f"the prompt does not fit {spec.name}'s context window")
-    if isinstance(exc, openai.RateLimitError):
-        return errors.ModelRateLimited(f"{where} is rate-limiting requests (after {settings.llm_retries} retries)")
-    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError)) or _is_transport(exc):
-        return errors.ModelUnreachable(f"cannot reach the model server at {where}")
-    if isinstance(exc, openai.BadRequestError):
-        return errors.ModelFailed(f"{where} rejected the request ({_first_line(text)})")
-    return errors.ModelFailed(f"{where} failed ({type(exc).__name__}: {_first_line(text)})")
+    @property
+    def where(self) -> str:
+        return self.settings.base_url or "api.openai.com"
+
+    def complete(self, prompt, *, max_tokens: int | None = None) -> str:
+        """One reply to a prompt (a string or LangChain messages), as text."""
+        client = self._client(streaming=False, max_tokens=max_tokens)
+        try:
+            reply = client.invoke(prompt)
+        except errors.YtTranscriptError:
+            raise
+        except Exception as exc:
+            raise self.map_error(exc) from None
+        return (reply.content if isinstance(reply.content, str) else "").strip()
+
+    def stream(self, messages, on_token: Callable[[str], None] | None, started: float) -> tuple[str, float | None]:
+        """The reply streamed to on_token. Returns (text, seconds from `started` to the first token)."""
+        client = self._client(streaming=True, max_tokens=None)
+        parts: list[str] = []
+        first = None
+        finished = False
+        try:
+            for chunk in client.stream(messages):
+                finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
+                piece = chunk.content if isinstance(chunk.content, str) else ""
+                if piece:
+                    if first is None:
+                        first = time.perf_counter() - started
+                    parts.append(piece)
+                    if on_token:
+                        on_token(piece)
+        except errors.YtTranscriptError:
+            raise
+        except Exception as exc:
+            if self.spec is None:
+                raise self.map_error(exc) from None
+            if not parts:
+                # Some servers (llama.cpp) end or break a stream without saying why when they refuse a
+                # request; asking once without streaming returns their real error (or the answer).
+                return self._invoke_once(messages, on_token, started)
+            error = self.map_error(exc)
+            if isinstance(error, errors.ModelUnreachable):
+                error = errors.ModelUnreachable(f"{error.message} (the answer stopped part-way; it is incomplete)")
+            raise error from None
+        if self.spec is not None and parts and not finished:
+            # The connection closed before the server said it was done: the answer is cut short.
+            raise errors.ModelUnreachable(f"the model server at {self.where} stopped part-way; the answer is incomplete")
+        return "".join(parts), first
+
+    def _invoke_once(self, messages, on_token, started: float) -> tuple[str, float | None]:
+        # A fresh client: the broken stream may have left a dead connection in the old one's pool.
+        # One retry at least: the server may still be closing the failed stream.
+        patient = ChatModel(self.settings.model_copy(update={"retries": max(1, self.settings.retries)}), self.spec)
+        patient._checked = True
+        text = patient.complete(messages)
+        if on_token and text:
+            on_token(text)
+        return text, (time.perf_counter() - started) if text else None
+
+    def _client(self, *, streaming: bool, max_tokens: int | None):
+        if self._injected is not None:
+            return self._injected
+        self.check()
+        key = (streaming, max_tokens)
+        if key not in self._clients:
+            from langchain_openai import ChatOpenAI
+
+            self._clients[key] = ChatOpenAI(
+                model=self.spec.name,
+                base_url=self.settings.base_url,
+                api_key=self.settings.key or "not-needed",  # local servers ignore it, the client insists
+                timeout=self.settings.timeout_s,
+                max_retries=self.settings.retries,  # the client backs off exponentially on 429, 5xx, resets
+                temperature=0.0,
+                streaming=streaming,
+                max_tokens=max_tokens,
+            )
+        return self._clients[key]
+
+    def check(self) -> None:
+        """Fail early, and clearly, when the server does not serve the named model (once per wrapper).
+
+        Some servers (llama.cpp's) silently answer with another model when the name is wrong; listing
+        the served models first turns a typo into a clear error instead of a wrong model's answer.
+        """
+        if self._checked:
+            return
+        import openai
+
+        client = openai.OpenAI(base_url=self.settings.base_url, api_key=self.settings.key or "not-needed",
+                               timeout=min(self.settings.timeout_s, 10.0), max_retries=self.settings.retries)
+        try:
+            served = [m.id for m in client.models.list()]
+        except openai.NotFoundError:
+            served = []  # the server has no model list; the request itself will tell
+        except Exception as exc:
+            raise self.map_error(exc) from None
+        names = set(served) | {m.rsplit("/", 1)[-1] for m in served}
+        if served and self.spec.name not in names:
+            shown = ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "")
+            raise errors.ModelNotFound(f"{self.where} does not serve model {self.spec.name!r} (it serves: {shown})",
+                                       model=self.spec.name)
+        self._checked = True
+
+    def map_error(self, exc: Exception) -> errors.ModelError:
+        """Our error for the cause of an openai/httpx failure. Messages never carry the key."""
+        import openai
+
+        where, name = self.where, self.spec.name if self.spec else self.name
+        text = _redact(str(exc), self.settings.key)
+        lowered = text.lower()
+        if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
+            return errors.ModelAuthFailed(f"{where} refused the API key")
+        if isinstance(exc, openai.NotFoundError) or "model not found" in lowered or "does not exist" in lowered:
+            return errors.ModelNotFound(f"{where} does not serve model {name!r}", model=name)
+        if "context" in lowered and ("length" in lowered or "exceed" in lowered or "too long" in lowered):
+            return errors.ContextTooLong(f"the prompt does not fit {name}'s context window", model=name)
+        if isinstance(exc, openai.RateLimitError):
+            return errors.ModelRateLimited(f"{where} is rate-limiting requests (after {self.settings.retries} retries)")
+        if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError)) or _is_transport(exc):
+            return errors.ModelUnreachable(f"cannot reach the model server at {where}", url=where)
+        if isinstance(exc, openai.BadRequestError):
+            return errors.ModelFailed(f"{where} rejected the request ({_first_line(text)})")
+        return errors.ModelFailed(f"{where} failed ({type(exc).__name__}: {_first_line(text)})")
 
 
 def _is_transport(exc: Exception) -> bool:
@@ -117,8 +204,7 @@ def _is_transport(exc: Exception) -> bool:
     return isinstance(exc, (httpx.TransportError, ConnectionError))
 
 
-def _redact(text: str, settings: Settings) -> str:
-    key = settings.api_key.get_secret_value() if settings.api_key is not None else ""
+def _redact(text: str, key: str | None) -> str:
     return text.replace(key, "***") if key else text
 
 

@@ -10,29 +10,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.embedding import Embedder
-from ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
-from ingest.library import Library
-from ingest.models import Chunk, SearchHit, VideoRecord
+from yt_transcript.ingest.embedding import Embedder
+from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
+from yt_transcript.ingest.models import Chunk, SearchHit, VideoRecord
+from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.stopwords import STOPWORDS
 
 _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); rank differences matter, not scores
-_BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
-_POST_FILTER_SHARE = 0.05  # a filter keeping at least this share of chunks searches everything, then filters
 _LIBRARY_CANDIDATES, _FILTERED_CANDIDATES = 100, 50  # chunks each retriever proposes
-_LEXICAL_BUDGET = 20_000  # chunk matches bm25 may score per library-wide query (~30 ms here)
 _MERGE_GAP_S = 30.0  # hits of one video closer than this are one passage
 _SENTENCE_MARK = re.compile(r"[.!?]\s")  # a chunk without one is unpunctuated ASR
 _FRAGMENT_WORDS = 15  # unpunctuated caption lines are joined to about this many words before matching
-_STOPWORDS = frozenset(
-    # Function words, plus the fillers and verbs of spoken lectures: they match most chunks, so they
-    # cost the lexical index time (every match is scored) and tell nothing apart.
-    "a an and are as at be but by can did do does for from had has have he her his how i if in into is it its "
-    "me my of on or our she so than that the their them then there these they this to was we were what when "
-    "where which who why will with would you your about just like um uh yeah okay ok oh well really actually "
-    "basically kind sort lot lots thing things going gonna know think want see get got make made say said way "
-    "also very much many some any all one two use used using here now right let let's could should been being "
-    "not no more most other into out up down over only even still back because does doing done".split()
-)
 
 
 @dataclass
@@ -54,19 +42,10 @@ class SearchOptions:
     locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
 
 
-def search(
-    library: Library,
-    embedder: Embedder,
-    query: str,
-    *,
-    video_ids: list[str] | None = None,
-    channel: str | None = None,
-    k: int = 5,
-    options: SearchOptions | None = None,
-) -> list[SearchHit]:
-    """The k moments that best match the query, best first. `options` overrides video_ids, channel and k."""
-    opts = options or SearchOptions(video_ids=video_ids, channel=channel, k=k)
-    records = {r.meta.video_id: r for r in library.records()}
+def search(storage: Storage, embedder: Embedder, query: str, options: SearchOptions) -> list[SearchHit]:
+    """The options.k moments that best match the query, best first."""
+    opts = options
+    records = {r.meta.video_id: r for r in storage.records()}
     searchable = _select(records, opts, embedder.name)
     if not searchable or not query.strip():
         return []
@@ -78,13 +57,12 @@ def search(
 
     rankings: list[list[str]] = []
     if opts.dense:
-        rankings.append(_dense(library, embedder.name, qvec, n, restrict, records, searchable))
+        rankings.append(storage.dense_search(embedder.name, qvec, n, restrict, records))
     if opts.lexical:
-        items = _lexical_items(library, query, budgeted=not library.catalog.uses_video_ranges(restrict))
-        rankings.append(library.catalog.lexical_search(" OR ".join(items), n, restrict) if items else [])
+        rankings.append(storage.lexical_search(_lexical_terms(storage, query), n, restrict))
     fused = _rrf(rankings)
     pool = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])][: max(n, 4 * opts.k)]
-    chunks = library.catalog.chunks(pool)
+    chunks = storage.chunks(pool)
     pool = [cid for cid in pool if cid in chunks and chunks[cid][0].video_id in searchable]
 
     terms = _content_terms(query)
@@ -132,56 +110,24 @@ def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) ->
     return searchable
 
 
-def _dense(library: Library, model: str, qvec: np.ndarray, n: int, restrict: list[str] | None,
-           records: dict[str, VideoRecord], searchable: set[str]) -> list[str]:
-    """Chunk ids by cosine similarity.
-
-    Filters pick the cheapest exact route: a filter that keeps most of the library searches the whole index
-    and drops the rest (over-fetching in proportion); a small one scans its videos' vectors from SQLite;
-    only a large, selective filter pays for Chroma's `where`.
-    """
-    fetch, where = n + 10, restrict  # over-fetch to make room for stale generations dropped below
-    if restrict is not None:
-        selected = library.catalog.chunk_count(restrict)
-        total = sum(r.chunk_count for r in records.values()) or 1
-        if selected >= _POST_FILTER_SHARE * total:
-            fetch, where = int((n + 10) * total / max(selected, 1)) + 10, None
-        elif selected <= _BRUTE_FORCE_MAX:
-            ids, matrix = library.catalog.chunk_vectors(restrict)
-            if not ids:
-                return []
-            scores = matrix @ qvec
-            top = np.argsort(-scores)[:n]
-            return [ids[i] for i in top]
-    out = []
-    for chunk, _ in library.vectors(model).query(qvec.tolist(), fetch, where):
-        record = records.get(chunk.video_id)
-        if record is not None and record.generation == chunk.generation and chunk.video_id in searchable:
-            out.append(chunk.chunk_id)
-    return out[:n]
-
-
-def _match_items(query: str) -> list[str]:
-    """FTS5 items to OR: the query's content words (ASR text rarely holds every word of a question), plus
-    each pair of adjacent content words as a phrase: a chunk that says "tiny shakespeare" outranks one that
-    says "tiny" and "shakespeare" apart (dev set: hit@1 0.781 -> 0.808 library-wide)."""
+def _match_terms(query: str) -> list[str]:
+    """Words and phrases to look up: the query's content words (ASR text rarely holds every word of a
+    question), plus each pair of adjacent content words as a phrase: a chunk that says "tiny shakespeare"
+    outranks one that says "tiny" and "shakespeare" apart (dev set: hit@1 0.781 -> 0.808 library-wide)."""
     words = re.findall(r"\w+", query.lower())
-    content = [w for w in words if w not in _STOPWORDS] or words
-    phrases = [f"{a} {b}" for a, b in zip(words, words[1:]) if a not in _STOPWORDS and b not in _STOPWORDS]
-    return [f'"{w}"' for w in dict.fromkeys(content + phrases)]
+    content = [w for w in words if w not in STOPWORDS] or words
+    phrases = [f"{a} {b}" for a, b in zip(words, words[1:]) if a not in STOPWORDS and b not in STOPWORDS]
+    return list(dict.fromkeys(content + phrases))
 
 
-def _lexical_items(library: Library, query: str, *, budgeted: bool) -> list[str]:
-    """The query's FTS5 items that match something, re-spelt the way captions write them, within budget."""
-    items = _match_items(query)
-    counts = library.catalog.match_counts(items)
-    counts.update(_respellings(items, counts, library.catalog.match_counts))
-    if budgeted:
-        return _within_budget(list(counts), counts)
-    return [item for item, n in counts.items() if n]
+def _lexical_terms(storage: Storage, query: str) -> dict[str, int]:
+    """The query's lexical terms, re-spelt the way captions write them, with how many chunks each matches."""
+    counts = storage.term_counts(_match_terms(query))
+    counts.update(_respellings(list(counts), counts, storage.term_counts))
+    return counts
 
 
-def _respellings(items: list[str], counts: dict[str, int],
+def _respellings(terms: list[str], counts: dict[str, int],
                  count: Callable[[list[str]], dict[str, int]]) -> dict[str, int]:
     """Compounds the captions spell otherwise, with their match counts.
 
@@ -192,38 +138,22 @@ def _respellings(items: list[str], counts: dict[str, int],
     joined ("data set" -> "dataset"); the most frequent split and any joined form that occurs are added.
     """
     found: dict[str, int] = {}
-    for item in items:
-        words = item.strip('"').split()
+    for term in terms:
+        words = term.split()
         if len(words) == 1 and len(words[0]) >= 6 and words[0].isalpha():
             word = words[0]
-            splits = count([f'"{word[:i]} {word[i:]}"' for i in range(2, len(word) - 1)
-                            if word[:i] not in _STOPWORDS and word[i:] not in _STOPWORDS])
+            splits = count([f"{word[:i]} {word[i:]}" for i in range(2, len(word) - 1)
+                            if word[:i] not in STOPWORDS and word[i:] not in STOPWORDS])
             best = max(splits, key=splits.get, default=None)
             if best and splits[best]:
                 found[best] = splits[best]
         elif len(words) == 2:
-            joined = f'"{"".join(words)}"'
+            joined = "".join(words)
             if joined not in counts:
                 n = count([joined])[joined]
                 if n:
                     found[joined] = n
     return found
-
-
-def _within_budget(items: list[str], counts: dict[str, int]) -> list[str]:
-    """The rarest matching items whose matches add up to the scoring budget (at least two items).
-
-    bm25 scores every chunk any item matches, about 1.5 µs each here: at 100k chunks a query holding
-    "model" and "take" scores 26k chunks for terms whose weight is near nothing. Rare items carry the
-    ranking, so the commonest go first. A library small enough never reaches the budget and loses nothing.
-    """
-    kept, used = [], 0
-    for item in sorted((i for i in items if counts.get(i, 0)), key=lambda i: counts[i]):
-        if len(kept) >= 2 and used + counts[item] > _LEXICAL_BUDGET:
-            break
-        kept.append(item)
-        used += counts[item]
-    return kept
 
 
 def _rrf(rankings: list[list[str]]) -> dict[str, float]:
@@ -236,7 +166,7 @@ def _rrf(rankings: list[list[str]]) -> dict[str, float]:
 
 def _content_terms(query: str) -> list[str]:
     """The query's content words, cut to a 5-letter prefix: a stemmer's effect without one."""
-    words = [w for w in re.findall(r"\w+", query.lower()) if w not in _STOPWORDS]
+    words = [w for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS]
     return list(dict.fromkeys(w[:5] for w in words))
 
 
@@ -344,9 +274,9 @@ class Sentence:
     score: float  # cosine plus a share of the query's rare words, as used to locate hits
 
 
-def rank_sentences(library: Library, embedder: Embedder, query: str, hits: list[SearchHit]) -> list[Sentence]:
+def rank_sentences(storage: Storage, embedder: Embedder, query: str, hits: list[SearchHit]) -> list[Sentence]:
     """Every sentence unit of the hits' chunks, best match first (no new embedding: unit vectors are stored)."""
-    chunks = library.catalog.chunks([h.chunk_id for h in hits if h.chunk_id])
+    chunks = storage.chunks([h.chunk_id for h in hits if h.chunk_id])
     qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
     terms = _content_terms(query)
     idf = _pool_idf(terms, [c.text for c, _ in chunks.values()])

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.embedding import Embedder
-from ingest.library import Library
-from ingest.settings import Settings
+from yt_transcript import Library, Settings
+from yt_transcript.ingest.embedding import Embedder
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("YT_TRANSCRIPT_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -117,7 +116,7 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real all-MiniLM-L6-v2, loaded once per test session (importing it takes ~10 s)."""
-    from ingest.embedding import SentenceTransformerEmbedder
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 
@@ -129,9 +128,17 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def library(settings: Settings, fake_embedder: FakeEmbedder):
-    lib = Library(settings)
+    """An empty library (the front door) with the fake embedder and a YouTube client that never waits."""
+    from yt_transcript.ingest.youtube import YouTubeClient
+
+    lib = Library(settings, embedder=fake_embedder, youtube=YouTubeClient(retries=0))
     yield lib
     lib.close()
+
+
+def with_llm(lib: Library, llm) -> Library:
+    """The same library answering with an injected chat model."""
+    return Library(lib.settings, embedder=lib._embedder, llm=llm, storage=lib.storage)
 
 
 def _free_port() -> int:
@@ -213,12 +220,8 @@ def make_fake_chat_model(reply):
 
 
 @pytest.fixture
-def sample_library(settings, library, fake_embedder):
+def sample_library(library):
     """The sample talk ingested with the fake embedder."""
-    from ingest.pipeline import IngestOptions, Ingestor
-    from ingest.youtube import YouTubeClient
-
-    result = Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0)).ingest(
-        str(SAMPLE_VTT), IngestOptions())
+    [result] = library.ingest(str(SAMPLE_VTT))
     assert result.ok
     return library

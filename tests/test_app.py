@@ -86,7 +86,7 @@ def test_untrusted_text_is_rendered_inert(app, tmp_path):
 def test_safe_escapes_markdown_and_html(text):
     import re
 
-    from ui.app import safe
+    from yt_transcript.ui.app import safe
 
     escaped = safe(text)
     # Every character Markdown or HTML could act on is escaped.

@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from ingest.captions import read_caption_file
-from ingest.cleaning import clean_snippets
-from ingest.errors import CaptionFileError
-from ingest.models import Snippet
+from yt_transcript.ingest.captions import read_caption_file
+from yt_transcript.ingest.cleaning import clean_snippets
+from yt_transcript.ingest.errors import CaptionFileError
+from yt_transcript.ingest.models import Snippet
 
 from .conftest import SHARED, load_json, needs_shared
 

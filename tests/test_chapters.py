@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rag.chapters import Unit, boundary_scores, evenly_spaced, key_phrase_title, segment, snap
+from yt_transcript.rag.chapters import Unit, boundary_scores, evenly_spaced, key_phrase_title, segment, snap
 
 from .conftest import FakeEmbedder
 

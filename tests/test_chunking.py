@@ -1,9 +1,9 @@
 import pytest
 
-from ingest.captions import read_caption_file
-from ingest.chunking import chunk_transcript
-from ingest.cleaning import clean_snippets
-from ingest.models import Chapter, Snippet
+from yt_transcript.ingest.captions import read_caption_file
+from yt_transcript.ingest.chunking import chunk_transcript
+from yt_transcript.ingest.cleaning import clean_snippets
+from yt_transcript.ingest.models import Chapter, Snippet
 
 from .conftest import SAMPLE_VTT, SHARED, FakeEmbedder, needs_shared
 

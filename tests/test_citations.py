@@ -1,7 +1,7 @@
 import pytest
 
-from ingest.models import SearchHit
-from rag.citations import format_sources, resolve
+from yt_transcript.ingest.models import SearchHit
+from yt_transcript.rag.citations import format_sources, resolve
 
 
 def hit(n: int, video: str = "abcdefghijk") -> SearchHit:

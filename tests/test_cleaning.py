@@ -1,7 +1,7 @@
 import pytest
 
-from ingest.cleaning import clean_snippets, clean_text, repair_times
-from ingest.models import Snippet
+from yt_transcript.ingest.cleaning import clean_snippets, clean_text, repair_times
+from yt_transcript.ingest.models import Snippet
 
 
 @pytest.mark.parametrize(

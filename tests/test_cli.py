@@ -7,8 +7,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from ingest.youtube import YouTubeClient
-from ui.cli import cli
+from yt_transcript.ingest.youtube import YouTubeClient
+from yt_transcript.ui.cli import cli
 
 from .conftest import SAMPLE_VTT, FakeEmbedder, FakeYoutubeDL
 
@@ -106,11 +106,11 @@ def test_export_to_file(run, tmp_path):
 
 
 def test_help_imports_nothing_heavy():
-    code = ("import sys; from ui.cli import cli; heavy = [m for m in ('chromadb', 'sentence_transformers', 'torch', "
+    code = ("import sys; from yt_transcript.ui.cli import cli; heavy = [m for m in ('chromadb', 'sentence_transformers', 'torch', "
             "'yt_dlp', 'youtube_transcript_api', 'pydantic_settings') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
-    help_text = subprocess.run([sys.executable, "-m", "ui.cli", "--help"], capture_output=True, text=True).stdout
+    help_text = subprocess.run([sys.executable, "-m", "yt_transcript.ui.cli", "--help"], capture_output=True, text=True).stdout
     assert "ingest" in help_text and "search" in help_text
 
 
@@ -157,7 +157,8 @@ def test_ask_with_a_model_streams_and_flags_ungrounded(tmp_path):
     embedder = FakeEmbedder()
     obj = {"embedder": lambda s: embedder}
     CliRunner().invoke(cli, ["--home", str(home), "ingest", str(SAMPLE_VTT)], obj=dict(obj))
-    obj["llm"] = make_fake_chat_model("Nobody knows [S99].")
+    llm = make_fake_chat_model("Nobody knows [S99].")
+    obj["llm"] = lambda s: llm
     result = CliRunner().invoke(cli, ["--home", str(home), "ask", "Who measured forgetting of nonsense syllables?"],
                                 obj=obj)
     assert result.exit_code == 0

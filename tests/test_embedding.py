@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ingest.embedding import OnnxQueryEmbedder, export_onnx, load_query_embedder, onnx_path_for
+from yt_transcript.ingest.embedding import OnnxQueryEmbedder, export_onnx, load_query_embedder, onnx_path_for
 
 from .conftest import FakeEmbedder
 
@@ -50,7 +50,7 @@ def test_onnx_export_gives_the_same_vectors(real_embedder, tmp_path):
 
 
 def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
-    import ingest.embedding as embedding
+    import yt_transcript.ingest.embedding as embedding
 
     path = onnx_path_for(tmp_path, "all-MiniLM-L6-v2")
     path.parent.mkdir(parents=True)

@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from ingest.models import Snippet, Transcript, VideoMeta
-from ingest.pipeline import Ingestor
-from ingest.youtube import YouTubeClient
-from rag.evaluate import Question, QuestionFileError, evaluate_retrieval, is_hit, load_questions
+from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
+from yt_transcript.ingest.pipeline import Ingestor
+from yt_transcript.ingest.youtube import YouTubeClient
+from yt_transcript.rag.evaluate import Question, QuestionFileError, evaluate_retrieval, is_hit, load_questions
 
 from .conftest import REPO
 
@@ -55,7 +55,7 @@ def test_holdout_questions_are_not_dev_questions():
 
 
 def test_evaluate_counts_hits_and_misses(settings, library, fake_embedder):
-    ingestor = Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0))
+    ingestor = Ingestor(settings, library.storage, lambda: fake_embedder, YouTubeClient(retries=0))
     for vid, lines in {"aaaaaaaaaaa": ["boil pasta in salted water", "serve with basil"],
                        "bbbbbbbbbbb": ["gradient descent lowers loss", "learning rate matters"]}.items():
         snippets = [Snippet(t, i * 60.0, i * 60.0 + 60) for i, t in enumerate(lines)]
@@ -64,10 +64,10 @@ def test_evaluate_counts_hits_and_misses(settings, library, fake_embedder):
         Question("q1", "gradient descent lowers loss", "bbbbbbbbbbb", [(0, 30)]),
         Question("q2", "boil pasta salted water", "aaaaaaaaaaa", [(500, 600)]),  # gold nowhere near: a miss
     ]
-    report = evaluate_retrieval(library, fake_embedder, questions)
+    report = evaluate_retrieval(library.storage, fake_embedder, questions)
     assert report["n"] == 2 and report["hit@1"] == 0.5 and report["hit@5"] == 0.5 and report["mrr@10"] == 0.5
     assert [m["id"] for m in report["misses"]] == ["q2"]
-    only_a = evaluate_retrieval(library, fake_embedder, questions, video_id="aaaaaaaaaaa")
+    only_a = evaluate_retrieval(library.storage, fake_embedder, questions, video_id="aaaaaaaaaaa")
     assert only_a["n"] == 1
     json.dumps(report)  # the --json output is plain JSON
 
@@ -96,9 +96,9 @@ def _manifest(tmp_path):
 
 
 def test_evaluate_chapters_scores_ours_and_both_baselines(tmp_path, fake_embedder, settings):
-    from rag.evaluate import evaluate_chapters
+    from yt_transcript.rag.evaluate import evaluate_chapters
 
-    report = evaluate_chapters(_manifest(tmp_path), fake_embedder, settings)
+    report = evaluate_chapters(_manifest(tmp_path), fake_embedder, settings.ingest)
     assert report["n"] == 2 and report["n_long"] == 0
     assert set(report["mean"]) == {"ours", "even (true count)", "texttiling (true count)"}
     assert set(report["mean"]["ours"]) == {"p@30", "r@30", "f1@30", "p@60", "r@60", "f1@60"}

@@ -2,10 +2,11 @@ import json
 
 import pytest
 
-from ingest.captions import read_caption_file
-from ingest.cleaning import clean_snippets
-from ingest.export import export_transcript
-from ingest.models import Chapter, Snippet, Transcript, VideoMeta
+from yt_transcript.ingest.captions import read_caption_file
+from yt_transcript.ingest.cleaning import clean_snippets
+from yt_transcript.ingest.errors import InvalidChoice
+from yt_transcript.ingest.export import export_transcript
+from yt_transcript.ingest.models import Chapter, Snippet, Transcript, VideoMeta
 
 
 @pytest.fixture
@@ -59,5 +60,5 @@ def test_long_chapter_is_split_into_paragraphs():
 
 
 def test_unknown_format(transcript):
-    with pytest.raises(ValueError, match="unknown format"):
+    with pytest.raises(InvalidChoice, match="format must be one of txt, md, srt, vtt, json, not 'docx'"):
         export_transcript(transcript, "docx")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest import errors
-from rag.answer import ask
-from rag.chat import ChatSession
+from yt_transcript.ingest import errors
+from yt_transcript.rag.answer import ask
+from yt_transcript.rag.chat import ChatSession
 
 from .conftest import _free_port, start_http_server
 
@@ -75,7 +75,7 @@ def test_chat_rewrites_with_the_real_model(sample_library, fake_embedder, model_
 def test_cli_ask_json_never_shows_the_key(sample_library, settings, server, fake_embedder):
     from click.testing import CliRunner
 
-    from ui.cli import cli
+    from yt_transcript.ui.cli import cli
 
     env = {"OPENAI_API_KEY": "sk-test-secret-42", "YT_TRANSCRIPT_LLM_RETRIES": "0"}
     result = CliRunner(env=env).invoke(
@@ -134,7 +134,7 @@ def test_server_stopped_mid_stream(sample_library, fake_embedder, settings, tmp_
 
 
 def test_summarize_with_the_real_model(sample_library, model_settings):
-    from rag.summarize import summarize
+    from yt_transcript.rag.summarize import summarize
 
     overview = summarize(sample_library, "yttSample01", model_settings)
     assert overview.model == "openai:smollm2" and overview.chapter_source == "creator"

@@ -1,7 +1,7 @@
 import pytest
 
-from ingest.metadata import chapters_from_info, chapters_from_list, meta_from_info, parse_description_chapters
-from ingest.models import Chapter
+from yt_transcript.ingest.metadata import chapters_from_info, chapters_from_list, meta_from_info, parse_description_chapters
+from yt_transcript.ingest.models import Chapter
 
 from .conftest import SHARED, load_json, needs_shared
 

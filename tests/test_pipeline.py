@@ -6,17 +6,17 @@ import shutil
 import pytest
 import responses
 
-from ingest import errors
-from ingest.pipeline import IngestOptions, Ingestor
-from ingest.youtube import YouTubeClient
-from rag.retrieve import search
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.pipeline import IngestOptions, Ingestor
+from yt_transcript.ingest.youtube import YouTubeClient
+from yt_transcript.rag.retrieve import search
 
 from .conftest import SAMPLE_VTT, FakeEmbedder, SHARED, YTA_ASSETS, FakeYoutubeDL, load_json, needs_shared
 
 
 @pytest.fixture
 def ingestor(settings, library, fake_embedder):
-    return Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0, backoff_s=0))
+    return Ingestor(settings, library.storage, lambda: fake_embedder, YouTubeClient(retries=0, backoff_s=0))
 
 
 def test_sample_talk_ingests_with_sidecar_metadata(ingestor, library):
@@ -24,7 +24,7 @@ def test_sample_talk_ingests_with_sidecar_metadata(ingestor, library):
     assert result.ok, result.results
     (video,) = result.results
     assert video.video_id == "yttSample01" and video.chunks > 0
-    record = library.get("yttSample01")
+    record = library.video("yttSample01")
     meta = record.meta
     assert meta.title.startswith("How to Study from Video Lectures")
     assert meta.channel == "yt-transcript" and meta.language == "en" and meta.upload_date == "2026-11-25"
@@ -36,13 +36,13 @@ def test_sample_talk_ingests_with_sidecar_metadata(ingestor, library):
 
 def test_reingest_is_an_update_not_a_duplicate(ingestor, library):
     first = ingestor.ingest(str(SAMPLE_VTT), IngestOptions()).results[0]
-    before = library.vectors("fake-embedder").count()
-    generation = library.get("yttSample01").generation
+    before = library.storage.vectors("fake-embedder").count()
+    generation = library.video("yttSample01").generation
     again = ingestor.ingest(str(SAMPLE_VTT), IngestOptions()).results[0]
     assert again.chunks == first.chunks
-    assert library.vectors("fake-embedder").count() == before == first.chunks
-    assert library.get("yttSample01").generation == generation
-    assert library.get("yttSample01").added_at <= library.get("yttSample01").updated_at
+    assert library.storage.vectors("fake-embedder").count() == before == first.chunks
+    assert library.video("yttSample01").generation == generation
+    assert library.video("yttSample01").added_at <= library.video("yttSample01").updated_at
 
 
 def _changed_copy(tmp_path, old: str, new: str):
@@ -54,48 +54,48 @@ def _changed_copy(tmp_path, old: str, new: str):
 
 def test_crash_during_reingest_keeps_old_version_searchable(ingestor, library, fake_embedder, tmp_path, monkeypatch):
     ingestor.ingest(str(SAMPLE_VTT), IngestOptions())
-    old_generation = library.get("yttSample01").generation
+    old_generation = library.video("yttSample01").generation
     changed = _changed_copy(tmp_path, "Hermann Ebbinghaus", "Zebulon Quixotic")
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt  # power cut between writing vectors and switching the catalog
 
-    monkeypatch.setattr(library.catalog, "commit_video", crash)
+    monkeypatch.setattr(library.storage.catalog, "commit_video", crash)
     with pytest.raises(KeyboardInterrupt):
         ingestor.ingest(str(changed), IngestOptions())
     monkeypatch.undo()
     # Both generations' chunks exist, but search only serves the old, complete one.
-    assert len(library.vectors("fake-embedder").generations("yttSample01")) == 2
-    assert library.get("yttSample01").generation == old_generation
-    hits = search(library, fake_embedder, "Hermann Ebbinghaus nonsense syllables", k=20)
+    assert len(library.storage.vectors("fake-embedder").generations("yttSample01")) == 2
+    assert library.video("yttSample01").generation == old_generation
+    hits = library.search("Hermann Ebbinghaus nonsense syllables", k=20)
     assert any("Ebbinghaus" in h.text for h in hits)
     assert not any("Zebulon" in h.text for h in hits)
     # The next ingest completes and removes the leftovers.
     assert ingestor.ingest(str(changed), IngestOptions()).ok
-    assert library.vectors("fake-embedder").generations("yttSample01") == {library.get("yttSample01").generation}
-    assert any("Zebulon" in h.text for h in search(library, fake_embedder, "Zebulon Quixotic", k=3))
+    assert library.storage.vectors("fake-embedder").generations("yttSample01") == {library.video("yttSample01").generation}
+    assert any("Zebulon" in h.text for h in library.search("Zebulon Quixotic", k=3))
 
 
 def test_embedding_failure_leaves_library_untouched(settings, library, tmp_path):
     class Broken(FakeEmbedder):
         def _encode(self, texts):
-            raise errors.ModelUnavailable("model exploded")
+            raise errors.EmbeddingModelUnavailable("model exploded")
 
-    ingestor = Ingestor(settings, library, lambda: Broken(), YouTubeClient(retries=0))
+    ingestor = Ingestor(settings, library.storage, lambda: Broken(), YouTubeClient(retries=0))
     result = ingestor.ingest(str(SAMPLE_VTT), IngestOptions())
-    assert not result.ok and isinstance(result.results[0].error, errors.ModelUnavailable)
-    assert library.records() == []
+    assert not result.ok and isinstance(result.results[0].error, errors.EmbeddingModelUnavailable)
+    assert library.videos() == []
 
 
 def test_local_file_overrides_and_name_conventions(ingestor, library, tmp_path):
     path = tmp_path / "My Talk.de-auto.srt"
     path.write_text("1\n00:00:00,000 --> 00:00:03,000\nhallo zusammen\n\n2\n00:00:03,000 --> 00:00:05,000\nweiter\n")
     result = ingestor.ingest(str(path), IngestOptions())
-    meta = library.get(result.results[0].video_id).meta
+    meta = library.video(result.results[0].video_id).meta
     assert meta.video_id == "local-My-Talk" and meta.title == "My Talk"
     assert (meta.language, meta.caption_kind) == ("de", "auto")
     ingestor.ingest(str(path), IngestOptions(video_id="abcdefghijk", title="Real title", channel="Chan"))
-    meta = library.get("abcdefghijk").meta
+    meta = library.video("abcdefghijk").meta
     assert (meta.title, meta.channel) == ("Real title", "Chan")
 
 
@@ -105,7 +105,7 @@ def test_chapters_sidecar(ingestor, library, tmp_path):
     (tmp_path / "abcdefghijk.chapters.json").write_text(json.dumps(
         [{"start": 0, "title": "First"}, {"start": 60, "title": "Second"}]))
     ingestor.ingest(str(path), IngestOptions())
-    meta = library.get("abcdefghijk").meta
+    meta = library.video("abcdefghijk").meta
     assert [(c.title, c.start_s, c.end_s) for c in meta.chapters] == [("First", 0, 60), ("Second", 60, 120)]
     assert meta.chapter_source == "file"
 
@@ -139,13 +139,13 @@ def test_youtube_video_with_metadata(settings, library, fake_embedder):
     info = {**info, "id": "GJLlxj_dtq8"}
     client = YouTubeClient(retries=0, ytdlp_factory=lambda o: FakeYoutubeDL(
         {"https://www.youtube.com/watch?v=GJLlxj_dtq8": info}, o))
-    ingestor = Ingestor(settings, library, lambda: fake_embedder, client)
+    ingestor = Ingestor(settings, library.storage, lambda: fake_embedder, client)
     with responses.RequestsMock() as mock:
         record_youtube(mock)
         result = ingestor.ingest("https://youtu.be/GJLlxj_dtq8?t=30", IngestOptions(languages=["en"]))
     assert result.ok, result.results[0].detail
     assert "English" in result.results[0].detail and "manual" in result.results[0].detail
-    meta = library.get("GJLlxj_dtq8").meta
+    meta = library.video("GJLlxj_dtq8").meta
     assert meta.title == info["title"] and meta.caption_kind == "manual" and meta.language == "en"
     assert len(meta.chapters) == len(info["chapters"])
 
@@ -153,12 +153,12 @@ def test_youtube_video_with_metadata(settings, library, fake_embedder):
 @needs_shared
 def test_metadata_failure_still_ingests_words(settings, library, fake_embedder):
     client = YouTubeClient(retries=0, ytdlp_factory=lambda o: FakeYoutubeDL({}, o))
-    ingestor = Ingestor(settings, library, lambda: fake_embedder, client)
+    ingestor = Ingestor(settings, library.storage, lambda: fake_embedder, client)
     with responses.RequestsMock() as mock:
         record_youtube(mock)
         result = ingestor.ingest("GJLlxj_dtq8", IngestOptions())
     assert result.ok and "no metadata" in result.results[0].detail
-    assert library.get("GJLlxj_dtq8").meta.title == "GJLlxj_dtq8"
+    assert library.video("GJLlxj_dtq8").meta.title == "GJLlxj_dtq8"
 
 
 @needs_shared
@@ -167,7 +167,7 @@ def test_playlist_continues_past_a_failing_video(settings, library, fake_embedde
     client = YouTubeClient(retries=0, ytdlp_factory=lambda o: FakeYoutubeDL(
         {"https://www.youtube.com/playlist?list=PLmixed0001": listing}, o))
     seen = []
-    ingestor = Ingestor(settings, library, lambda: fake_embedder, client, on_result=seen.append)
+    ingestor = Ingestor(settings, library.storage, lambda: fake_embedder, client, on_result=seen.append)
     with responses.RequestsMock() as mock:
         record_youtube(mock, "youtube.innertube.json.static", "youtube_transcripts_disabled.innertube.json.static")
         result = ingestor.ingest("https://www.youtube.com/playlist?list=PLmixed0001", IngestOptions())
@@ -178,14 +178,14 @@ def test_playlist_continues_past_a_failing_video(settings, library, fake_embedde
 
 @needs_shared
 def test_every_corpus_transcript_ingests(settings, library, fake_embedder, tmp_path):
-    ingestor = Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0))
+    ingestor = Ingestor(settings, library.storage, lambda: fake_embedder, YouTubeClient(retries=0))
     corpus = load_json(SHARED / "corpus.json")
     for row in corpus:
         result = ingestor.ingest(str(SHARED / row["transcript"]), IngestOptions(video_id=row["video_id"],
                                                                                 title=row["title"]))
         assert result.ok, (row["video_id"], result.results[0].detail)
-    records = library.records()
+    records = library.videos()
     assert len(records) == len(corpus)
-    assert library.vectors("fake-embedder").count() == sum(r.chunk_count for r in records)
+    assert library.storage.vectors("fake-embedder").count() == sum(r.chunk_count for r in records)
     with_chapters = {r["video_id"] for r in corpus if r.get("chapters")}
     assert {r.meta.video_id for r in records if r.meta.chapters} == with_chapters

@@ -8,8 +8,8 @@ on lower-case ASR (95), after the second session's changes: 0.800 / 0.926 / 0.85
 
 import pytest
 
-from ingest.library import Library
-from rag.evaluate import evaluate_retrieval, load_questions
+from yt_transcript.ingest.library import Library
+from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
 
 from .benchmarks.corpus import ingest_corpus
 from .conftest import REPO, needs_shared
@@ -22,7 +22,7 @@ HIT1_FLOOR = 0.70
 
 @pytest.fixture(scope="module")
 def dev_library(tmp_path_factory, real_embedder):
-    from ingest.settings import Settings
+    from yt_transcript.ingest.settings import Settings
 
     settings = Settings(home=tmp_path_factory.mktemp("devlib"))
     library = Library(settings)

@@ -1,11 +1,13 @@
 import pytest
 
-from ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
-from ingest.models import Snippet, Transcript, VideoMeta
-from ingest.pipeline import Ingestor
-from ingest.youtube import YouTubeClient
-from rag import retrieve
-from rag.retrieve import SearchOptions, search
+from yt_transcript import Library
+from yt_transcript.ingest import storage
+from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, EmptyQuestion, VideoNotIndexed
+from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
+from yt_transcript.ingest.pipeline import Ingestor
+from yt_transcript.ingest.youtube import YouTubeClient
+from yt_transcript.rag import retrieve
+from yt_transcript.rag.retrieve import SearchOptions
 
 from .conftest import FakeEmbedder
 
@@ -24,7 +26,7 @@ def add(ingestor, vid, title, channel, date, lines, step=30.0):
 
 @pytest.fixture
 def ingestor(settings, library, fake_embedder):
-    return Ingestor(settings, library, lambda: fake_embedder, YouTubeClient(retries=0))
+    return Ingestor(settings, library.storage, lambda: fake_embedder, YouTubeClient(retries=0))
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def filled(ingestor, library):
 
 
 def test_search_ranks_and_links(filled, fake_embedder):
-    hits = search(filled, fake_embedder, "backpropagation computes the gradient", k=2)
+    hits = filled.search("backpropagation computes the gradient", k=2)
     top = hits[0]
     assert (top.video_id, top.title, top.channel) == ("bbbbbbbbbbb", "Neural nets", "Prof")
     assert top.url == f"https://www.youtube.com/watch?v=bbbbbbbbbbb&t={int(top.start_s)}s"
@@ -44,36 +46,38 @@ def test_search_ranks_and_links(filled, fake_embedder):
 
 
 def test_video_channel_and_date_filters(filled, fake_embedder):
-    hits = search(filled, fake_embedder, "gradient", video_ids=["aaaaaaaaaaa"], k=10)
+    hits = filled.search("gradient", videos=["aaaaaaaaaaa"], k=10)
     assert hits and {h.video_id for h in hits} == {"aaaaaaaaaaa"}
-    hits = search(filled, fake_embedder, "gradient", channel="chef", k=10)
+    hits = filled.search("gradient", channel="chef", k=10)
     assert hits and {h.video_id for h in hits} == {"aaaaaaaaaaa", "ccccccccccc"}
     with pytest.raises(ChannelNotIndexed, match="Known channels: Chef, Prof"):
-        search(filled, fake_embedder, "gradient", channel="nobody")
+        filled.search("gradient", channel="nobody")
     opts = SearchOptions(since="2021-01-01", until="2021-12-31", k=10)
-    assert {h.video_id for h in search(filled, fake_embedder, "the", options=opts)} == {"bbbbbbbbbbb"}
+    assert {h.video_id for h in filled.search("the", options=opts)} == {"bbbbbbbbbbb"}
 
 
 def test_unknown_video(filled, fake_embedder):
-    with pytest.raises(VideoNotIndexed, match="yt-transcript list"):
-        search(filled, fake_embedder, "x", video_ids=["zzzzzzzzzzz"])
+    with pytest.raises(VideoNotIndexed, match="not in the library"):
+        filled.search("x", videos=["zzzzzzzzzzz"])
 
 
 def test_other_model_is_refused(filled):
+    other = Library(filled.settings, embedder=FakeEmbedder(name="other-model"), storage=filled.storage)
     with pytest.raises(EmbeddingModelMismatch):
-        search(filled, FakeEmbedder(name="other-model"), "gradient")
+        other.search("gradient")
 
 
 def test_removed_video_disappears(filled, fake_embedder):
     filled.remove("bbbbbbbbbbb")
-    assert all(h.video_id != "bbbbbbbbbbb" for h in search(filled, fake_embedder, "gradient loss", k=10))
-    assert filled.catalog.lexical_search('"backpropagation"', 10) == []
+    assert all(h.video_id != "bbbbbbbbbbb" for h in filled.search("gradient loss", k=10))
+    assert filled.storage.catalog.lexical_search(["backpropagation"], 10) == []
     with pytest.raises(VideoNotIndexed):
         filled.remove("bbbbbbbbbbb")
 
 
 def test_blank_query(filled, fake_embedder):
-    assert search(filled, fake_embedder, "   ") == []
+    with pytest.raises(EmptyQuestion, match="the search is empty"):
+        filled.search("   ")
 
 
 class BlindEmbedder(FakeEmbedder):
@@ -89,14 +93,16 @@ def test_lexical_retrieval_finds_exact_words_dense_misses(ingestor, library):
     for i in range(12):
         add(ingestor, f"vid{i:08d}", f"Talk {i}", "C", None, [f"ordinary words number {i} and more filler"])
     add(ingestor, "needle00001", "Needle", "C", None, ["we discussed Magikarp tokens today"])
-    lexical_only = search(library, blind, "magikarp", options=SearchOptions(dense=False, k=3))
-    hybrid = search(library, blind, "Magikarp?", options=SearchOptions(k=3))
+    lib = Library(library.settings, embedder=blind, storage=library.storage)
+    lexical_only = lib.search("magikarp", options=SearchOptions(dense=False, k=3))
+    hybrid = lib.search("Magikarp?", options=SearchOptions(k=3))
     assert [h.video_id for h in lexical_only] == ["needle00001"]  # no other chunk has the word
     assert hybrid[0].video_id == "needle00001"  # and fusion keeps it on top of the blind dense ranking
 
 
 def test_lexical_index_stems_and_ignores_case(filled):
-    assert filled.catalog.lexical_search(" OR ".join(retrieve._match_items("KNEADING Doughs!")), 5)[0].startswith("ccccccccccc")
+    terms = retrieve._match_terms("KNEADING Doughs!")
+    assert filled.storage.catalog.lexical_search(terms, 5)[0].startswith("ccccccccccc")
 
 
 def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embedder):
@@ -105,20 +111,20 @@ def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embed
              "Then the answer: photosynthesis converts sunlight into chemical energy in plants.",
              "Finally we wrap up with some closing notes for everyone here."]
     add(ingestor, "ddddddddddd", "Talk", "C", None, lines, step=10.0)
-    (hit,) = search(library, fake_embedder, "photosynthesis sunlight chemical energy plants", k=1)
+    (hit,) = library.search("photosynthesis sunlight chemical energy plants", k=1)
     assert hit.chunk_start_s == 0.0  # one chunk holds the whole talk
     assert hit.start_s == 20.0  # but the hit points at the sentence that answers
     assert hit.to_dict()["match"] == lines[2]  # and says which one it is
     assert hit.from_match == " ".join(lines[2:])  # what plays from the link on
-    unlocated = search(library, fake_embedder, "photosynthesis sunlight chemical energy plants",
+    unlocated = library.search("photosynthesis sunlight chemical energy plants",
                        options=SearchOptions(locate=False, k=1))
     assert unlocated[0].start_s == 0.0
     assert unlocated[0].match is None and unlocated[0].from_match == unlocated[0].text
 
 
 def _chunk(lines: list[str]):
-    from ingest.chunking import _join_with_units
-    from ingest.models import Chunk
+    from yt_transcript.ingest.chunking import _join_with_units
+    from yt_transcript.ingest.models import Chunk
 
     text, units = _join_with_units([Snippet(t, 2.0 * i, 2.0 * i + 2) for i, t in enumerate(lines)])
     return Chunk("v:g:00000", "v", "g", 0, text, 0.0, 2.0 * len(lines), None, units)
@@ -149,12 +155,12 @@ def test_match_windows(lines, expected):
 
 
 def test_adjacent_hits_are_merged(ingestor, library, fake_embedder, settings):
-    settings.chunk_target_tokens = 16
-    settings.chunk_overlap_tokens = 8
+    settings.ingest.chunk_target_tokens = 16
+    settings.ingest.chunk_overlap_tokens = 8
     lines = [f"gradient descent step {i} lowers the loss" for i in range(12)]
     add(ingestor, "eeeeeeeeeee", "GD", "C", None, lines, step=4.0)
-    merged = search(library, fake_embedder, "gradient descent lowers the loss", k=10)
-    raw = search(library, fake_embedder, "gradient descent lowers the loss", options=SearchOptions(merge=False, k=10))
+    merged = library.search("gradient descent lowers the loss", k=10)
+    raw = library.search("gradient descent lowers the loss", options=SearchOptions(merge=False, k=10))
     assert len(raw) > len(merged)
     starts = sorted(h.start_s for h in merged)
     assert all(b - a >= retrieve._MERGE_GAP_S for a, b in zip(starts, starts[1:]))
@@ -165,56 +171,57 @@ def test_library_wide_results_are_diversified(ingestor, library, fake_embedder):
     add(ingestor, "fffffffffff", "Long", "C", None,  # one long video that matches everywhere
         [f"sorting algorithms quicksort part {j} {filler}" for j in range(40)], step=40.0)
     add(ingestor, "ggggggggggg", "Other", "C", None, ["a short note on sorting algorithms"])
-    hits = search(library, fake_embedder, "sorting algorithms quicksort", k=3)
+    hits = library.search("sorting algorithms quicksort", k=3)
     assert "ggggggggggg" in [h.video_id for h in hits]
-    one_video = search(library, fake_embedder, "sorting algorithms quicksort", video_ids=["fffffffffff"], k=3)
+    one_video = library.search("sorting algorithms quicksort", videos=["fffffffffff"], k=3)
     assert [h.video_id for h in one_video] == ["fffffffffff"] * 3
 
 
 def test_filtered_brute_force_matches_chroma(filled, fake_embedder, monkeypatch):
     options = SearchOptions(video_ids=["aaaaaaaaaaa", "bbbbbbbbbbb"], k=10, lexical=False)
-    brute = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
-    monkeypatch.setattr(retrieve, "_POST_FILTER_SHARE", 2.0)  # never search-then-filter
-    monkeypatch.setattr(retrieve, "_BRUTE_FORCE_MAX", 0)  # force Chroma's where filter
-    chroma = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
-    monkeypatch.setattr(retrieve, "_POST_FILTER_SHARE", 0.0)  # search everything, then drop other videos
-    post = [(h.chunk_id, h.start_s) for h in search(filled, fake_embedder, "the gradient of salt", options=options)]
+    brute = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
+    monkeypatch.setattr(storage, "_POST_FILTER_SHARE", 2.0)  # never search-then-filter
+    monkeypatch.setattr(storage, "_BRUTE_FORCE_MAX", 0)  # force Chroma's where filter
+    chroma = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
+    monkeypatch.setattr(storage, "_POST_FILTER_SHARE", 0.0)  # search everything, then drop other videos
+    post = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
     assert brute == chroma == post and brute
 
 
 @pytest.mark.parametrize("counts, budget, kept", [
-    ({'"a"': 10, '"b"': 5, '"c"': 1}, 100, ['"c"', '"b"', '"a"']),  # under budget: everything, rarest first
-    ({'"a"': 60, '"b"': 30, '"c"': 20}, 55, ['"c"', '"b"']),  # the commonest item is dropped
-    ({'"a"': 900, '"b"': 800, '"c"': 700}, 10, ['"c"', '"b"']),  # never fewer than two
-    ({'"a"': 0, '"b"': 800, '"c"': 700}, 10, ['"c"', '"b"']),  # an item matching nothing is not scored
+    ({"a": 10, "b": 5, "c": 1}, 100, ["c", "b", "a"]),  # under budget: everything, rarest first
+    ({"a": 60, "b": 30, "c": 20}, 55, ["c", "b"]),  # the commonest term is dropped
+    ({"a": 900, "b": 800, "c": 700}, 10, ["c", "b"]),  # never fewer than two
+    ({"a": 0, "b": 800, "c": 700}, 10, ["c", "b"]),  # a term matching nothing is not scored
 ])
-def test_lexical_items_within_budget(counts, budget, kept, monkeypatch):
-    monkeypatch.setattr(retrieve, "_LEXICAL_BUDGET", budget)
-    assert retrieve._within_budget(list(counts), counts) == kept
+def test_lexical_terms_within_budget(counts, budget, kept):
+    assert storage.within_budget(counts, budget) == kept
 
 
 def test_match_counts_follow_the_stemmed_index(filled):
-    counts = filled.catalog.match_counts(['"kneading"', '"knead"', '"zzzz"', '"unbalanced'])
-    assert counts['"kneading"'] == counts['"knead"'] > 0  # porter stems both to one term
-    assert counts['"zzzz"'] == 0 and counts['"unbalanced'] == 0  # no match, and a syntax error, count nothing
+    counts = filled.storage.term_counts(["kneading", "knead", "zzzz", '"unbalanced', "NEAR(x", "knead OR *"])
+    assert counts["kneading"] == counts["knead"] > 0  # porter stems both to one term
+    assert counts["zzzz"] == 0 and counts['"unbalanced'] == 0  # no match, and no query syntax...
+    assert counts["NEAR(x"] == 0 and counts["knead OR *"] == 0  # ...ever applies: terms are phrases
 
 
 def test_library_wide_lexical_search_drops_common_words_at_scale(filled, fake_embedder, monkeypatch):
     seen = []
-    real = filled.catalog.lexical_search
-    monkeypatch.setattr(filled.catalog, "lexical_search", lambda m, n, v=None: seen.append(m) or real(m, n, v))
-    monkeypatch.setattr(retrieve, "_LEXICAL_BUDGET", 0)
-    hits = search(filled, fake_embedder, "knead the dough in the oven, it must be hot", k=3)
-    assert len(seen[-1].split(" OR ")) == 2  # only the two rarest matching items are scored
+    catalog = filled.storage.catalog
+    real = catalog.lexical_search
+    monkeypatch.setattr(catalog, "lexical_search", lambda t, n, v=None: seen.append(t) or real(t, n, v))
+    monkeypatch.setattr(storage, "_LEXICAL_BUDGET", 0)
+    hits = filled.search("knead the dough in the oven, it must be hot", k=3)
+    assert len(seen[-1]) == 2  # only the two rarest matching terms are scored
     assert hits[0].video_id == "ccccccccccc"
 
 
 @pytest.mark.parametrize("items, present, added", [
-    (['"dataset"'], {'"data set"': 3}, {'"data set"': 3}),  # ASR splits the compound
-    (['"chatgpt"'], {'"chat gpt"': 2, '"chatg pt"': 1}, {'"chat gpt"': 2}),  # the most frequent split wins
-    (['"data set"', '"data"', '"set"'], {'"dataset"': 4}, {'"dataset"': 4}),  # another video joins it
-    (['"nowhere"'], {'"now here"': 9}, {}),  # never split off a stopword
-    (['"llama"'], {'"ll ama"': 1}, {}),  # short words stay whole
+    (["dataset"], {"data set": 3}, {"data set": 3}),  # ASR splits the compound
+    (["chatgpt"], {"chat gpt": 2, "chatg pt": 1}, {"chat gpt": 2}),  # the most frequent split wins
+    (["data set", "data", "set"], {"dataset": 4}, {"dataset": 4}),  # another video joins it
+    (["nowhere"], {"now here": 9}, {}),  # never split off a stopword
+    (["llama"], {"ll ama": 1}, {}),  # short words stay whole
 ])
 def test_respellings(items, present, added):
     counts = {i: 0 for i in items}
@@ -225,7 +232,7 @@ def test_query_compound_finds_the_split_spelling(ingestor, library, fake_embedde
     add(ingestor, "dddddddddd1", "Deep dive", "K", None,
         ["the pre-training data set is fifteen trillion tokens", "then we talk about something else"])
     add(ingestor, "dddddddddd2", "Other", "K", None, ["cooking pasta tonight", "a sauce of tomatoes"])
-    hits = search(library, fake_embedder, "How big is the pretraining dataset?",  # lexical only: no shared word
+    hits = library.search("How big is the pretraining dataset?",  # lexical only: no shared word
                   options=SearchOptions(dense=False, k=2))
     assert [h.video_id for h in hits] == ["dddddddddd1"]
 
@@ -236,5 +243,5 @@ def test_locating_reads_split_compounds_as_the_query_word(ingestor, library, fak
              "and that pile becomes the pre-training data set which is what the network reads over and over",
              "then we look at how the neural network itself is laid out and what it computes in the end"]
     add(ingestor, "eeeeeeeeeee", "Lecture", "K", None, lines, step=10.0)
-    (hit,) = search(library, fake_embedder, "pretraining dataset", k=1)
+    (hit,) = library.search("pretraining dataset", k=1)
     assert hit.start_s == 10.0  # the line that says "pre-training data set", though no word of it is the query's

@@ -1,7 +1,7 @@
 import pytest
 
-from ingest.errors import InvalidSource
-from ingest.sources import is_video_id, parse_source
+from yt_transcript.ingest.errors import InvalidSource
+from yt_transcript.ingest.sources import is_video_id, parse_source
 
 VID = "dQw4w9WgXcQ"
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from ingest.errors import StoreUnavailable
-from ingest.models import Chunk
-from ingest.store import VectorStore, collection_name
+from yt_transcript.ingest.errors import StoreUnavailable
+from yt_transcript.ingest.models import Chunk
+from yt_transcript.ingest.store import VectorStore, collection_name
 
 from .conftest import FakeEmbedder
 

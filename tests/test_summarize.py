@@ -2,24 +2,26 @@ import json
 
 import pytest
 
-from ingest import errors
-from ingest.models import Snippet, Transcript, VideoMeta
-from ingest.pipeline import Ingestor
-from rag import summarize as summarize_module
-from rag.summarize import EXTRACTIVE_LABEL, format_overview, summarize
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
+from yt_transcript.ingest.pipeline import Ingestor
+from yt_transcript.ingest.models import EXTRACTIVE_LABEL
+from yt_transcript.rag import summarize as summarize_module
+from yt_transcript.rag.summarize import format_overview
 
-from .conftest import make_fake_chat_model
+from .conftest import make_fake_chat_model, with_llm
 from .test_chapters import TOPICS
 
 
 def test_extractive_overview_of_the_sample(sample_library, settings):
-    overview = summarize(sample_library, "yttSample01", settings)
+    overview = sample_library.summarize("yttSample01")
     assert overview.chapter_source == "creator" and overview.model == "extractive"
     assert [c.title for c in overview.chapters][:2] == ["Why lectures slip away", "The forgetting curve"]
     assert all(c.summary for c in overview.chapters) and overview.tldr
     forgetting = overview.chapters[1]
     assert "Ebbinghaus" in forgetting.summary or "curve" in forgetting.summary
-    md = format_overview(overview, "md")
+    md = overview.to_markdown()
+    assert md == format_overview(overview, "md")
     assert md.startswith("# How to Study from Video Lectures") and "## Summary" in md and EXTRACTIVE_LABEL in md
     assert "### [The forgetting curve (0:00:36)](https://www.youtube.com/watch?v=yttSample01&t=36s)" in md
     txt = format_overview(overview, "txt")
@@ -27,7 +29,7 @@ def test_extractive_overview_of_the_sample(sample_library, settings):
 
 
 def test_json_schema(sample_library, settings):
-    data = json.loads(format_overview(summarize(sample_library, "yttSample01", settings), "json"))
+    data = json.loads(format_overview(sample_library.summarize("yttSample01"), "json"))
     assert set(data) >= {"video_id", "title", "chapter_source", "chapters", "tldr"}
     assert data["chapter_source"] in {"creator", "auto"}
     assert set(data["chapters"][0]) == {"start", "end", "title", "summary"}
@@ -36,21 +38,20 @@ def test_json_schema(sample_library, settings):
 
 def test_summaries_are_cached_and_a_new_prompt_misses(sample_library, settings, monkeypatch):
     llm = make_fake_chat_model("A fine summary of the part.")
-    first = summarize(sample_library, "yttSample01", settings, llm=llm)
+    first = with_llm(sample_library, llm).summarize("yttSample01")
     calls = len(llm.calls)
     assert calls == len(first.chapters) + 1 and first.cached == 0  # one per chapter, one TL;DR
-    again = summarize(sample_library, "yttSample01", settings, llm=llm)
+    again = with_llm(sample_library, llm).summarize("yttSample01")
     assert len(llm.calls) == calls and again.cached == len(first.chapters) + 1
     assert again.to_dict() == first.to_dict()
     monkeypatch.setattr(summarize_module, "PROMPT_VERSION", "summary-next")
-    summarize(sample_library, "yttSample01", settings, llm=llm)
+    with_llm(sample_library, llm).summarize("yttSample01")
     assert len(llm.calls) == 2 * calls
 
 
 def test_long_chapters_are_map_reduced(sample_library, settings):
-    small = settings.model_copy(update={"summary_part_words": 30})
     llm = make_fake_chat_model("Part notes.")
-    overview = summarize(sample_library, "yttSample01", small, llm=llm)
+    overview = with_llm(sample_library.with_settings(summary_part_words=30), llm).summarize("yttSample01")
     prompts = [str(call[0].content) for call in llm.calls]
     assert sum("notes on consecutive parts" in p for p in prompts) >= 1  # a reduce step ran
     assert len(prompts) > len(overview.chapters) + 1
@@ -63,15 +64,15 @@ def test_detected_chapters_when_the_creator_gave_none(settings, library, fake_em
         for k in range(30):
             snippets.append(Snippet(f"{words[k % 8]} {words[(k + 3) % 8]} {words[(k + 5) % 8]} is what we study "
                                     f"here today.", t * 180 + k * 6.0, t * 180 + k * 6.0 + 6))
-    Ingestor(settings, library, lambda: fake_embedder).index(Transcript(VideoMeta("abcdefghijk", "Four topics"),
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("abcdefghijk", "Four topics"),
                                                                         snippets))
-    overview = summarize(library, "abcdefghijk", settings)
+    overview = library.summarize("abcdefghijk")
     assert overview.chapter_source == "auto" and len(overview.chapters) >= 2
     assert all(c.title and c.title != "Untitled" for c in overview.chapters)
-    with pytest.raises(errors.YtTranscriptError, match="--chapters auto"):
-        summarize(library, "abcdefghijk", settings, chapters="creator")
+    with pytest.raises(errors.NoCreatorChapters, match="detected chapters"):
+        library.summarize("abcdefghijk", chapters="creator")
 
 
 def test_auto_on_a_video_with_creator_chapters(sample_library, settings):
-    overview = summarize(sample_library, "yttSample01", settings, chapters="auto")
+    overview = sample_library.summarize("yttSample01", chapters="auto")
     assert overview.chapter_source == "auto"

@@ -1,6 +1,6 @@
 import pytest
 
-from ingest.timecodes import format_clock, format_hms, parse_clock, watch_url
+from yt_transcript.ingest.timecodes import format_clock, format_hms, parse_clock, watch_url
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ import pytest
 import requests
 import responses
 
-from ingest import errors
-from ingest.sources import parse_source
-from ingest.youtube import YouTubeClient, map_ytdlp_error
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.sources import parse_source
+from yt_transcript.ingest.youtube import YouTubeClient, map_ytdlp_error
 
 from .conftest import SHARED, YTA_ASSETS, FakeYoutubeDL, load_json, needs_shared
 
@@ -63,7 +63,7 @@ def test_missing_language_lists_available(youtube):
     with pytest.raises(errors.NoTranscriptInLanguages) as info:
         client().fetch_transcript("GJLlxj_dtq8", ["fr"])
     assert "de" in info.value.available and "en (auto)" in info.value.available
-    assert "--translate fr" in str(info.value)
+    assert "translation into fr" in str(info.value) and info.value.video_id == "GJLlxj_dtq8"
 
 
 def test_translate(youtube):
@@ -99,7 +99,7 @@ def test_player_error_fixtures(youtube, player_asset, error):
 def test_request_blocked_advises_proxy(youtube):
     youtube.replace(responses.POST, PLAYER, body=asset("youtube_request_blocked.innertube.json.static"),
                     content_type="application/json")
-    with pytest.raises(errors.RequestBlocked, match="--proxy"):
+    with pytest.raises(errors.RequestBlocked, match="YT_TRANSCRIPT_PROXY"):
         client().fetch_transcript("GJLlxj_dtq8", ["en"])
 
 

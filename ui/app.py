@@ -1,4 +1,8 @@
-"""The yt-transcript study room (Streamlit). Each page is wiring: widgets -> one library call -> render."""
+"""The yt-transcript study room (Streamlit): Library, Video, Search and Study pages.
+
+Each page is wiring: widgets -> one call on `yt_transcript.Library` -> render. Text from the data is
+escaped before it is shown.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ingest.errors import YtTranscriptError
-from ingest.settings import Settings
-from ingest.timecodes import format_hms
+from yt_transcript import Citation, Library, Settings, YtTranscriptError, format_hms
 
 PAGES = ["Library", "Video", "Search", "Study"]
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -21,61 +23,29 @@ def safe(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")  # keep the data's line breaks
 
 
-# --- cached resources -----------------------------------------------------------------------------------
+# --- the library ----------------------------------------------------------------------------------------
 
-@st.cache_resource
-def _library(home: str, chroma_url: str | None):
-    from ingest.library import Library
-
-    return Library(Settings(home=Path(home), chroma_url=chroma_url or None))
-
-
-@st.cache_resource
-def _embedder(model: str, home: str):
-    from ingest.embedding import load_query_embedder
-
-    return load_query_embedder(model, Path(home))
+@st.cache_resource(show_spinner="Opening the library…")
+def _shared(home: str, chroma_url: str | None, embed_model: str) -> Library:
+    """One library per data home for every session: storage and models are loaded once."""
+    return Library.open(home, chroma_url=chroma_url, embed_model=embed_model)
 
 
-@st.cache_resource
-def _ingest_embedder(model: str):
-    from ingest.embedding import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder(model)
-
-
-def settings() -> Settings:
-    """Settings from the environment, overridden by the sidebar for this session only."""
-    base = Settings()
-    updates = {
-        "model": st.session_state.get("model") or None,
-        "base_url": st.session_state.get("base_url") or None,
-        "chroma_url": st.session_state.get("chroma_url") or base.chroma_url,
-    }
-    key = st.session_state.get("api_key")
-    if key:
-        from pydantic import SecretStr
-
-        updates["api_key"] = SecretStr(key)  # lives in this session only: never written or shown
-    return base.model_copy(update=updates)
-
-
-def library():
-    s = settings()
-    return _library(str(s.home), s.chroma_url)
-
-
-def embedder(for_ingest: bool = False):
-    # Tests put a fake here; the package itself ships none.
-    override = st.session_state.get("embedder_override")
-    if override is not None:
-        return override
-    s = settings()
-    return _ingest_embedder(s.embed_model) if for_ingest else _embedder(s.embed_model, str(s.home))
-
-
-def llm():
-    return st.session_state.get("llm_override")
+def library() -> Library:
+    """The shared library, with this session's sidebar settings (a key typed there lives only in the session)."""
+    env = Settings.load()
+    shared = _shared(str(env.home), st.session_state.get("chroma_url") or env.chroma_url, env.embed_model)
+    # Tests put fakes here; the package itself ships none.
+    embedder, llm = st.session_state.get("embedder_override"), st.session_state.get("llm_override")
+    wanted = (st.session_state.get("model") or None, st.session_state.get("base_url") or None,
+              st.session_state.get("api_key") or None, id(shared), id(embedder), id(llm))
+    cached = st.session_state.get("_library")
+    if cached is None or cached[0] != wanted:
+        lib = shared.with_settings(model=wanted[0], base_url=wanted[1], api_key=wanted[2])
+        if embedder is not None or llm is not None:
+            lib = Library(lib.settings, embedder=embedder, llm=llm, storage=lib.storage)
+        st.session_state["_library"] = (wanted, lib)
+    return st.session_state["_library"][1]
 
 
 def seek(video_id: str, start_s: float) -> None:
@@ -94,8 +64,6 @@ def page_library() -> None:
     sources = st.text_area("YouTube URLs, playlists, channels or @handles (one per line)", key="sources")
     upload = st.file_uploader("…or a caption file", type=["vtt", "srt", "json"], key="upload")
     if st.button("Add to library", key="add"):
-        from ingest.pipeline import IngestOptions, Ingestor
-
         raws = [line.strip() for line in (sources or "").splitlines() if line.strip()]
         if upload is not None:
             folder = Path(tempfile.mkdtemp())
@@ -103,10 +71,13 @@ def page_library() -> None:
             path.write_bytes(upload.getvalue())
             raws.append(str(path))
         bar = st.progress(0.0, text="starting")
-        ingestor = Ingestor(settings(), library(), lambda: embedder(for_ingest=True),
-                            progress=lambda stage, done, total: bar.progress(done / max(total, 1), text=stage))
-        for raw in raws:
-            outcome = ingestor.ingest(raw, IngestOptions(languages=settings().language_list))
+        try:
+            outcomes = library().ingest(*raws, progress=lambda stage, done, total: bar.progress(
+                done / max(total, 1), text=stage)) if raws else []
+        except YtTranscriptError as exc:
+            show_error(exc)
+            outcomes = []
+        for outcome in outcomes:
             if outcome.error is not None:
                 st.error(str(outcome.error))
             for result in outcome.results:
@@ -115,7 +86,7 @@ def page_library() -> None:
                 else:
                     st.error(result.detail)
         bar.empty()
-    records = library().records()
+    records = library().videos()
     if not records:
         st.info("The library is empty. Add a talk above.")
         return
@@ -129,12 +100,16 @@ def page_library() -> None:
         seek(chosen, 0)
         st.rerun()
     if col2.button("Remove", key="remove"):
-        library().remove(chosen)
+        try:
+            library().remove(chosen)
+        except YtTranscriptError as exc:
+            show_error(exc)
+            return
         st.rerun()
 
 
 def page_video() -> None:
-    records = {r.meta.video_id: r for r in library().records()}
+    records = {r.meta.video_id: r for r in library().videos()}
     if not records:
         st.info("Add a video on the Library page first.")
         return
@@ -149,19 +124,16 @@ def page_video() -> None:
     left, right = st.columns([3, 2])
     with left:
         if meta.is_youtube:
-            st.video(f"https://www.youtube.com/watch?v={video_id}", start_time=start)
+            st.video(meta.url, start_time=start)
         st.caption(f"Playing from {format_hms(start)}")
     with right:
         st.subheader("Chapters")
-        from rag.summarize import summarize
-
         try:
-            overview = summarize(library(), video_id, settings(), llm=llm())
+            overview = library().summarize(video_id)
         except YtTranscriptError as exc:
             show_error(exc)
             overview = None
         if overview is not None:
-            st.session_state["overview"] = overview
             st.markdown("**TL;DR** " + safe(overview.tldr))
             for i, chapter in enumerate(overview.chapters):
                 if st.button(f"{format_hms(chapter.start_s)}  {chapter.title}", key=f"chapter-{i}"):
@@ -172,9 +144,6 @@ def page_video() -> None:
     st.subheader("Ask about this video")
     question = st.text_input("Question", key="question")
     if st.button("Ask", key="ask") and question:
-        from rag.answer import ask
-        from rag.retrieve import SearchOptions
-
         live = st.empty()
         streamed: list[str] = []
 
@@ -183,8 +152,7 @@ def page_video() -> None:
             live.markdown(safe("".join(streamed)))
 
         try:
-            answer = ask(library(), embedder(), question, settings(), llm=llm(),
-                         options=SearchOptions(video_ids=[video_id]), on_token=on_token)
+            answer = library().ask(question, videos=[video_id], on_token=on_token)
             live.empty()
             st.session_state.setdefault("turns", []).append(answer)
         except YtTranscriptError as exc:
@@ -202,49 +170,37 @@ def page_video() -> None:
     st.subheader("Transcript")
     needle = st.text_input("Search this transcript", key="transcript_query")
     if needle:
-        from rag.retrieve import search
-
-        for i, hit in enumerate(search(library(), embedder(), needle, video_ids=[video_id], k=5)):
+        for i, hit in enumerate(library().search(needle, videos=[video_id], k=5)):
             if st.button(f"{format_hms(hit.start_s)}  {hit.from_match[:90]}…", key=f"hit-{i}"):
                 seek(video_id, hit.start_s)
                 st.rerun()
-    from ingest.export import paragraphs
-
-    transcript = library().transcript(video_id)
-    for i, (chapter, para) in enumerate(paragraphs(transcript.snippets, meta.chapters)[:400]):
+    for i, (chapter, para) in enumerate(library().paragraphs(video_id)[:400]):
         if st.button(format_hms(para[0].start_s), key=f"line-{i}"):
             seek(video_id, para[0].start_s)
             st.rerun()
         st.markdown(safe(" ".join(s.text for s in para)))
 
-    if st.session_state.get("overview") is not None:
-        from rag.study import notes_markdown
-
-        st.download_button("Export notes (Markdown)", notes_markdown(st.session_state["overview"],
-                           st.session_state.get("turns", [])), file_name=f"{video_id}-notes.md", key="export")
+    if overview is not None:
+        st.download_button("Export notes (Markdown)", library().notes(video_id, st.session_state.get("turns", [])),
+                           file_name=f"{video_id}-notes.md", key="export")
 
 
 def _as_citation(hit):
-    from rag.citations import Citation
-
     return Citation("near", hit.video_id, hit.title, hit.start_s, hit.url, hit.text)
 
 
 def page_search() -> None:
     st.header("Search")
-    records = library().records()
+    records = library().videos()
     query = st.text_input("Search the library", key="search_query")
     channels = sorted({r.meta.channel for r in records if r.meta.channel})
     channel = st.selectbox("Channel", ["(all)"] + channels, key="search_channel")
     videos = st.multiselect("Videos", [r.meta.video_id for r in records], key="search_videos",
                             format_func=lambda v: next(r.meta.title for r in records if r.meta.video_id == v))
-    if not query:
+    if not query.strip():
         return
-    from rag.retrieve import search
-
     try:
-        hits = search(library(), embedder(), query, video_ids=videos or None,
-                      channel=None if channel == "(all)" else channel, k=10)
+        hits = library().search(query, videos=videos or None, channel=None if channel == "(all)" else channel, k=10)
     except YtTranscriptError as exc:
         show_error(exc)
         return
@@ -272,15 +228,13 @@ def _marked(hit) -> str:
 
 def page_study() -> None:
     st.header("Study")
-    records = {r.meta.video_id: r for r in library().records()}
+    records = {r.meta.video_id: r for r in library().videos()}
     if not records:
         st.info("Add a video on the Library page first.")
         return
     video_id = st.selectbox("Video", list(records), key="study_video", format_func=lambda v: records[v].meta.title)
-    from rag.study import study_cards
-
     try:
-        cards = study_cards(library(), video_id, settings(), llm=llm())
+        cards = library().study_cards(video_id)
     except YtTranscriptError as exc:
         show_error(exc)
         return
@@ -306,11 +260,16 @@ def sidebar() -> None:
         st.text_input("Base URL", key="base_url", placeholder="https://api.openai.com/v1")
         st.text_input("API key (this session only)", key="api_key", type="password")
         st.text_input("Chroma server URL", key="chroma_url", placeholder="embedded")
-        st.caption(f"Data home: {settings().home}")
+        st.caption(f"Data home: {library().settings.home}")
 
 
 def main() -> None:
     st.set_page_config(page_title="yt-transcript", layout="wide")
+    try:
+        library()
+    except YtTranscriptError as exc:  # a bad setting or an unusable data home: say so, once
+        show_error(exc)
+        return
     goto = st.session_state.pop("goto", None)
     if goto is not None:  # widgets' state may only change before they are drawn
         st.session_state["page_radio"] = "Video"

@@ -1,4 +1,7 @@
-"""The yt-transcript command line. Heavy libraries are imported inside commands, so --help is instant."""
+"""The yt-transcript command line: a thin layer over `yt_transcript.Library`.
+
+Heavy libraries are imported inside commands, so --help is instant. Domain errors print one line.
+"""
 
 from __future__ import annotations
 
@@ -10,73 +13,37 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from ingest.settings import Settings
+    from yt_transcript import Library
 
 
 class _Context:
-    """What commands share: settings, and factories tests can replace."""
+    """What commands share: the settings given on the command line, and fakes tests pass in."""
 
     def __init__(self, overrides: dict[str, Any], factories: dict[str, Any]):
         self.overrides = overrides
-        self.factories = factories
-        self._settings: Settings | None = None
-        self._library = None
-        self._embedder = None
+        self.factories = factories  # "embedder", "youtube", "llm": test doubles, each built from the settings
+        self._library: Library | None = None
+
+    def set(self, **values: Any) -> None:
+        """Settings a command adds (--model, --proxy, ...), before the library is opened."""
+        self.overrides.update({k: v for k, v in values.items() if v is not None})
 
     @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            from ingest.settings import Settings
-
-            self._settings = Settings(**{k: v for k, v in self.overrides.items() if v is not None})
-        return self._settings
-
-    @property
-    def library(self):
+    def library(self) -> Library:
         if self._library is None:
-            from ingest.library import Library
+            from yt_transcript import Library, Settings
 
-            self._library = Library(self.settings)
+            settings = Settings.load(**{k: v for k, v in self.overrides.items() if v is not None})
+            made = {name: factory(settings) for name, factory in self.factories.items()}
+            self._library = Library(settings, **made)
         return self._library
-
-    def embedder(self):
-        if self._embedder is None:
-            factory = self.factories.get("embedder")
-            if factory is None:
-                from ingest.embedding import SentenceTransformerEmbedder
-
-                self._embedder = SentenceTransformerEmbedder(self.settings.embed_model)
-            else:
-                self._embedder = factory(self.settings)
-        return self._embedder
-
-    def query_embedder(self):
-        """For search: the ONNX export when cached (starts in ~0.4 s), else the full model."""
-        if self._embedder is None:
-            factory = self.factories.get("embedder")
-            if factory is not None:
-                self._embedder = factory(self.settings)
-            else:
-                from ingest.embedding import load_query_embedder
-
-                self._embedder = load_query_embedder(self.settings.embed_model, self.settings.home)
-        return self._embedder
-
-    def youtube(self):
-        factory = self.factories.get("youtube")
-        if factory is not None:
-            return factory(self.settings)
-        from ingest.youtube import YouTubeClient
-
-        s = self.settings
-        return YouTubeClient(proxy=s.proxy, retries=s.retries, backoff_s=s.backoff_s)
 
 
 class _Group(click.Group):
     """Turns our domain errors into one line on stderr and a non-zero exit, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from ingest.errors import YtTranscriptError
+        from yt_transcript import YtTranscriptError
 
         try:
             return super().invoke(ctx)
@@ -92,7 +59,7 @@ class _Group(click.Group):
 @click.option("--home", type=click.Path(file_okay=False), help="Data home (default: $YT_TRANSCRIPT_HOME or the user data folder).")
 @click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 (default: $YT_TRANSCRIPT_CHROMA_URL, else embedded).")
 @click.option("--embed-model", help="Sentence-transformers model name or folder (default: all-MiniLM-L6-v2).")
-@click.version_option(package_name="yt-transcript")
+@click.version_option(package_name="yt-transcript-library")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, chroma_url: str | None, embed_model: str | None) -> None:
     """Turn YouTube talks and caption files into a searchable, timestamped library."""
@@ -112,21 +79,10 @@ def cli(ctx: click.Context, home: str | None, chroma_url: str | None, embed_mode
 @click.pass_obj
 def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, proxy, video_id, title, channel) -> None:
     """Ingest videos, playlists, channels (@handle) or caption files (.vtt, .srt, .json)."""
-    from ingest.pipeline import IngestOptions, Ingestor
-
-    if proxy:
-        obj.overrides["proxy"] = proxy
-    settings = obj.settings
     if (video_id or title) and len(sources) > 1:
         raise click.UsageError("--video-id and --title apply to a single caption file")
-    options = IngestOptions(
-        languages=[c.strip() for c in lang.split(",") if c.strip()] if lang else settings.language_list,
-        translate=translate,
-        limit=limit,
-        video_id=video_id,
-        title=title,
-        channel=channel,
-    )
+    obj.set(proxy=proxy)
+    library = obj.library
     bars = _Bars()
     listing = False
 
@@ -135,33 +91,20 @@ def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, prox
         if listing:  # a playlist or channel: one line per video, then the source's line
             click.echo("  " + _result_line(result))
 
-    ingestor = Ingestor(settings, obj.library, obj.embedder, obj.youtube(), progress=bars.update, on_result=report)
     failed = False
-    for raw in sources:
+    for raw in sources:  # one at a time, so each source's line appears as soon as it is done
         listing = _is_listing(raw)
-        outcome = ingestor.ingest(raw, options)
+        [outcome] = library.ingest(raw, languages=lang, translate=translate, limit=limit, video_id=video_id,
+                                   title=title, channel=channel, progress=bars.update, on_result=report)
         bars.close()
         failed |= not outcome.ok
         click.echo(_source_line(outcome))
-    _export_query_model(obj)
     if failed:
         sys.exit(1)
 
 
-def _export_query_model(obj: _Context) -> None:
-    """The model is loaded anyway: export its ONNX twin once, so later searches start fast."""
-    from ingest.embedding import SentenceTransformerEmbedder, export_onnx, onnx_path_for
-
-    embedder = obj._embedder
-    if isinstance(embedder, SentenceTransformerEmbedder):
-        path = onnx_path_for(obj.settings.home, obj.settings.embed_model)
-        if not path.is_file():
-            export_onnx(embedder, path)
-
-
 def _is_listing(raw: str) -> bool:
-    from ingest.errors import YtTranscriptError
-    from ingest.sources import parse_source
+    from yt_transcript import YtTranscriptError, parse_source
 
     try:
         return parse_source(raw).kind in {"playlist", "channel"}
@@ -225,11 +168,11 @@ class _Bars:
 @click.pass_obj
 def list_videos(obj: _Context, as_json: bool) -> None:
     """List the videos in the library."""
-    from ingest.timecodes import format_hms
+    from yt_transcript import format_hms
 
-    records = obj.library.records()
+    records = obj.library.videos()
     if as_json:
-        click.echo(json.dumps([_record_dict(r) for r in records], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([r.to_dict() for r in records], indent=2, ensure_ascii=False))
         return
     if not records:
         click.echo("The library is empty. Add a talk with: yt-transcript ingest URL_OR_FILE")
@@ -240,15 +183,6 @@ def list_videos(obj: _Context, as_json: bool) -> None:
         extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, m.caption_kind,
                                        f"{len(m.chapters)} chapters" if m.chapters else ""] if x)
         click.echo(f"{m.video_id}  {duration}  {m.title}  ({extras}; {r.chunk_count} chunks)")
-
-
-def _record_dict(record) -> dict:
-    from dataclasses import asdict
-
-    meta = asdict(record.meta)
-    meta.pop("description", None)
-    return {**meta, "chunks": record.chunk_count, "embed_model": record.embed_model,
-            "added_at": record.added_at, "updated_at": record.updated_at}
 
 
 @cli.command()
@@ -263,17 +197,12 @@ def remove(obj: _Context, video_id: str) -> None:
 @cli.command()
 @click.argument("video_id")
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "srt", "vtt", "json"]), default="txt", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to a file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
 @click.pass_obj
 def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
     """Export a video's cleaned, timestamped transcript."""
-    from ingest.export import export_transcript
-
-    text = export_transcript(obj.library.transcript(video_id), fmt)
+    text = obj.library.export(video_id, fmt, to=output)
     if output:
-        from pathlib import Path
-
-        Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -291,17 +220,10 @@ def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
 def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | None, since, until, k: int,
            as_json: bool) -> None:
     """Find the moments where QUERY is talked about."""
-    from ingest.timecodes import format_hms
-    from rag.retrieve import SearchOptions
-    from rag.retrieve import search as run_search
+    from yt_transcript import format_hms
 
-    library = obj.library
-    if not library.records():
-        raise click.ClickException("the library is empty; ingest something first")
-    options = SearchOptions(video_ids=list(videos) or None, channel=channel, k=k,
-                            since=since.date().isoformat() if since else None,
-                            until=until.date().isoformat() if until else None)
-    hits = run_search(library, obj.query_embedder(), query, options=options)
+    hits = obj.library.search(query, videos=list(videos), channel=channel, k=k,
+                              since=since.date() if since else None, until=until.date() if until else None)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
@@ -319,15 +241,8 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         click.echo()
 
 
-def _model_overrides(obj: _Context, model: str | None, base_url: str | None) -> None:
-    if model:
-        obj.overrides["model"] = model
-    if base_url:
-        obj.overrides["base_url"] = base_url
-
-
 def _print_sources(answer) -> None:
-    from ingest.timecodes import format_hms
+    from yt_transcript import format_hms
 
     if answer.kind == "not_found":
         for hit in answer.nearest:
@@ -355,21 +270,14 @@ def _print_sources(answer) -> None:
 @click.pass_obj
 def ask(obj: _Context, question: str, videos, channel, model, base_url, as_json: bool) -> None:
     """Answer QUESTION from the transcripts, citing the moments that support it."""
-    from rag.answer import ask as run_ask
-    from rag.retrieve import SearchOptions
-
-    _model_overrides(obj, model, base_url)
-    if not obj.library.records():
-        raise click.ClickException("the library is empty; ingest something first")
-    options = SearchOptions(video_ids=list(videos) or None, channel=channel)
+    obj.set(model=model, base_url=base_url)
     streamed: list[str] = []
 
     def on_token(piece: str) -> None:
         streamed.append(piece)
         click.echo(piece, nl=False)
 
-    answer = run_ask(obj.library, obj.query_embedder(), question, obj.settings, llm=obj.factories.get("llm"),
-                     options=options, on_token=None if as_json else on_token)
+    answer = obj.library.ask(question, videos=list(videos), channel=channel, on_token=None if as_json else on_token)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -384,15 +292,10 @@ def ask(obj: _Context, question: str, videos, channel, model, base_url, as_json:
 @click.pass_obj
 def chat(obj: _Context, videos, model, base_url) -> None:
     """Ask follow-up questions in a conversation (Ctrl-D or 'exit' to leave)."""
-    from ingest.errors import YtTranscriptError
-    from rag.chat import ChatSession
-    from rag.retrieve import SearchOptions
+    from yt_transcript import YtTranscriptError
 
-    _model_overrides(obj, model, base_url)
-    if not obj.library.records():
-        raise click.ClickException("the library is empty; ingest something first")
-    session = ChatSession(obj.library, obj.query_embedder(), obj.settings, llm=obj.factories.get("llm"),
-                          options=SearchOptions(video_ids=list(videos) or None))
+    obj.set(model=model, base_url=base_url)
+    session = obj.library.chat(videos=list(videos))
     while True:
         try:
             question = input("> ").strip()
@@ -431,15 +334,13 @@ def chat(obj: _Context, videos, model, base_url) -> None:
 @click.pass_obj
 def summarize(obj: _Context, video_id: str, model, base_url, fmt: str, chapter_mode) -> None:
     """A TL;DR and one paragraph per chapter, each chapter linked to its moment."""
-    from rag.summarize import format_overview
-    from rag.summarize import summarize as run_summarize
-
-    _model_overrides(obj, model, base_url)
+    obj.set(model=model, base_url=base_url)
     bars = _Bars()
-    overview = run_summarize(obj.library, video_id, obj.settings, chapters=chapter_mode, llm=obj.factories.get("llm"),
-                             on_progress=lambda done, total: bars.update("summarising chapters", done, total))
+    overview = obj.library.summarize(video_id, chapters=chapter_mode,
+                                     on_progress=lambda done, total: bars.update("summarising chapters", done, total))
     bars.close()
-    click.echo(format_overview(overview, fmt), nl=False)
+    render = {"md": overview.to_markdown, "txt": overview.to_text, "json": overview.to_json}[fmt]
+    click.echo(render(), nl=False)
 
 
 @cli.command()
@@ -476,12 +377,7 @@ def evaluate() -> None:
 @click.pass_obj
 def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: bool, k: int, as_json: bool) -> None:
     """Hit@1, hit@5 and MRR@10 of search over what is ingested, with one line per miss."""
-    from rag.evaluate import evaluate_retrieval, load_questions
-
-    questions = load_questions(path)
-    if video_id:
-        obj.library.get(video_id)  # unknown id: one clear error, not n misses
-    report = evaluate_retrieval(obj.library, obj.query_embedder(), questions, video_id=video_id, each_video=each_video, k=k)
+    report = obj.library.evaluate_retrieval(path, video=video_id, each_video=each_video, k=k)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -501,9 +397,7 @@ def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: b
 @click.pass_obj
 def eval_chapters(obj: _Context, manifest: str, as_json: bool) -> None:
     """Boundary precision, recall and F1 at ±30 s and ±60 s of detected chapters, with two baselines."""
-    from rag.evaluate import evaluate_chapters
-
-    report = evaluate_chapters(manifest, obj.embedder(), obj.settings)
+    report = obj.library.evaluate_chapters(manifest)
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return

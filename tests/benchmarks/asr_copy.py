@@ -23,7 +23,7 @@ LINE_WORDS = 7
 
 def asr_lines(snippets):
     """The same words at the same (interpolated) times, lower-case and unpunctuated, 7 to a line."""
-    from ingest.models import Snippet
+    from yt_transcript.ingest.models import Snippet
 
     words = []
     for s in snippets:
@@ -38,12 +38,12 @@ def asr_lines(snippets):
 
 
 def main() -> None:
-    from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.library import Library
-    from ingest.models import Transcript
-    from ingest.pipeline import Ingestor
-    from ingest.settings import Settings
-    from rag.evaluate import evaluate_retrieval, load_questions
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+    from yt_transcript.ingest.library import Library
+    from yt_transcript.ingest.models import Transcript
+    from yt_transcript.ingest.pipeline import Ingestor
+    from yt_transcript.ingest.settings import Settings
+    from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
 
     source = Library(Settings(home=Path(sys.argv[1])))
     settings = Settings(home=Path(sys.argv[2]))

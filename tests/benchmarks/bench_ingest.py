@@ -24,10 +24,10 @@ DEEP_DIVE = SHARED / "transcripts/karpathy-deep-dive/7xTGNNLPyMI.en-orig.vtt"
 def main() -> None:
     if not DEEP_DIVE.is_file():
         sys.exit(f"needs {DEEP_DIVE}")
-    from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.library import Library
-    from ingest.pipeline import IngestOptions, Ingestor
-    from ingest.settings import Settings
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+    from yt_transcript.ingest.library import Library
+    from yt_transcript.ingest.pipeline import IngestOptions, Ingestor
+    from yt_transcript.ingest.settings import Settings
 
     t0 = time.perf_counter()
     embedder = SentenceTransformerEmbedder()

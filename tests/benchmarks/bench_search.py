@@ -60,11 +60,11 @@ def timings(fn, queries) -> tuple[float, float]:
 
 
 def main() -> None:
-    from ingest.embedding import load_query_embedder
-    from ingest.library import Library
-    from ingest.settings import Settings
-    from rag.evaluate import load_questions
-    from rag.retrieve import search
+    from yt_transcript.ingest.embedding import load_query_embedder
+    from yt_transcript.ingest.library import Library
+    from yt_transcript.ingest.settings import Settings
+    from yt_transcript.rag.evaluate import load_questions
+    from yt_transcript.rag.retrieve import search
 
     source = Library(Settings(home=Path(sys.argv[1])))
     model = source.records()[0].embed_model

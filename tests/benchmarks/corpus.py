@@ -6,28 +6,32 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from tests.conftest import SHARED  # noqa: E402
 
+if TYPE_CHECKING:
+    from yt_transcript import Library
 
-def ingest_corpus(library, embedder, settings, *, exclude: set[str] = frozenset(), quiet: bool = False) -> list:
-    """Ingest every corpus transcript (skipping `exclude` ids) and return the results."""
-    from ingest.pipeline import IngestOptions, Ingestor
 
+def ingest_corpus(library: Library, *, exclude: set[str] = frozenset(), quiet: bool = False) -> list:
+    """Ingest every corpus transcript (skipping `exclude` ids) into the library and return the results.
+
+    The library embeds with its own embedder: open it with `embedder=` to use a model already loaded.
+    """
     channels = {"crash-course": "CrashCourse", "karpathy": "Andrej Karpathy", "lex-fridman": "Lex Fridman",
                 "anthropic": "Anthropic"}
-    ingestor = Ingestor(settings, library, lambda: embedder)
     results = []
     for row in json.loads((SHARED / "corpus.json").read_text()):
         if row["video_id"] in exclude:
             continue
         channel = next((name for key, name in channels.items() if key in row["transcript"]), "")
         t0 = time.perf_counter()
-        out = ingestor.ingest(str(SHARED / row["transcript"]),
-                              IngestOptions(video_id=row["video_id"], title=row["title"], channel=channel))
+        [out] = library.ingest(str(SHARED / row["transcript"]), video_id=row["video_id"], title=row["title"],
+                               channel=channel)
         results.append(out)
         if not quiet:
             r = out.results[0]
@@ -37,10 +41,9 @@ def ingest_corpus(library, embedder, settings, *, exclude: set[str] = frozenset(
 
 
 if __name__ == "__main__":
-    from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.library import Library
-    from ingest.settings import Settings
+    from yt_transcript import Library, Settings
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
 
     settings = Settings(home=Path(sys.argv[1]))
-    ingest_corpus(Library(settings), SentenceTransformerEmbedder(settings.embed_model), settings,
+    ingest_corpus(Library(settings, embedder=SentenceTransformerEmbedder(settings.embed_model)),
                   exclude={"7xTGNNLPyMI"} if "--no-deep-dive" in sys.argv else set())

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 
 
 def score(answers, questions) -> dict:
-    from rag.evaluate import is_hit
+    from yt_transcript.rag.evaluate import is_hit
 
     cited = [(q, c) for q, a in zip(questions, answers) for c in a.citations]
     precise = sum(is_hit(q, c.video_id, c.start_s) for q, c in cited)
@@ -34,11 +34,11 @@ def score(answers, questions) -> dict:
 
 
 def main() -> None:
-    from ingest.embedding import load_query_embedder
-    from ingest.library import Library
-    from ingest.settings import Settings
-    from rag.answer import ask
-    from rag.evaluate import load_questions
+    from yt_transcript.ingest.embedding import load_query_embedder
+    from yt_transcript.ingest.library import Library
+    from yt_transcript.ingest.settings import Settings
+    from yt_transcript.rag.answer import ask
+    from yt_transcript.rag.evaluate import load_questions
 
     home = Path(sys.argv[1])
     limit = int(sys.argv[sys.argv.index("--server-limit") + 1]) if "--server-limit" in sys.argv else 15

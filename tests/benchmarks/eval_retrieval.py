@@ -31,37 +31,33 @@ VARIANTS = {
 }
 
 
-def chapter_title_check(library, embedder) -> dict:
+def chapter_title_check(library) -> dict:
     """Query each creator chapter title library-wide; a hit when the top result lands in that chapter."""
-    from rag.retrieve import search
-
     hits = total = 0
-    for record in library.records():
+    for record in library.videos():
         chapters = record.meta.chapters
         for chapter in chapters:
             total += 1
-            top = search(library, embedder, chapter.title, k=1)
+            top = library.search(chapter.title, k=1)
             end = chapter.end_s if chapter.end_s is not None else float("inf")
             hits += bool(top) and top[0].video_id == record.meta.video_id and chapter.start_s <= top[0].start_s < end
     return {"chapters": total, "hit@1": round(hits / total, 4) if total else 0.0}
 
 
 def main() -> None:
-    from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.library import Library
-    from ingest.settings import Settings
-    from rag.evaluate import evaluate_retrieval, load_questions
-    from rag.retrieve import SearchOptions
+    from yt_transcript import Library, SearchOptions, Settings
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+    from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
 
     home = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/yt-transcript-devlib")
     settings = Settings(home=home)
-    library = Library(settings)
     embedder = SentenceTransformerEmbedder(settings.embed_model)
-    if not library.records():
+    library = Library(settings, embedder=embedder)  # the same model ingests and embeds the queries
+    if not library.videos():
         print(f"building the dev library in {home} ...", flush=True)
-        ingest_corpus(library, embedder, settings, exclude={"7xTGNNLPyMI"}, quiet=True)
+        ingest_corpus(library, exclude={"7xTGNNLPyMI"}, quiet=True)
     questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
-    print(f"{len(library.records())} videos, {sum(r.chunk_count for r in library.records())} chunks, "
+    print(f"{len(library.videos())} videos, {sum(r.chunk_count for r in library.videos())} chunks, "
           f"{len(questions)} questions")
     spans = {v: passages(library.transcript(v).snippets) for v in {q.video_id for q in questions}}
     sets = {"all": questions, "asr": [q for q in questions if q.id.startswith("yl")]}
@@ -72,15 +68,15 @@ def main() -> None:
             for scope, each in (("library", False), ("video", True)):
                 t0 = time.perf_counter()
                 options = SearchOptions(**kwargs)
-                report = evaluate_retrieval(library, embedder, qs, each_video=each, options=options)
+                report = evaluate_retrieval(library.storage, embedder, qs, each_video=each, options=options)
                 ms = (time.perf_counter() - t0) / len(qs) * 1000
-                wide = evaluate_retrieval(library, embedder, [widen(q, spans[q.video_id]) for q in qs],
+                wide = evaluate_retrieval(library.storage, embedder, [widen(q, spans[q.video_id]) for q in qs],
                                           each_video=each, options=options)
                 rows[(subset, name, scope)] = report
                 print(f"{name:42s} {scope:8s} {report['hit@1']:.3f} / {report['hit@5']:.3f} / {report['mrr@10']:.3f}"
                       f"   {wide['hit@1']:.3f} / {wide['hit@5']:.3f} / {wide['mrr@10']:.3f}  ({ms:.0f} ms/query)",
                       flush=True)
-    print("chapter-title check (library-wide, default search):", json.dumps(chapter_title_check(library, embedder)))
+    print("chapter-title check (library-wide, default search):", json.dumps(chapter_title_check(library)))
     if "--misses" in sys.argv:
         for miss in rows[("all", "hybrid + sentence rerank", "library")]["misses"]:
             print(json.dumps(miss))

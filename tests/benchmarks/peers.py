@@ -87,7 +87,7 @@ def fts_lines(snippets, query: str, ored: bool) -> list[float]:
 
 def score(questions, ranked: dict[str, list[float]]) -> dict:
     """hit@1 / hit@5 / MRR@10 of per-question result start times."""
-    from rag.evaluate import is_hit
+    from yt_transcript.rag.evaluate import is_hit
 
     h1 = h5 = rr = 0.0
     for q in questions:
@@ -100,11 +100,11 @@ def score(questions, ranked: dict[str, list[float]]) -> dict:
 
 
 def main() -> None:
-    from ingest.embedding import SentenceTransformerEmbedder
-    from ingest.library import Library
-    from ingest.settings import Settings
-    from rag.evaluate import load_questions
-    from rag.retrieve import SearchOptions, search
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+    from yt_transcript.ingest.library import Library
+    from yt_transcript.ingest.settings import Settings
+    from yt_transcript.rag.evaluate import load_questions
+    from yt_transcript.rag.retrieve import SearchOptions, search
 
     settings = Settings(home=Path(sys.argv[1]))
     library = Library(settings)

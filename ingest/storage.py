@@ -1,0 +1,212 @@
+"""The library's storage: the catalog and the vector store kept consistent, and the only door to either."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from yt_transcript.ingest.catalog import Catalog
+from yt_transcript.ingest.errors import HomeReadOnly, HomeUnusable, StoreError, VideoNotIndexed
+from yt_transcript.ingest.models import Chunk, Transcript, VideoRecord
+from yt_transcript.ingest.settings import Settings
+from yt_transcript.ingest.store import VectorStore
+
+_BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
+_POST_FILTER_SHARE = 0.05  # a filter keeping at least this share of chunks searches everything, then filters
+_LEXICAL_BUDGET = 20_000  # chunk matches bm25 may score per library-wide query (~30 ms here)
+
+
+class Storage:
+    """Everything ingested under one data home.
+
+    A video's chunks carry a generation id. New chunks are written first, then the catalog
+    switches the video to the new generation in one transaction, then the old chunks are
+    deleted. Searches keep only chunks of the catalog's current generation, so until a
+    re-ingest completes the old version stays searchable, and a crash half-way leaves
+    only unreferenced chunks that the next ingest of that video removes.
+
+    A read-only home still serves listing, search and export; changes raise HomeReadOnly.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.home = Path(settings.home)
+        self._write_error = _prepare_home(self.home)  # None when the home can be written
+        self.read_only = self._write_error is not None
+        db = self.home / "library.sqlite3"
+        self.catalog: Catalog | None = None
+        if not self.read_only or db.is_file():
+            self.catalog = Catalog(db, read_only=self.read_only)
+        self._vectors: dict[str, VectorStore] = {}
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def save(
+        self,
+        transcript: Transcript,
+        chunks: list[Chunk],
+        embeddings: list[list[float]],
+        unit_embeddings: list[list[list[float]]],
+        embed_model: str,
+    ) -> None:
+        """Store a video's new version: vectors first, then the catalog switch, then cleanup."""
+        catalog = self._writable()
+        video_id = transcript.meta.video_id
+        generation = chunks[0].generation if chunks else "empty"
+        previous = catalog.get(video_id)
+        store = self.vectors(embed_model)
+        store.upsert(chunks, embeddings)
+        catalog.commit_video(transcript, chunks, embeddings, unit_embeddings, embed_model)
+        store.delete_video(video_id, keep_generation=generation)
+        if previous is not None and previous.embed_model != embed_model:
+            self.vectors(previous.embed_model).delete_video(video_id)
+
+    def remove(self, video_id: str) -> VideoRecord:
+        """Remove a video from search at once, then delete its vectors."""
+        record = self.get(video_id)
+        self._writable().remove(video_id)
+        self.vectors(record.embed_model).delete_video(video_id)
+        return record
+
+    def cache(self, key: str, value: str) -> None:
+        """Keep a generated summary; a read-only home simply does not keep it."""
+        if not self.read_only and self.catalog is not None:
+            self.catalog.cache(key, value)
+
+    def check_writable(self) -> None:
+        """HomeReadOnly before any work starts, when nothing could be saved."""
+        self._writable()
+
+    def _writable(self) -> Catalog:
+        if self._write_error is not None or self.catalog is None:
+            raise self._write_error or HomeReadOnly(self.home)
+        return self.catalog
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def vectors(self, embed_model: str) -> VectorStore:
+        """The vectors of one embedding model, opened on first use (listing and export never need them)."""
+        if embed_model not in self._vectors:
+            self._vectors[embed_model] = VectorStore(
+                path=self.home / "chroma", url=self.settings.chroma_url, model_name=embed_model
+            )
+        return self._vectors[embed_model]
+
+    def get(self, video_id: str) -> VideoRecord:
+        """One video's record, or VideoNotIndexed."""
+        record = self.catalog.get(video_id) if self.catalog else None
+        if record is None:
+            raise VideoNotIndexed(video_id)
+        return record
+
+    def transcript(self, video_id: str) -> Transcript:
+        """One video's stored cleaned transcript, or VideoNotIndexed."""
+        transcript = self.catalog.transcript(video_id) if self.catalog else None
+        if transcript is None:
+            raise VideoNotIndexed(video_id)
+        return transcript
+
+    def records(self) -> list[VideoRecord]:
+        """Every video, newest first."""
+        return self.catalog.records() if self.catalog else []
+
+    def cached(self, key: str) -> str | None:
+        """A kept summary, or None."""
+        return self.catalog.cached(key) if self.catalog else None
+
+    def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, np.ndarray]]:
+        """Current chunks by id, each with its unit vectors (one row per unit)."""
+        return self.catalog.chunks(chunk_ids) if self.catalog else {}
+
+    def video_units(self, video_id: str) -> tuple[list[tuple[float, str]], np.ndarray]:
+        """A video's sentence units in time order, each once, with their vectors: ([(start_s, text)], matrix)."""
+        self.get(video_id)
+        return self.catalog.video_units(video_id)
+
+    def term_counts(self, terms: list[str]) -> dict[str, int]:
+        """How many chunks each word or phrase matches in the lexical index."""
+        return self.catalog.match_counts(terms) if self.catalog else {t: 0 for t in terms}
+
+    def lexical_search(self, counts: dict[str, int], n: int, video_ids: list[str] | None = None) -> list[str]:
+        """Chunk ids ranked by bm25 for any of the terms (with their match counts from `term_counts`).
+
+        Within a few videos the index reads only their rows, so every term is used. Library-wide, bm25
+        scores every chunk any term matches, about 1.5 µs each here: at 100k chunks a query holding
+        "model" and "take" scores 26k chunks for terms whose weight is near nothing. Rare terms carry
+        the ranking, so the commonest are left out once the matches pass a budget.
+        """
+        if self.catalog is None:
+            return []
+        terms = [t for t, c in counts.items() if c]
+        if not self.catalog.uses_video_ranges(video_ids):
+            terms = within_budget(counts, _LEXICAL_BUDGET)
+        return self.catalog.lexical_search(terms, n, video_ids)
+
+    def dense_search(self, embed_model: str, query_vector: np.ndarray, n: int, video_ids: list[str] | None,
+                     records: dict[str, VideoRecord]) -> list[str]:
+        """The n chunk ids nearest the query vector, current generations only, optionally within some videos.
+
+        Filters pick the cheapest exact route: a filter that keeps most of the library searches the whole
+        index and drops the rest (over-fetching in proportion); a small one scans its videos' vectors from
+        the catalog; only a large, selective filter pays for Chroma's `where`. A read-only home scans the
+        catalog, which holds every current vector.
+        """
+        if self.catalog is None:
+            return []
+        searchable = set(video_ids) if video_ids is not None else set(records)
+        fetch, where = n + 10, video_ids  # over-fetch to make room for stale generations dropped below
+        scan = self.read_only
+        if video_ids is not None:
+            selected = self.catalog.chunk_count(video_ids)
+            total = sum(r.chunk_count for r in records.values()) or 1
+            if selected >= _POST_FILTER_SHARE * total:
+                fetch, where = int((n + 10) * total / max(selected, 1)) + 10, None
+            elif selected <= _BRUTE_FORCE_MAX:
+                scan = True
+        if scan:
+            ids, matrix = self.catalog.chunk_vectors(sorted(searchable))
+            if not ids:
+                return []
+            top = np.argsort(-(matrix @ query_vector))[:n]
+            return [ids[i] for i in top]
+        out = []
+        for chunk, _ in self.vectors(embed_model).query(query_vector.tolist(), fetch, where):
+            record = records.get(chunk.video_id)
+            if record is not None and record.generation == chunk.generation and chunk.video_id in searchable:
+                out.append(chunk.chunk_id)
+        return out[:n]
+
+    def close(self) -> None:
+        """Release the catalog connection."""
+        if self.catalog is not None:
+            self.catalog.close()
+
+
+def within_budget(counts: dict[str, int], budget: int) -> list[str]:
+    """The rarest matching terms whose matches add up to the budget (at least two terms)."""
+    kept, used = [], 0
+    for term in sorted((t for t, c in counts.items() if c), key=lambda t: counts[t]):
+        if len(kept) >= 2 and used + counts[term] > budget:
+            break
+        kept.append(term)
+        used += counts[term]
+    return kept
+
+
+def _prepare_home(home: Path) -> StoreError | None:
+    """Create the home if needed. None when it can be written; else the error a change will raise.
+
+    A home that exists but is read-only, or that cannot be created, still serves reads (the latter as an
+    empty library); a home that is a file cannot be used at all.
+    """
+    if home.exists() and not home.is_dir():
+        raise HomeUnusable(home, "it is a file, not a folder")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if home.is_dir():
+            return HomeReadOnly(home)
+        return HomeUnusable(home, f"cannot create it: {exc.strerror or type(exc).__name__}")
+    return None if os.access(home, os.W_OK | os.X_OK) else HomeReadOnly(home)

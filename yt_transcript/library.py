@@ -1,0 +1,304 @@
+"""The front door: one `Library` that ingests, lists, searches, answers, summarises, studies and exports.
+
+The CLI, the app, the notebooks and users all come in here. It holds the settings, the storage, the
+embedding models (loaded on first use) and the chat models, so no call has to thread them by hand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from yt_transcript.ingest import errors
+from yt_transcript.ingest.models import (
+    Answer,
+    Card,
+    Chapter,
+    Overview,
+    SearchHit,
+    Snippet,
+    SourceResult,
+    Transcript,
+    VideoRecord,
+)
+from yt_transcript.ingest.settings import Settings
+from yt_transcript.ingest.storage import Storage
+
+if TYPE_CHECKING:
+    from yt_transcript.ingest.embedding import Embedder
+    from yt_transcript.ingest.pipeline import IngestOptions
+    from yt_transcript.ingest.youtube import YouTubeClient
+    from yt_transcript.rag.chat import ChatSession
+    from yt_transcript.rag.llm import ChatModel
+    from yt_transcript.rag.retrieve import SearchOptions
+
+Progress = Callable[[str, int, int], None]  # (stage label, done, total)
+
+
+class Library:
+    """Everything ingested under one data home, and everything you can do with it.
+
+    >>> lib = Library.open()                      # settings from YT_TRANSCRIPT_* variables
+    >>> lib = Library.open("~/talks", model="openai:llama3.2", base_url="http://localhost:11434/v1")
+    """
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, youtube: YouTubeClient | None = None,
+                 llm: Any = None, storage: Storage | None = None):
+        self.settings = settings
+        self.storage = storage or Storage(settings)
+        self._embedder = embedder  # injected (tests, notebooks with their own model), else loaded on first use
+        self._ingest_embedder: Embedder | None = embedder
+        self._query_embedder: Embedder | None = embedder
+        self._youtube = youtube
+        self._llm = llm  # an injected LangChain chat model, used instead of the configured one
+        self._models: dict[str | None, ChatModel | None] = {}
+
+    @classmethod
+    def open(cls, home: str | Path | None = None, *, embedder: Embedder | None = None,
+             youtube: YouTubeClient | None = None, llm: Any = None, **settings: Any) -> Library:
+        """The library in `home` (default: YT_TRANSCRIPT_HOME, else the user data folder).
+
+        Other keyword arguments are settings by their flat names (`model`, `base_url`, `languages`, ...);
+        an unknown name or a bad value raises InvalidSetting.
+        """
+        if home is not None:
+            settings["home"] = Path(home).expanduser()
+        return cls(Settings.load(**settings), embedder=embedder, youtube=youtube, llm=llm)
+
+    def with_settings(self, **values: Any) -> Library:
+        """The same library with some settings changed (e.g. another model), sharing storage and models."""
+        settings = self.settings.with_values(**values)
+        same_store = (settings.home, settings.chroma_url, settings.embed_model) == (
+            self.settings.home, self.settings.chroma_url, self.settings.embed_model)
+        other = Library(settings, embedder=self._embedder, youtube=self._youtube, llm=self._llm,
+                        storage=self.storage if same_store else None)
+        if same_store:
+            other._ingest_embedder, other._query_embedder = self._ingest_embedder, self._query_embedder
+        return other
+
+    # --- adding and removing ----------------------------------------------------------------------
+
+    def ingest(self, *sources: str, languages: list[str] | str | None = None, translate: str | None = None,
+               limit: int | None = None, video_id: str | None = None, title: str | None = None,
+               channel: str | None = None, options: IngestOptions | None = None,
+               progress: Progress | None = None, on_result: Callable | None = None) -> list[SourceResult]:
+        """Add videos, playlists, channels or caption files. One result per source; failures are in the
+        results, never raised, so one bad source never stops the rest."""
+        from yt_transcript.ingest.pipeline import IngestOptions, Ingestor
+
+        if not sources:
+            raise errors.InvalidSource("no source given")
+        if isinstance(languages, str):
+            languages = [c.strip() for c in languages.split(",") if c.strip()]
+        opts = _merged(options or IngestOptions(), languages=languages, translate=translate, limit=limit,
+                       video_id=video_id, title=title, channel=channel)
+        if (opts.video_id or opts.title) and len(sources) > 1:
+            raise errors.ConflictingOptions("a video id or title names one caption file, but "
+                                            f"{len(sources)} sources were given")
+        self.storage.check_writable()
+        ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
+                            progress=progress, on_result=on_result)
+        return [ingestor.ingest(source, opts) for source in sources]
+
+    def remove(self, video: str) -> VideoRecord:
+        """Remove a video and its passages; returns what was removed."""
+        return self.storage.remove(video)
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def videos(self) -> list[VideoRecord]:
+        """Every video, newest first."""
+        return self.storage.records()
+
+    def video(self, video: str) -> VideoRecord:
+        """One video's record (VideoNotIndexed if it is not in the library)."""
+        return self.storage.get(video)
+
+    def transcript(self, video: str) -> Transcript:
+        """A video's cleaned, timestamped transcript."""
+        return self.storage.transcript(video)
+
+    def paragraphs(self, video: str) -> list[tuple[Chapter | None, list[Snippet]]]:
+        """A video's transcript in reading paragraphs of about 45 s, each with its chapter."""
+        from yt_transcript.ingest.export import paragraphs
+
+        transcript = self.transcript(video)
+        return paragraphs(transcript.snippets, transcript.meta.chapters)
+
+    def export(self, video: str, fmt: str = "txt", to: str | Path | None = None) -> str:
+        """The transcript as txt, md, srt, vtt or json; also written to `to` when given."""
+        from yt_transcript.ingest.export import export_transcript
+
+        text = export_transcript(self.transcript(video), fmt)
+        if to is not None:
+            _write(Path(to), text)
+        return text
+
+    # --- finding ----------------------------------------------------------------------------------
+
+    def search(self, query: str, *, videos: str | list[str] | None = None, channel: str | None = None,
+               since: str | date | None = None, until: str | date | None = None, k: int | None = None,
+               options: SearchOptions | None = None) -> list[SearchHit]:
+        """The k moments that best match the query, best first. Keyword arguments override `options`."""
+        from yt_transcript.rag.retrieve import search
+
+        opts = self._search_options(options, videos, channel, since, until, k)
+        return search(self.storage, self._embedder_for_queries(), self._query(query, "search"), opts)
+
+    def ask(self, question: str, *, videos: str | list[str] | None = None, channel: str | None = None,
+            k: int | None = None, model: str | None = None, options: SearchOptions | None = None,
+            history: list[tuple[str, str]] | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
+        """An answer citing the moments that support it: by the model, or quotes offline. `k` passages are
+        retrieved (default: options.k when options are given, else YT_TRANSCRIPT_ASK_PASSAGES)."""
+        from yt_transcript.rag.answer import ask
+
+        opts = self._search_options(options, videos, channel, None, None,
+                                    k if k is not None or options is not None else self.settings.retrieval.ask_passages)
+        return ask(self.storage, self._embedder_for_queries(), self._query(question, "question"),
+                   self.settings.retrieval, opts, self.chat_model(model), history=history, on_token=on_token)
+
+    def chat(self, *, videos: str | list[str] | None = None, channel: str | None = None, model: str | None = None,
+             options: SearchOptions | None = None) -> ChatSession:
+        """A conversation: follow-up questions are understood in context. Call `.ask(question)` on it."""
+        from yt_transcript.rag.chat import ChatSession
+
+        self._require_videos()
+        opts = self._search_options(options, videos, channel, None, None,
+                                    None if options is not None else self.settings.retrieval.ask_passages)
+        return ChatSession(self.storage, self._embedder_for_queries(), self.settings.retrieval, opts,
+                           self.chat_model(model))
+
+    # --- studying ---------------------------------------------------------------------------------
+
+    def summarize(self, video: str, *, chapters: str | None = None, model: str | None = None,
+                  on_progress: Callable[[int, int], None] | None = None) -> Overview:
+        """A TL;DR and one paragraph per chapter (creator chapters, or detected with chapters='auto')."""
+        from yt_transcript.rag.summarize import summarize
+
+        return summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
+                         on_progress=on_progress)
+
+    def study_cards(self, video: str, *, per_chapter: int = 2, model: str | None = None) -> list[Card]:
+        """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
+        from yt_transcript.rag.study import study_cards
+
+        return study_cards(self.storage, video, self.chat_model(model), per_chapter=per_chapter)
+
+    def notes(self, video: str, answers: list[Answer], *, model: str | None = None) -> str:
+        """Study notes in Markdown: the chapter overview, then each question with its answer and sources."""
+        from yt_transcript.rag.study import notes_markdown
+
+        return notes_markdown(self.summarize(video, model=model), answers)
+
+    # --- measuring --------------------------------------------------------------------------------
+
+    def evaluate_retrieval(self, questions: str | Path, *, video: str | None = None, each_video: bool = False,
+                           k: int = 10, options: SearchOptions | None = None) -> dict:
+        """hit@1, hit@5 and MRR@10 of search on a JSONL question file, with one entry per miss."""
+        from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
+
+        loaded = load_questions(questions)
+        if video is not None:
+            self.video(video)  # an unknown id is one clear error, not n misses
+        return evaluate_retrieval(self.storage, self._embedder_for_queries(), loaded, video_id=video,
+                                  each_video=each_video, k=k, options=options)
+
+    def evaluate_chapters(self, manifest: str | Path) -> dict:
+        """Boundary P/R/F1 at ±30 s and ±60 s of detected chapters on a corpus manifest, with two baselines."""
+        from yt_transcript.rag.evaluate import evaluate_chapters
+
+        return evaluate_chapters(manifest, self._embedder_for_ingest(), self.settings.ingest)
+
+    # --- models -----------------------------------------------------------------------------------
+
+    def chat_model(self, override: str | None = None) -> ChatModel | None:
+        """The chat model calls will use (None: offline), built once per library and model name."""
+        from yt_transcript.rag.llm import ChatModel
+
+        if override not in self._models:
+            self._models[override] = ChatModel.choose(self.settings.llm, override, self._llm)
+        return self._models[override]
+
+    def _embedder_for_ingest(self) -> Embedder:
+        if self._ingest_embedder is None:
+            from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+
+            self._ingest_embedder = SentenceTransformerEmbedder(self.settings.embed_model)
+        return self._ingest_embedder
+
+    def _embedder_for_queries(self) -> Embedder:
+        """The ONNX export when there is one (starts in ~0.4 s), else the full model."""
+        if self._query_embedder is None:
+            if self._ingest_embedder is not None:
+                self._query_embedder = self._ingest_embedder
+            else:
+                from yt_transcript.ingest.embedding import load_query_embedder
+
+                self._query_embedder = load_query_embedder(self.settings.embed_model, self.settings.home)
+        return self._query_embedder
+
+    def _youtube_client(self) -> YouTubeClient:
+        if self._youtube is None:
+            from yt_transcript.ingest.youtube import YouTubeClient
+
+            s = self.settings.ingest
+            self._youtube = YouTubeClient(proxy=s.proxy, retries=s.retries, backoff_s=s.backoff_s)
+        return self._youtube
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _query(self, text: str, what: str) -> str:
+        if not text or not text.strip():
+            raise errors.EmptyQuestion(what)
+        self._require_videos()
+        return text
+
+    def _require_videos(self) -> None:
+        if not self.storage.records():
+            raise errors.LibraryEmpty()
+
+    def _search_options(self, options, videos, channel, since, until, k) -> SearchOptions:
+        from yt_transcript.rag.retrieve import SearchOptions
+
+        if isinstance(videos, str):
+            videos = [videos]
+        return _merged(options or SearchOptions(), video_ids=list(videos) if videos else None, channel=channel,
+                       since=_iso(since), until=_iso(until), k=k)
+
+    def close(self) -> None:
+        """Release the catalog."""
+        self.storage.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _merged(options, **values):
+    """The options with every keyword that was given (not None) applied on top: nothing is dropped."""
+    return dataclasses.replace(options, **{k: v for k, v in values.items() if v is not None})
+
+
+def _iso(value: str | date | None) -> str | None:
+    if value is None or isinstance(value, str):
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise errors.InvalidDate(value) from None
+        return value
+    return value.isoformat()
+
+
+def _write(path: Path, text: str) -> None:
+    if not path.parent.is_dir():
+        raise errors.OutputNotWritable(path, f"no folder {path.parent}")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise errors.OutputNotWritable(path, exc.strerror or type(exc).__name__) from None
