@@ -172,7 +172,7 @@ class YouTubeClient:
             with self._ytdlp(extra) as ydl:
                 info = ydl.extract_info(url, download=False)
         except Exception as exc:
-            raise errors.ListingFailed(f"{source.raw}: could not list videos ({_first_line(exc)})") from exc
+            raise map_ytdlp_error(exc, source.raw, listing=True) from exc
         ids: list[str] = []
         for entry in _flatten(info):
             vid = entry.get("id")
@@ -234,9 +234,14 @@ def map_transcript_error(exc: Exception, video_id: str) -> errors.YtTranscriptEr
     return errors.YouTubeFailed(f"{video_id}: {type(exc).__name__}")
 
 
-def map_ytdlp_error(exc: Exception, video_id: str) -> errors.YtTranscriptError:
+def map_ytdlp_error(exc: Exception, video_id: str, *, listing: bool = False) -> errors.YtTranscriptError:
     """Translate a yt-dlp failure into ours by its message, which is all yt-dlp gives."""
     text = str(exc).lower()
+    if listing:
+        if "unable to download" in text or "name resolution" in text or "failed to resolve" in text \
+                or "connection" in text:
+            return errors.NetworkError(f"{video_id}: cannot reach YouTube to list its videos", source=video_id)
+        return errors.ListingFailed(f"{video_id}: could not list videos ({_first_line(exc)[:200]})", source=video_id)
     if "private video" in text or "video unavailable" in text or "has been removed" in text:
         return errors.VideoUnavailable(f"{video_id}: the video is unavailable or private")
     if "confirm your age" in text or "age-restricted" in text or "inappropriate" in text:

@@ -151,7 +151,8 @@ def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings: Ingest
                          for label, value in zip(("p", "r", "f1"), boundary_scores(starts, truth, tol))}
                   for name, starts in methods.items()}
         videos.append({"video_id": row["video_id"], "duration_s": duration, "true_chapters": len(truth),
-                       "detected_chapters": len(methods["ours"]), "scores": scores})
+                       "detected_chapters": len(methods["ours"]), "scores": scores,
+                       "true_starts": truth, "detected_starts": methods["ours"]})
 
     def mean(subset: list[dict]) -> dict:
         if not subset:

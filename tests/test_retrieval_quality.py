@@ -8,8 +8,7 @@ on lower-case ASR (95), after the second session's changes: 0.800 / 0.926 / 0.85
 
 import pytest
 
-from yt_transcript.ingest.library import Library
-from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
+from yt_transcript import Library
 
 from .benchmarks.corpus import ingest_corpus
 from .conftest import REPO, needs_shared
@@ -24,16 +23,14 @@ HIT1_FLOOR = 0.70
 def dev_library(tmp_path_factory, real_embedder):
     from yt_transcript.ingest.settings import Settings
 
-    settings = Settings(home=tmp_path_factory.mktemp("devlib"))
-    library = Library(settings)
-    results = ingest_corpus(library, real_embedder, settings, exclude={"7xTGNNLPyMI"}, quiet=True)
+    library = Library(Settings(home=tmp_path_factory.mktemp("devlib")), embedder=real_embedder)
+    results = ingest_corpus(library, exclude={"7xTGNNLPyMI"}, quiet=True)
     assert all(r.ok for r in results)
     yield library
     library.close()
 
 
-def test_dev_set_library_wide_above_floor(dev_library, real_embedder):
-    questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
-    report = evaluate_retrieval(dev_library, real_embedder, questions)
+def test_dev_set_library_wide_above_floor(dev_library):
+    report = dev_library.evaluate_retrieval(REPO / "tests" / "data" / "retrieval_dev.jsonl")  # queries: real_embedder
     assert report["hit@5"] >= HIT5_FLOOR, report
     assert report["hit@1"] >= HIT1_FLOOR, report

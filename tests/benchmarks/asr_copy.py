@@ -38,21 +38,20 @@ def asr_lines(snippets):
 
 
 def main() -> None:
+    from yt_transcript import Library, Settings, Transcript
     from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
-    from yt_transcript.ingest.library import Library
-    from yt_transcript.ingest.models import Transcript
     from yt_transcript.ingest.pipeline import Ingestor
-    from yt_transcript.ingest.settings import Settings
     from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
 
-    source = Library(Settings(home=Path(sys.argv[1])))
     settings = Settings(home=Path(sys.argv[2]))
-    copy = Library(settings)
     embedder = SentenceTransformerEmbedder(settings.embed_model)
+    source = Library(Settings(home=Path(sys.argv[1])), embedder=embedder)
+    copy = Library(settings, embedder=embedder)
     questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
     videos = sorted({q.video_id for q in questions})
-    if not copy.records():
-        ingestor = Ingestor(settings, copy, lambda: embedder)
+    if not copy.videos():
+        # Rewritten transcripts, not sources: they go straight to the pipeline's index step.
+        ingestor = Ingestor(settings, copy.storage, lambda: embedder)
         for video_id in videos:
             transcript = source.transcript(video_id)
             ingestor.index(Transcript(transcript.meta, asr_lines(transcript.snippets)))
@@ -61,7 +60,7 @@ def main() -> None:
     print(f"{len(questions)} questions; hit@1 / hit@5 / MRR@10, strict then on ~2-minute passages")
     for name, library in (("as captioned", source), ("ASR-formatted copy", copy)):
         for scope, each in (("library", False), ("video", True)):
-            cells = [evaluate_retrieval(library, embedder, qs, each_video=each) for qs in (questions, wide)]
+            cells = [evaluate_retrieval(library.storage, embedder, qs, each_video=each) for qs in (questions, wide)]
             print(f"{name:20s} {scope:8s} " + "   ".join(f"{c['hit@1']:.3f} / {c['hit@5']:.3f} / {c['mrr@10']:.3f}"
                                                       for c in cells), flush=True)
 

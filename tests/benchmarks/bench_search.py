@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 
-def fill(target: "Library", source: "Library", total: int, rng: np.random.Generator, model: str) -> None:  # noqa: F821
+def fill(target: "Storage", source: "Storage", total: int, rng: np.random.Generator, model: str) -> None:  # noqa: F821
     """Replicate the source library's chunks into target until it holds `total` chunks."""
     records = source.records()
     have = sum(r.chunk_count for r in target.records())
@@ -61,19 +61,20 @@ def timings(fn, queries) -> tuple[float, float]:
 
 def main() -> None:
     from yt_transcript.ingest.embedding import load_query_embedder
-    from yt_transcript.ingest.library import Library
     from yt_transcript.ingest.settings import Settings
+    from yt_transcript.ingest.storage import Storage
     from yt_transcript.rag.evaluate import load_questions
-    from yt_transcript.rag.retrieve import search
+    from yt_transcript.rag.retrieve import SearchOptions, search
 
-    source = Library(Settings(home=Path(sys.argv[1])))
+    # Storage and rag's search, not Library.search: only the search path itself is timed.
+    source = Storage(Settings(home=Path(sys.argv[1])))
     model = source.records()[0].embed_model
     embedder = load_query_embedder(model, Path(sys.argv[1]))
     print(f"query embedder: {type(embedder).__name__}")
     questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
     queries = [q.question for q in questions]
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp())
-    target = Library(Settings(home=out))
+    target = Storage(Settings(home=out))
     rng = np.random.default_rng(0)
     for total in (10_000, 100_000):
         t0 = time.perf_counter()
@@ -82,10 +83,10 @@ def main() -> None:
         print(f"\n== {n} chunks in {len(target.records())} videos (filled in {time.perf_counter() - t0:.0f} s)")
         one = target.records()[len(target.records()) // 2].meta.video_id
         for _ in range(3):  # warm caches, as a long-running app would be
-            search(target, embedder, queries[0])
+            search(target, embedder, queries[0], SearchOptions())
         for label, kwargs in (("library-wide", {}), ("one video", {"video_ids": [one]}),
                               ("one channel", {"channel": "CrashCourse"})):
-            p50, p95 = timings(lambda q: search(target, embedder, q, k=5, **kwargs), queries)
+            p50, p95 = timings(lambda q: search(target, embedder, q, SearchOptions(k=5, **kwargs)), queries)
             print(f"{label:13s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   (query embedding included)")
         p50, p95 = timings(lambda q: embedder.embed_query(q), queries)
         print(f"{'embed only':13s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")

@@ -34,29 +34,26 @@ def score(answers, questions) -> dict:
 
 
 def main() -> None:
-    from yt_transcript.ingest.embedding import load_query_embedder
-    from yt_transcript.ingest.library import Library
-    from yt_transcript.ingest.settings import Settings
-    from yt_transcript.rag.answer import ask
+    from yt_transcript import Library
     from yt_transcript.rag.evaluate import load_questions
 
     home = Path(sys.argv[1])
     limit = int(sys.argv[sys.argv.index("--server-limit") + 1]) if "--server-limit" in sys.argv else 15
-    settings = Settings(home=home)
-    library = Library(settings)
-    embedder = load_query_embedder(settings.embed_model, home)
+    # Queries are embedded by the home's query model (its ONNX export when there is one); each question
+    # retrieves YT_TRANSCRIPT_ASK_PASSAGES passages.
+    library = Library.open(home)
     questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
 
-    offline = [ask(library, embedder, q.question, settings) for q in questions]
+    offline = [library.ask(q.question) for q in questions]
     print("extractive default:", score(offline, questions))
 
     from tests.test_llm_server import start_server
 
     proc, url = start_server(Path(tempfile.mkdtemp()))
     try:
-        model_settings = settings.model_copy(update={"base_url": url, "model": "openai:smollm2"})
+        served = library.with_settings(model="openai:smollm2", base_url=url)  # same storage and query model
         subset = questions[:limit]
-        answers = [ask(library, embedder, q.question, model_settings) for q in subset]
+        answers = [served.ask(q.question) for q in subset]
         print("SmolLM2-135M via llama.cpp server:", score(answers, subset))
         firsts = [a.first_token_s for a in answers if a.first_token_s is not None]
         totals = [a.total_s for a in answers if a.kind == "generated"]

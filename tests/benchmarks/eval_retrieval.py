@@ -38,7 +38,7 @@ def chapter_title_check(library) -> dict:
         chapters = record.meta.chapters
         for chapter in chapters:
             total += 1
-            top = library.search(chapter.title, k=1)
+            top = library.search(chapter.title, k=1) if chapter.title.strip() else []  # blank: a miss, not an error
             end = chapter.end_s if chapter.end_s is not None else float("inf")
             hits += bool(top) and top[0].video_id == record.meta.video_id and chapter.start_s <= top[0].start_s < end
     return {"chapters": total, "hit@1": round(hits / total, 4) if total else 0.0}

@@ -100,15 +100,13 @@ def score(questions, ranked: dict[str, list[float]]) -> dict:
 
 
 def main() -> None:
+    from yt_transcript import Library, SearchOptions, Settings
     from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
-    from yt_transcript.ingest.library import Library
-    from yt_transcript.ingest.settings import Settings
     from yt_transcript.rag.evaluate import load_questions
-    from yt_transcript.rag.retrieve import SearchOptions, search
 
     settings = Settings(home=Path(sys.argv[1]))
-    library = Library(settings)
     embedder = SentenceTransformerEmbedder(settings.embed_model)
+    library = Library(settings, embedder=embedder)  # our search embeds queries with the same model as the peers
     questions = load_questions(sys.argv[2] if len(sys.argv) > 2 else REPO / "tests" / "data" / "retrieval_dev.jsonl")
     snippets = {v: library.transcript(v).snippets for v in {q.video_id for q in questions}}
     spans = {v: passages(s) for v, s in snippets.items()}
@@ -134,13 +132,12 @@ def main() -> None:
         "LangChain YoutubeLoader CHUNKS (120 s)": lambda: dense(lambda s: grid(s, 120)),
         "LangChain RecursiveCharacterTextSplitter": lambda: dense(recursive_splits),
         "yt-transcript (default search)": lambda: {
-            q.id: [h.start_s for h in search(library, embedder, q.question,
-                                             options=SearchOptions(video_ids=[q.video_id], k=10))]
+            q.id: [h.start_s for h in library.search(q.question, options=SearchOptions(video_ids=[q.video_id], k=10))]
             for q in questions},
     }
     wide = [widen(q, spans[q.video_id]) for q in questions]
     long_ids = {q.id for q in questions if snippets[q.video_id][-1].end_s >= LONG_S}
-    asr_ids = {q.id for q in questions if library.get(q.video_id).meta.caption_kind == "auto"}
+    asr_ids = {q.id for q in questions if library.video(q.video_id).meta.caption_kind == "auto"}
     columns = {
         "all, strict": questions,
         "all, passage": wide,
