@@ -66,8 +66,7 @@ class Catalog:
     def __init__(self, path: Path, *, read_only: bool = False):
         self.read_only = read_only
         if read_only:
-            # A read-only home cannot hold WAL's shared-memory file; immutable reads need none.
-            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, check_same_thread=False)
+            self._db = _open_read_only(path)
         else:
             # WAL lets the app read while the CLI ingests; the timeout rides out a writer's lock.
             self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
@@ -283,6 +282,23 @@ class Catalog:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (key, value, now))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Read a catalog in a folder we cannot write.
+
+    A writer that has not closed yet leaves its latest transactions in the WAL, which a plain read-only
+    connection reads through the existing -shm file. With no WAL left (the last writer closed cleanly and
+    checkpointed) SQLite cannot create the -shm file here, and an immutable read sees everything.
+    """
+    uri = path.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM videos").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
 
 
 def _fts_phrase(term: str) -> str:

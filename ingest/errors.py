@@ -183,7 +183,7 @@ class InvalidChoice(InputError):
     """A value that must be one of a few names is none of them."""
 
     def __init__(self, what: str, value: object, choices: list[str]):
-        super().__init__(f"{what} must be one of {', '.join(choices)}, not {value!r}", what=what, value=value,
+        super().__init__(f"unknown {what} {value!r}", f"Choose one of: {', '.join(choices)}", what=what, value=value,
                          choices=choices)
 
 

@@ -74,11 +74,6 @@ class Transcript:
     meta: VideoMeta
     snippets: list[Snippet]
 
-    @property
-    def word_count(self) -> int:
-        """Number of whitespace-separated words."""
-        return sum(len(s.text.split()) for s in self.snippets)
-
     def to_dict(self) -> dict:
         return {**self.meta.to_dict(), "snippets": [s.to_dict() for s in self.snippets]}
 

@@ -85,13 +85,10 @@ class LLMSettings(BaseSettings):
         validation_alias=AliasChoices("YT_TRANSCRIPT_API_KEY", "OPENAI_API_KEY", "api_key"),
         description="API key for the model server; never printed or logged.",
     )
-    timeout_s: float = Field(
-        default=60.0, gt=0, validation_alias=AliasChoices("YT_TRANSCRIPT_LLM_TIMEOUT_S", "llm_timeout_s", "timeout_s"),
-        description="Seconds to wait for the model server.",
-    )
-    retries: int = Field(
-        default=2, ge=0, validation_alias=AliasChoices("YT_TRANSCRIPT_LLM_RETRIES", "llm_retries", "retries"),
-        description="Retries, with backoff, on 429, 5xx and dropped connections.",
+    # Named llm_* so they never read the ingest group's YT_TRANSCRIPT_RETRIES.
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Seconds to wait for the model server.")
+    llm_retries: int = Field(
+        default=2, ge=0, description="Retries, with backoff, on 429, 5xx and dropped connections."
     )
     summary_workers: int = Field(default=4, ge=1, le=32, description="Chapters summarised in parallel.")
     summary_part_words: int = Field(
@@ -196,18 +193,6 @@ def env_names(field: str, info) -> list[str]:
     if isinstance(alias, AliasChoices):
         return [str(a) for a in alias.choices if str(a).isupper()]
     return [PREFIX + field.upper()]
-
-
-def all_env_names() -> dict[str, str]:
-    """Every environment variable a setting reads -> its description (for the README table)."""
-    out = {}
-    for kind in (Settings, *GROUPS.values()):
-        for field, info in kind.model_fields.items():
-            if field in GROUPS:
-                continue
-            for name in env_names(field, info):
-                out[name] = info.description or ""
-    return out
 
 
 def describe(exc: ValidationError) -> str:

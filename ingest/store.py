@@ -92,11 +92,6 @@ class VectorStore:
         got = self._call(self._collection.get, where={"video_id": video_id}, include=[])
         return len(got["ids"])
 
-    def generations(self, video_id: str) -> set[str]:
-        """Which generations of a video have chunks stored."""
-        got = self._call(self._collection.get, where={"video_id": video_id}, include=["metadatas"])
-        return {m["generation"] for m in got["metadatas"]}
-
     def _call(self, fn, *args, **kwargs):
         try:
             return fn(*args, **kwargs)

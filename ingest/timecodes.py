@@ -15,14 +15,6 @@ def format_hms(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}"
 
 
-def format_clock(seconds: float) -> str:
-    """Format seconds the way YouTube does: m:ss below an hour, h:mm:ss above."""
-    total = int(max(0.0, seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def parse_clock(text: str) -> float | None:
     """Parse 'h:mm:ss', 'mm:ss', 'hh:mm:ss.mmm' or 'hh:mm:ss,mmm' into seconds; None if it is not one.
 

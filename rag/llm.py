@@ -124,7 +124,7 @@ class ChatModel:
     def _invoke_once(self, messages, on_token, started: float) -> tuple[str, float | None]:
         # A fresh client: the broken stream may have left a dead connection in the old one's pool.
         # One retry at least: the server may still be closing the failed stream.
-        patient = ChatModel(self.settings.model_copy(update={"retries": max(1, self.settings.retries)}), self.spec)
+        patient = ChatModel(self.settings.model_copy(update={"llm_retries": max(1, self.settings.llm_retries)}), self.spec)
         patient._checked = True
         text = patient.complete(messages)
         if on_token and text:
@@ -143,8 +143,8 @@ class ChatModel:
                 model=self.spec.name,
                 base_url=self.settings.base_url,
                 api_key=self.settings.key or "not-needed",  # local servers ignore it, the client insists
-                timeout=self.settings.timeout_s,
-                max_retries=self.settings.retries,  # the client backs off exponentially on 429, 5xx, resets
+                timeout=self.settings.llm_timeout_s,
+                max_retries=self.settings.llm_retries,  # the client backs off exponentially on 429, 5xx, resets
                 temperature=0.0,
                 streaming=streaming,
                 max_tokens=max_tokens,
@@ -162,7 +162,7 @@ class ChatModel:
         import openai
 
         client = openai.OpenAI(base_url=self.settings.base_url, api_key=self.settings.key or "not-needed",
-                               timeout=min(self.settings.timeout_s, 10.0), max_retries=self.settings.retries)
+                               timeout=min(self.settings.llm_timeout_s, 10.0), max_retries=self.settings.llm_retries)
         try:
             served = [m.id for m in client.models.list()]
         except openai.NotFoundError:
@@ -190,7 +190,7 @@ class ChatModel:
         if "context" in lowered and ("length" in lowered or "exceed" in lowered or "too long" in lowered):
             return errors.ContextTooLong(f"the prompt does not fit {name}'s context window", model=name)
         if isinstance(exc, openai.RateLimitError):
-            return errors.ModelRateLimited(f"{where} is rate-limiting requests (after {self.settings.retries} retries)")
+            return errors.ModelRateLimited(f"{where} is rate-limiting requests (after {self.settings.llm_retries} retries)")
         if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError)) or _is_transport(exc):
             return errors.ModelUnreachable(f"cannot reach the model server at {where}", url=where)
         if isinstance(exc, openai.BadRequestError):

@@ -236,11 +236,3 @@ def _merge_notes(model: ChatModel, title: str, notes: list[str], template: str =
         half = len(notes) // 2
         merged = [_merge_notes(model, title, notes[:half]), _merge_notes(model, title, notes[half:])]
         return model.complete(template.format(title=title, text="\n\n".join(merged)), max_tokens=_MAX_TOKENS)
-
-
-def format_overview(overview: Overview, fmt: str) -> str:
-    """Render as md (every timestamp a deep link), txt or json."""
-    renderers = {"md": overview.to_markdown, "txt": overview.to_text, "json": overview.to_json}
-    if fmt not in renderers:
-        raise errors.InvalidChoice("format", fmt, list(renderers))
-    return renderers[fmt]()

@@ -193,3 +193,92 @@ def test_eval_chapters_command(run, tmp_path):
     assert "mean, all videos (n=2)" in result.stdout and "texttiling (true count)" in result.stdout
     data = json.loads(run("eval", "chapters", "--corpus", str(_manifest(tmp_path)), "--json").stdout)
     assert data["n"] == 2 and len(data["videos"]) == 2
+
+
+# --- the error cases a user meets, each one line with a non-zero exit -----------------------------------
+
+def _one_line(result, message: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    errors_out = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors_out) == 1 and errors_out[0].startswith("Error: ") and message in errors_out[0], result.stderr
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """A read-only bind mount of a folder (root can write anywhere else, so chmod would prove nothing)."""
+    source, view = tmp_path / "rw", tmp_path / "ro"
+    source.mkdir()
+    view.mkdir()
+    made = subprocess.run(["mount", "--bind", str(source), str(view)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot bind-mount here: {made.stderr.decode().strip()}")
+    try:
+        if subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], capture_output=True).returncode != 0:
+            pytest.skip("cannot remount read-only here")
+        yield source, view
+    finally:
+        subprocess.run(["umount", "-l", str(view)], capture_output=True)  # lazy: open handles may remain
+
+
+def test_read_only_home_still_lists_searches_and_exports(run, read_only):
+    source, view = read_only
+    home = source / "home"
+    assert run("--home", str(home), "ingest", str(SAMPLE_VTT)).exit_code == 0
+    ro = ["--home", str(view / "home")]
+    assert "yttSample01" in run(*ro, "list").stdout
+    assert json.loads(run(*ro, "search", "forgetting curve", "--json").stdout)
+    assert run(*ro, "export", "yttSample01").stdout.startswith("How to Study")
+    assert run(*ro, "summarize", "yttSample01").exit_code == 0  # nothing is cached, nothing is lost
+    _one_line(run(*ro, "remove", "yttSample01"), "is read-only")
+    _one_line(run(*ro, "ingest", str(SAMPLE_VTT)), "is read-only")
+
+
+def test_home_that_cannot_be_used(run, read_only, tmp_path, monkeypatch):
+    afile = tmp_path / "a-file"
+    afile.write_text("")
+    monkeypatch.setenv("YT_TRANSCRIPT_HOME", str(afile))
+    result = CliRunner().invoke(cli, ["list"], obj={"embedder": lambda s: FakeEmbedder()})
+    _one_line(result, "it is a file, not a folder")
+    _, view = read_only
+    under = ["--home", str(view / "new" / "home")]
+    assert "The library is empty" in run(*under, "list").stdout  # nothing to show, and nothing was created
+    _one_line(run(*under, "ingest", str(SAMPLE_VTT)), "cannot create it")
+
+
+def test_export_to_a_missing_or_read_only_folder(run, read_only, tmp_path):
+    run("ingest", str(SAMPLE_VTT))
+    _one_line(run("export", "yttSample01", "-o", str(tmp_path / "missing" / "t.txt")), "no folder")
+    _one_line(run("export", "yttSample01", "-o", str(read_only[1] / "t.txt")), "cannot write")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", ""], "the question is empty"),
+    (["search", "  "], "the search is empty"),
+    (["summarize", "yttSample01", "--model", "anthropic:claude"], "unsupported model"),
+    (["ask", "Who measured how fast we forget nonsense syllables?", "--model", "openai:m", "--base-url",
+      "http://127.0.0.1:9/v1"], "YT_TRANSCRIPT_BASE_URL"),
+    (["summarize", "yttSample01", "--model", "openai:m", "--base-url", "http://127.0.0.1:9/v1"],
+     "cannot reach the model server"),
+])
+def test_input_and_model_errors(run, args, message):
+    run("ingest", str(SAMPLE_VTT))
+    result = run(*args)
+    _one_line(result, message)
+    assert "ask answers" not in result.stderr  # summarize's advice is not ask's
+
+
+def test_bad_setting_in_the_environment(run, monkeypatch):
+    monkeypatch.setenv("YT_TRANSCRIPT_ASK_PASSAGES", "lots")
+    _one_line(run("list"), "setting ask_passages")
+
+
+def test_offline_listing_prints_only_our_line(tmp_path):
+    """yt-dlp's own ERROR lines never reach the terminal: one FAIL line of ours per source."""
+    from yt_transcript.ingest.youtube import YouTubeClient
+
+    obj = {"embedder": lambda s: FakeEmbedder(), "youtube": lambda s: YouTubeClient(retries=0)}
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "h"), "ingest", "@nobody-offline-test"], obj=obj)
+    assert result.exit_code == 1
+    assert "ERROR" not in result.output
+    assert result.output.strip().splitlines() == [result.stdout.strip()] and result.stdout.startswith("FAIL  @nobody")

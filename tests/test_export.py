@@ -60,5 +60,5 @@ def test_long_chapter_is_split_into_paragraphs():
 
 
 def test_unknown_format(transcript):
-    with pytest.raises(InvalidChoice, match="format must be one of txt, md, srt, vtt, json, not 'docx'"):
+    with pytest.raises(InvalidChoice, match="unknown format 'docx'. Choose one of: txt, md, srt, vtt, json"):
         export_transcript(transcript, "docx")

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 
 from yt_transcript.ingest import errors
-from yt_transcript.rag.answer import ask
-from yt_transcript.rag.chat import ChatSession
 
 from .conftest import _free_port, start_http_server
 
@@ -48,14 +46,14 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def model_settings(settings, server):
-    return settings.model_copy(update={"base_url": server, "model": "openai:smollm2", "llm_retries": 0,
-                                       "api_key": __import__("pydantic").SecretStr("sk-test-secret-42")})
+def model_library(sample_library, server):
+    return sample_library.with_settings(base_url=server, model="openai:smollm2", llm_retries=0,
+                                        api_key="sk-test-secret-42")
 
 
-def test_ask_streams_through_the_real_client(sample_library, fake_embedder, model_settings):
+def test_ask_streams_through_the_real_client(model_library):
     tokens = []
-    answer = ask(sample_library, fake_embedder, QUESTION, model_settings, on_token=tokens.append)
+    answer = model_library.ask(QUESTION, on_token=tokens.append)
     assert len(tokens) > 1, "the answer was streamed, not returned at once"
     assert answer.kind == "generated" and answer.model == "openai:smollm2" and answer.text
     assert answer.first_token_s is not None and answer.first_token_s <= answer.total_s
@@ -64,8 +62,8 @@ def test_ask_streams_through_the_real_client(sample_library, fake_embedder, mode
     assert all(c.id.startswith("S") and c.url for c in answer.citations)
 
 
-def test_chat_rewrites_with_the_real_model(sample_library, fake_embedder, model_settings):
-    session = ChatSession(sample_library, fake_embedder, model_settings)
+def test_chat_rewrites_with_the_real_model(model_library):
+    session = model_library.chat()
     session.ask("What is spacing?")
     query, answer = session.ask("and why does it work?")
     assert query and answer.kind in {"generated", "not_found"}
@@ -87,35 +85,38 @@ def test_cli_ask_json_never_shows_the_key(sample_library, settings, server, fake
     assert "sk-test-secret-42" not in result.output
 
 
-def test_wrong_model_name(sample_library, fake_embedder, model_settings):
-    bad = model_settings.model_copy(update={"model": "openai:no-such-model"})
+def test_wrong_model_name(model_library):
+    bad = model_library.with_settings(model="openai:no-such-model")
     with pytest.raises(errors.ModelNotFound, match="smollm2"):
-        ask(sample_library, fake_embedder, QUESTION, bad)
+        bad.ask(QUESTION)
 
 
-def test_dead_port(sample_library, fake_embedder, model_settings):
-    dead = model_settings.model_copy(update={"base_url": f"http://127.0.0.1:{_free_port()}/v1"})
+def test_dead_port(model_library):
+    dead = model_library.with_settings(base_url=f"http://127.0.0.1:{_free_port()}/v1")
     started = time.perf_counter()
-    with pytest.raises(errors.ModelUnreachable, match="cannot reach"):
-        ask(sample_library, fake_embedder, QUESTION, dead)
+    with pytest.raises(errors.ModelUnreachable, match="cannot reach") as info:
+        dead.ask(QUESTION)
     assert time.perf_counter() - started < 30
+    assert isinstance(info.value, errors.ModelError)
+    with pytest.raises(errors.ModelUnreachable, match="YT_TRANSCRIPT_BASE_URL"):  # the same advice for overviews
+        dead.summarize("yttSample01")
 
 
-def test_context_too_long(sample_library, fake_embedder, model_settings, tmp_path):
+def test_context_too_long(model_library, tmp_path):
     proc, url = start_server(tmp_path, n_ctx=256)  # smaller than the system prompt plus six passages
     try:
-        small = model_settings.model_copy(update={"base_url": url})
+        small = model_library.with_settings(base_url=url)
         with pytest.raises(errors.ContextTooLong) as info:
-            ask(sample_library, fake_embedder, QUESTION, small)
+            small.ask(QUESTION)
         assert "sk-test-secret-42" not in str(info.value)
     finally:
         proc.kill()
 
 
-def test_server_stopped_mid_stream(sample_library, fake_embedder, settings, tmp_path):
+def test_server_stopped_mid_stream(sample_library, tmp_path):
     proc, url = start_server(tmp_path)
     try:
-        own = settings.model_copy(update={"base_url": url, "model": "openai:smollm2", "llm_retries": 0})
+        own = sample_library.with_settings(base_url=url, model="openai:smollm2", llm_retries=0)
         tokens = []
 
         def kill_after_first(piece):
@@ -125,19 +126,16 @@ def test_server_stopped_mid_stream(sample_library, fake_embedder, settings, tmp_
                 proc.wait(10)
 
         with pytest.raises(errors.ModelUnreachable, match="incomplete"):
-            ask(sample_library, fake_embedder, QUESTION,
-                own, on_token=kill_after_first)
+            own.ask(QUESTION, on_token=kill_after_first)
         assert tokens
     finally:
         if proc.poll() is None:
             proc.kill()
 
 
-def test_summarize_with_the_real_model(sample_library, model_settings):
-    from yt_transcript.rag.summarize import summarize
-
-    overview = summarize(sample_library, "yttSample01", model_settings)
+def test_summarize_with_the_real_model(model_library):
+    overview = model_library.summarize("yttSample01")
     assert overview.model == "openai:smollm2" and overview.chapter_source == "creator"
     assert len(overview.chapters) == 6 and all(c.summary for c in overview.chapters) and overview.tldr
-    again = summarize(sample_library, "yttSample01", model_settings)
+    again = model_library.summarize("yttSample01")
     assert again.cached == 7  # six chapters and the TL;DR, all from the cache

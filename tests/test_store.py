@@ -48,7 +48,8 @@ def test_filter_by_video_and_delete_old_generation(store):
     assert len(store.query(EMB.embed_query("one"), 10, ["aaaaaaaaaaa", "bbbbbbbbbbb"])) == 4
     assert store.query(EMB.embed_query("one"), 10, []) == []
     store.delete_video("aaaaaaaaaaa", keep_generation="new")
-    assert store.generations("aaaaaaaaaaa") == {"new"}
+    assert store.count("aaaaaaaaaaa") == 1
+    assert {c.generation for c, _ in store.query(EMB.embed_query("alpha"), 10, ["aaaaaaaaaaa"])} == {"new"}
     store.delete_video("aaaaaaaaaaa")
     assert store.count("aaaaaaaaaaa") == 0 and store.count("bbbbbbbbbbb") == 1
 
@@ -74,3 +75,16 @@ def test_unreachable_server_is_one_clear_error():
                                           ("/models/My Model", "chunks-models-my-model"), ("", "chunks-model")])
 def test_collection_names_are_valid(model, name):
     assert collection_name(model) == name
+
+
+def test_our_own_bugs_are_not_reported_as_the_store_being_down(store):
+    with pytest.raises(ZeroDivisionError):
+        store._call(lambda: 1 / 0)
+    with pytest.raises(TypeError):
+        store._call(len, 3)
+
+    def refused():
+        raise ConnectionRefusedError("refused")
+
+    with pytest.raises(StoreUnavailable, match="ConnectionRefusedError"):
+        store._call(refused)

@@ -7,7 +7,6 @@ from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.ingest.models import EXTRACTIVE_LABEL
 from yt_transcript.rag import summarize as summarize_module
-from yt_transcript.rag.summarize import format_overview
 
 from .conftest import make_fake_chat_model, with_llm
 from .test_chapters import TOPICS
@@ -21,15 +20,14 @@ def test_extractive_overview_of_the_sample(sample_library, settings):
     forgetting = overview.chapters[1]
     assert "Ebbinghaus" in forgetting.summary or "curve" in forgetting.summary
     md = overview.to_markdown()
-    assert md == format_overview(overview, "md")
     assert md.startswith("# How to Study from Video Lectures") and "## Summary" in md and EXTRACTIVE_LABEL in md
     assert "### [The forgetting curve (0:00:36)](https://www.youtube.com/watch?v=yttSample01&t=36s)" in md
-    txt = format_overview(overview, "txt")
+    txt = overview.to_text()
     assert "The forgetting curve (0:00:36)\n" in txt and "https://" not in txt
 
 
 def test_json_schema(sample_library, settings):
-    data = json.loads(format_overview(sample_library.summarize("yttSample01"), "json"))
+    data = json.loads(sample_library.summarize("yttSample01").to_json())
     assert set(data) >= {"video_id", "title", "chapter_source", "chapters", "tldr"}
     assert data["chapter_source"] in {"creator", "auto"}
     assert set(data["chapters"][0]) == {"start", "end", "title", "summary"}

@@ -1,1 +1,1 @@
-"""User interfaces: the yt-transcript command line (and later the Streamlit app)."""
+"""User interfaces over `yt_transcript.Library`: the command line (`cli.py`) and the Streamlit study room (`app.py`)."""

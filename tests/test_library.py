@@ -1,0 +1,131 @@
+"""The front door: `from yt_transcript import Library` does everything, and options are never dropped."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import yt_transcript
+from yt_transcript import Library, SearchOptions
+from yt_transcript.ingest import errors
+
+from .conftest import REPO, SAMPLE_VTT
+
+
+def test_public_names_all_import():
+    for name in yt_transcript.__all__:
+        assert getattr(yt_transcript, name) is not None
+    assert issubclass(yt_transcript.errors.ModelUnreachable, yt_transcript.ModelError)
+    assert issubclass(yt_transcript.errors.HomeReadOnly, yt_transcript.StoreError)
+    assert issubclass(yt_transcript.errors.NetworkError, yt_transcript.SourceError)
+    assert issubclass(yt_transcript.errors.CaptionFileError, yt_transcript.InputError)
+
+
+def test_import_stays_light():
+    """`import yt_transcript` must not pull in the heavy stack (the CLI's --help depends on it)."""
+    code = ("import sys, yt_transcript; heavy = {'torch', 'chromadb', 'sentence_transformers', 'langchain_core', "
+            "'pydantic_settings'} & set(sys.modules); print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_ingest_videos_search_ask_summarize_cards_export_remove(library, tmp_path):
+    [result] = library.ingest(str(SAMPLE_VTT))
+    assert result.ok and result.to_dict()["videos"][0]["video_id"] == "yttSample01"
+    assert [v.meta.video_id for v in library.videos()] == ["yttSample01"]
+    assert json.loads(json.dumps(library.video("yttSample01").to_dict()))["chunks"] > 0
+    hits = library.search("forgetting curve Ebbinghaus", k=2)
+    assert len(hits) == 2 and hits[0].url.startswith("https://www.youtube.com/watch?v=yttSample01&t=")
+    assert hits[0].to_markdown().startswith(f"**{hits[0].title}")
+    answer = library.ask("Who measured how fast we forget nonsense syllables?")
+    assert answer.kind == "extractive" and answer.citations and "[S1]" in answer.to_markdown()
+    overview = library.summarize("yttSample01")
+    assert overview.to_markdown().startswith("# How to Study") and overview.to_dict()["chapters"]
+    cards = library.study_cards("yttSample01")
+    assert cards and all(set(c.to_dict()) == {"chapter", "question", "answer", "start_s", "kind"} for c in cards)
+    notes = library.notes("yttSample01", [answer])
+    assert "## Questions" in notes and answer.question in notes
+    out = tmp_path / "talk.srt"
+    assert library.export("yttSample01", "srt", to=out).startswith("1\n") and out.read_text().startswith("1\n")
+    assert library.remove("yttSample01").meta.video_id == "yttSample01" and library.videos() == []
+
+
+def test_keywords_and_options_merge(sample_library, monkeypatch):
+    """A keyword given wins over the options object; everything else in the options is kept."""
+    import yt_transcript.rag.answer as answer
+    import yt_transcript.rag.retrieve as retrieve
+
+    seen = []
+    real = retrieve.search
+    spy = lambda s, e, q, options: seen.append(options) or real(s, e, q, options)  # noqa: E731
+    monkeypatch.setattr(retrieve, "search", spy)
+    monkeypatch.setattr(answer, "search", spy)
+    options = SearchOptions(k=4, merge=False, channel="yt-transcript")
+    sample_library.search("spacing", k=2, options=options)
+    sample_library.search("spacing", options=options)
+    sample_library.ask("why space out study sessions?", options=options)
+    sample_library.ask("why space out study sessions?")
+    sample_library.ask("why space out study sessions?", k=3)
+    assert [o.k for o in seen] == [2, 4, 4, 6, 3]  # 6: YT_TRANSCRIPT_ASK_PASSAGES when nothing says otherwise
+    assert all(not o.merge and o.channel == "yt-transcript" for o in seen[:3])
+    assert options.k == 4  # the caller's object is never changed
+
+
+def test_with_settings_shares_storage_and_models(sample_library):
+    other = sample_library.with_settings(model="openai:m", base_url="http://127.0.0.1:9/v1")
+    assert other.storage is sample_library.storage and other.settings.llm.model == "openai:m"
+    assert sample_library.settings.llm.model is None and sample_library.chat_model() is None
+    assert other.chat_model().name == "openai:m"
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda lib: lib.search(""), errors.EmptyQuestion),
+    (lambda lib: lib.ask("  "), errors.EmptyQuestion),
+    (lambda lib: lib.search("spacing", since="May 2024"), errors.InvalidDate),
+    (lambda lib: lib.ingest(), errors.InvalidSource),
+    (lambda lib: lib.ingest("a.vtt", "b.vtt", title="T"), errors.ConflictingOptions),
+    (lambda lib: lib.summarize("yttSample01", chapters="some"), errors.InvalidChoice),
+    (lambda lib: lib.export("yttSample01", "docx"), errors.InvalidChoice),
+    (lambda lib: lib.export("yttSample01", to="/nonexistent-folder/x.txt"), errors.OutputNotWritable),
+    (lambda lib: lib.video("zzzzzzzzzzz"), errors.VideoNotIndexed),
+])
+def test_bad_input_is_an_input_error(sample_library, call, error):
+    with pytest.raises(error) as info:
+        call(sample_library)
+    assert isinstance(info.value, errors.InputError) and info.value.advice
+
+
+def test_an_empty_library_says_so(library):
+    with pytest.raises(errors.LibraryEmpty, match="the library is empty"):
+        library.search("anything")
+    with pytest.raises(errors.LibraryEmpty):
+        library.chat()
+
+
+def test_errors_carry_their_data():
+    assert errors.VideoNotIndexed("abc").video_id == "abc"
+    assert errors.OutputNotWritable("/x/y", "no folder /x").path == "/x/y"
+    assert errors.CaptionFileError("f.vtt: line 3: bad", path="f.vtt", line=3).line == 3
+
+
+def _python_snippet() -> str:
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Use it from Python", 1)[1]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+@pytest.mark.slow
+def test_readme_python_snippet_runs_on_the_sample_talk(tmp_path):
+    """The README's snippet, exactly as written, from a folder laid out like the repository."""
+    shutil.copytree(REPO / "ingest" / "samples", tmp_path / "ingest" / "samples")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("YT_TRANSCRIPT_", "OPENAI_"))}
+    done = subprocess.run([sys.executable, "-c", _python_snippet()], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("https://www.youtube.com/watch?v=yttSample01&t=")
+    assert "Quotes from the video" in done.stdout and "Spacing" in done.stdout
+    assert "# How to Study from Video Lectures" in done.stdout
