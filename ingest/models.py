@@ -12,6 +12,11 @@ from yt_transcript.ingest.sources import is_video_id
 from yt_transcript.ingest.timecodes import format_hms, watch_url
 
 
+def moment(start_s: float, url: str | None) -> str:
+    """h:mm:ss, as a Markdown link to the moment when there is one."""
+    return f"[{format_hms(start_s)}]({url})" if url else format_hms(start_s)
+
+
 @dataclass(frozen=True)
 class Snippet:
     """One caption line as spoken."""
@@ -162,9 +167,7 @@ class SearchHit:
     def to_markdown(self) -> str:
         """A heading with the moment, linked when it is on YouTube, then the text from the matching sentence."""
         where = f" · {self.chapter}" if self.chapter else ""
-        stamp = format_hms(self.start_s)
-        moment = f"[{stamp}]({self.url})" if self.url else stamp
-        return f"**{self.title}{where}** {moment}\n\n{self.from_match}\n"
+        return f"**{self.title}{where}** {moment(self.start_s, self.url)}\n\n{self.from_match}\n"
 
 
 @dataclass
@@ -224,9 +227,7 @@ class Citation:
                 "url": self.url, "text": self.text}
 
     def to_markdown(self) -> str:
-        stamp = format_hms(self.start_s)
-        moment = f"[{stamp}]({self.url})" if self.url else stamp
-        return f"[{self.id}] {self.title} {moment}: “{self.text.strip()}”"
+        return f"[{self.id}] {self.title} {moment(self.start_s, self.url)}: “{self.text.strip()}”"
 
 
 @dataclass
@@ -260,9 +261,7 @@ class Answer:
         """The question, the answer, then its sources (or the nearest passages), each linked to its moment."""
         lines = [f"**Q:** {self.question}", "", self.text, ""]
         lines += [f"- {c.to_markdown()}" for c in self.citations]
-        for hit in self.nearest:
-            stamp = format_hms(hit.start_s)
-            lines.append(f"- {hit.title} " + (f"[{stamp}]({hit.url})" if hit.url else stamp))
+        lines += [f"- {hit.title} {moment(hit.start_s, hit.url)}" for hit in self.nearest]
         return "\n".join(lines).rstrip() + "\n"
 
 

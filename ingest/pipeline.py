@@ -6,7 +6,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yt_transcript.ingest import errors
@@ -91,6 +91,9 @@ class Ingestor:
             result.results.append(self._one(source.value, lambda: self.fetch_youtube(source.value, options)))
         else:
             result.results.append(self._one(source.value, lambda: read_local(source, options)))
+        if self._embedder is not None:
+            # The model is loaded now anyway: export its fast query twin once, so later searches start quickly.
+            export_query_model(self._embedder, self.settings.home)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -143,8 +146,6 @@ class Ingestor:
             self.settings.ingest.embed_batch_size, lambda done, total: self.progress(label, done, total),
         )
         self.storage.save(transcript, chunks, vectors, unit_vectors, self.embedder.name)
-        # The model is loaded now anyway: export its fast query twin once, so later searches start quickly.
-        export_query_model(self.embedder, self.settings.home)
         return len(chunks)
 
     def chunk(self, transcript: Transcript) -> list[Chunk]:

@@ -1,7 +1,6 @@
 """End to end in a real headless Chromium (Debian's, driven by Playwright): ingest, ask, click a citation, seek."""
 
 import os
-import shutil
 import sys
 from pathlib import Path
 

@@ -3,7 +3,7 @@ import pytest
 
 from yt_transcript.ingest.embedding import OnnxQueryEmbedder, export_onnx, load_query_embedder, onnx_path_for
 
-from .conftest import FakeEmbedder
+from .conftest import SAMPLE_VTT, FakeEmbedder
 
 TEXTS = ["what is a morpheme?", "Backpropagation computes gradients with the chain rule. Pasta boils in ten minutes.",
          "short", "a much longer passage " * 20]
@@ -60,3 +60,16 @@ def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setattr(embedding, "export_onnx", lambda embedder, p: False)
     assert isinstance(load_query_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
     assert built == ["all-MiniLM-L6-v2"] and not path.exists()
+
+
+@pytest.mark.slow
+def test_the_library_ingest_exports_the_query_model_whoever_calls_it(real_embedder, tmp_path):
+    """Not only the CLI: any ingest through the library leaves the fast query model behind."""
+    from yt_transcript import Library
+
+    lib = Library.open(tmp_path / "home", embedder=real_embedder)
+    [result] = lib.ingest(str(SAMPLE_VTT))
+    assert result.ok and onnx_path_for(tmp_path / "home", real_embedder.model).is_file()
+    fresh = Library.open(tmp_path / "home")  # a new process's library: searches start on ONNX
+    assert isinstance(fresh._embedder_for_queries(), OnnxQueryEmbedder)
+    assert fresh.search("spacing", k=1)[0].video_id == "yttSample01"

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import yt_transcript
-from yt_transcript import Library, SearchOptions
+from yt_transcript import SearchOptions
 from yt_transcript.ingest import errors
 
 from .conftest import REPO, SAMPLE_VTT
@@ -129,3 +129,7 @@ def test_readme_python_snippet_runs_on_the_sample_talk(tmp_path):
     assert lines[0].startswith("https://www.youtube.com/watch?v=yttSample01&t=")
     assert "Quotes from the video" in done.stdout and "Spacing" in done.stdout
     assert "# How to Study from Video Lectures" in done.stdout
+
+
+def test_all_lists_exactly_the_public_names():
+    assert sorted(yt_transcript.__all__) == sorted([*yt_transcript._PUBLIC, "errors"])

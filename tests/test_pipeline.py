@@ -9,7 +9,6 @@ import responses
 from yt_transcript.ingest import errors
 from yt_transcript.ingest.pipeline import IngestOptions, Ingestor
 from yt_transcript.ingest.youtube import YouTubeClient
-from yt_transcript.rag.retrieve import search
 
 from .conftest import SAMPLE_VTT, FakeEmbedder, SHARED, YTA_ASSETS, FakeYoutubeDL, load_json, needs_shared
 

@@ -48,7 +48,12 @@ _PUBLIC = {
     "watch_url": "yt_transcript.ingest.timecodes",
 }
 
-__all__ = sorted(_PUBLIC) + ["errors"]
+__all__ = [
+    "Answer", "Card", "Chapter", "ChapterSummary", "ChatSession", "Citation", "IngestOptions", "IngestResult",
+    "InputError", "Library", "ModelError", "Overview", "SearchHit", "SearchOptions", "Settings", "Snippet",
+    "SourceError", "SourceResult", "StoreError", "Transcript", "VideoMeta", "VideoRecord", "YtTranscriptError",
+    "errors", "format_hms", "parse_source", "watch_url",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from tests.benchmarks.corpus import SHARED, ingest_corpus  # noqa: E402
+from tests.benchmarks.corpus import ingest_corpus  # noqa: E402
 from tests.benchmarks.peers import passages, widen  # noqa: E402
 
 VARIANTS = {
