@@ -1,6 +1,8 @@
 """The command line as users call it, with the fake embedder and a fake yt-dlp."""
 
 import json
+import os
+import re
 import subprocess
 import sys
 
@@ -10,7 +12,7 @@ from click.testing import CliRunner
 from yt_transcript.ingest.youtube import YouTubeClient
 from yt_transcript.ui.cli import cli
 
-from .conftest import SAMPLE_VTT, FakeEmbedder, FakeYoutubeDL
+from .conftest import REPO, SAMPLE_VTT, FakeEmbedder, FakeYoutubeDL
 
 
 @pytest.fixture
@@ -282,3 +284,20 @@ def test_offline_listing_prints_only_our_line(tmp_path):
     assert result.exit_code == 1
     assert "ERROR" not in result.output
     assert result.output.strip().splitlines() == [result.stdout.strip()] and result.stdout.startswith("FAIL  @nobody")
+
+
+@pytest.mark.slow
+def test_readme_demo_prints_what_the_readme_shows(tmp_path):
+    """The README's first command, run for real (real model, ONNX search): its output is the README's."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("What the demo prints", 1)[1].split("```\n", 2)[1].rstrip("\n")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("YT_TRANSCRIPT_")},
+           "YT_TRANSCRIPT_HOME": str(tmp_path / "demo")}
+    command = [sys.executable, "-m", "yt_transcript.ui.cli"]
+    ingested = subprocess.run([*command, "ingest", "ingest/samples/study-from-video-lectures.en.vtt"], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=300)
+    found = subprocess.run([*command, "search", "why is spacing better than cramming", "-k", "2"], cwd=REPO,
+                           env=env, capture_output=True, text=True, timeout=300)
+    printed = (ingested.stdout + found.stdout).rstrip("\n")
+    seconds = re.compile(r"in \d+\.\d s")
+    assert seconds.sub("in N s", printed) == seconds.sub("in N s", shown)
