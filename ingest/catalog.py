@@ -50,6 +50,14 @@ CREATE TABLE IF NOT EXISTS summaries (
     value      TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+-- Playlists and channels ever ingested, so a sync can list them again.
+CREATE TABLE IF NOT EXISTS listings (
+    source     TEXT PRIMARY KEY,  -- the playlist id or channel URL, as parsed
+    kind       TEXT NOT NULL,     -- "playlist" or "channel"
+    title      TEXT NOT NULL,
+    added_at   TEXT NOT NULL,
+    synced_at  TEXT
+);
 -- Porter stemming and unicode61 case/punctuation folding make ASR's casing and punctuation irrelevant.
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
