@@ -1,5 +1,5 @@
 """Parse local caption files: WebVTT (incl. YouTube's rolling auto-captions), SRT,
-youtube-transcript-api JSON and Whisper JSON."""
+youtube-transcript-api JSON, Whisper JSON, and the original yt-transcript CLI's `[12.3s] text` files."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ _TIMING = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
 _WORD_TIMING = re.compile(r"<\d{1,2}:\d{2}:\d{2}\.\d{3}>")
+_SECONDS_LINE = re.compile(r"^\[(?P<start>\d+(?:\.\d+)?)s\]\s?(?P<text>.*)$")  # the original CLI's "[12.3s] text"
+_LAST_LINE_S_PER_WORD = 0.4  # those files give no end time; the last line is held as long as it takes to say
 
 
 @dataclass
@@ -55,6 +57,8 @@ def read_caption_file(path: str | Path) -> ParsedCaptions:
         parsed = _parse_json(text, path)
     elif suffix in {".vtt", ".srt"}:
         parsed = _parse_cue_file(text, path, vtt=suffix == ".vtt")
+    elif suffix == ".txt":
+        parsed = _parse_seconds_lines(text, path)
     else:
         raise CaptionFileError(f"{path}: unsupported caption format {suffix!r}")
     if not any(clean_text(s.text) for s in parsed.snippets):
@@ -135,6 +139,27 @@ def _cues_to_snippets(cues: list[_Cue], rolling: bool) -> list[Snippet]:
         snippets.extend(Snippet(t, cue.start_s, cue.end_s) for t in texts if t not in previous)
         previous = set(texts)
     return snippets
+
+
+def _parse_seconds_lines(text: str, path: Path) -> ParsedCaptions:
+    """`[START_SECONDSs] text` per line; a line lasts until the next one starts."""
+    starts: list[tuple[float, str]] = []
+    for line_no, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = _SECONDS_LINE.match(line.strip())
+        if match is None:
+            raise CaptionFileError(f"{path}: line {line_no}: expected '[12.3s] text'", path=path, line=line_no)
+        start = float(match["start"])
+        if starts and start < starts[-1][0]:
+            raise CaptionFileError(f"{path}: line {line_no}: {start}s comes before the line above it",
+                                   path=path, line=line_no)
+        starts.append((start, match["text"]))
+    snippets = []
+    for i, (start, words) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else start + max(1.0, _LAST_LINE_S_PER_WORD * len(words.split()))
+        snippets.append(Snippet(words, start, end))
+    return ParsedCaptions(snippets)
 
 
 def _parse_json(text: str, path: Path) -> ParsedCaptions:

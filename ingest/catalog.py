@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from yt_transcript.ingest.models import Chapter, Chunk, Snippet, Transcript, VideoMeta, VideoRecord
+from yt_transcript.ingest.models import (
+    Answer, Chapter, Chunk, Citation, Snippet, Transcript, VideoMeta, VideoRecord,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS videos (
@@ -57,6 +59,15 @@ CREATE TABLE IF NOT EXISTS listings (
     title      TEXT NOT NULL,
     added_at   TEXT NOT NULL,
     synced_at  TEXT
+);
+-- Questions asked about one video and their answers, kept for its study notes (oldest first).
+CREATE TABLE IF NOT EXISTS answers (
+    id          INTEGER PRIMARY KEY,
+    video_id    TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    answer_json TEXT NOT NULL,  -- text, model, kind, grounded and the resolved citations
+    asked_at    TEXT NOT NULL,
+    UNIQUE (video_id, question)  -- asking again replaces the earlier answer
 );
 -- Porter stemming and unicode61 case/punctuation folding make ASR's casing and punctuation irrelevant.
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -139,6 +150,7 @@ class Catalog:
         """Forget a video and its chunks; True if it was there."""
         with self._db:
             self._delete_chunks(video_id)
+            self._db.execute("DELETE FROM answers WHERE video_id = ?", (video_id,))
             return self._db.execute("DELETE FROM videos WHERE video_id = ?", (video_id,)).rowcount > 0
 
     def get(self, video_id: str) -> VideoRecord | None:
@@ -280,6 +292,23 @@ class Catalog:
         matrix = np.stack([vectors[i] for i in order]) if vectors else np.zeros((0, 0), dtype=np.float32)
         return [units[i] for i in order], matrix
 
+    def remember_listing(self, source: str, kind: str, title: str) -> None:
+        """Keep a playlist or channel that was ingested, so a sync can list it again."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._db:
+            self._db.execute("INSERT INTO listings (source, kind, title, added_at) VALUES (?, ?, ?, ?) "
+                             "ON CONFLICT(source) DO UPDATE SET title = excluded.title", (source, kind, title, now))
+
+    def listings(self) -> list[tuple[str, str, str, str | None]]:
+        """Every remembered listing: (source, kind, title, synced_at), oldest first."""
+        return self._db.execute("SELECT source, kind, title, synced_at FROM listings ORDER BY added_at, source").fetchall()
+
+    def mark_synced(self, source: str) -> None:
+        """Record that a listing was synced to the end."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._db:
+            self._db.execute("UPDATE listings SET synced_at = ? WHERE source = ?", (now, source))
+
     def cached(self, key: str) -> str | None:
         """A cached summary, or None."""
         row = self._db.execute("SELECT value FROM summaries WHERE key = ?", (key,)).fetchone()
@@ -290,6 +319,34 @@ class Catalog:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (key, value, now))
+
+    def save_answer(self, video_id: str, answer: Answer) -> None:
+        """Keep a question about one video with its answer; the same question again replaces it."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        data = {"text": answer.text, "model": answer.model, "kind": answer.kind, "grounded": answer.grounded,
+                "citations": [asdict(c) for c in answer.citations]}
+        with self._db:
+            self._db.execute(
+                """INSERT INTO answers (video_id, question, answer_json, asked_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(video_id, question) DO UPDATE SET answer_json=excluded.answer_json,
+                     asked_at=excluded.asked_at""",
+                (video_id, answer.question, json.dumps(data, ensure_ascii=False), now),
+            )
+
+    def answers(self, video_id: str) -> list[Answer]:
+        """The kept questions about one video with their answers, in the order they were (last) asked."""
+        try:
+            rows = self._db.execute(
+                "SELECT question, answer_json FROM answers WHERE video_id = ? ORDER BY asked_at, id", (video_id,)
+            ).fetchall()
+        except sqlite3.OperationalError:  # a read-only catalog from before answers were kept has no table
+            return []
+        out = []
+        for question, answer_json in rows:
+            data = json.loads(answer_json)
+            citations = [Citation(**c) for c in data["citations"]]
+            out.append(Answer(question, data["text"], data["model"], data["kind"], citations, data["grounded"]))
+        return out
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:

@@ -125,14 +125,15 @@ class InvalidSource(InputError):
 
     advice = (
         "Pass a YouTube URL, an 11-character video id, a playlist or channel URL, an @handle, "
-        "or a .vtt/.srt/.json caption file"
+        "or a .vtt/.srt/.json/.txt caption file"
     )
 
 
 class CaptionFileError(InputError):
     """A local caption file is unreadable, empty or malformed."""
 
-    advice = "Check the file is a .vtt, .srt, youtube-transcript-api JSON or Whisper JSON caption file"
+    advice = ("Check the file is a .vtt, .srt, youtube-transcript-api JSON, Whisper JSON or '[12.3s] text' "
+              "caption file")
 
 
 class VideoNotIndexed(InputError):

@@ -1,14 +1,16 @@
-"""Export a stored transcript as txt, md, srt, vtt or json."""
+"""Export a stored transcript as txt, md, srt, vtt or json, and a video's study notes for Obsidian."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from yt_transcript.ingest.errors import InvalidChoice
-from yt_transcript.ingest.models import Chapter, Snippet, Transcript
-from yt_transcript.ingest.timecodes import format_hms, watch_url
+from yt_transcript.ingest.models import EXTRACTIVE_LABEL, Answer, Chapter, Overview, Snippet, Transcript, VideoMeta
+from yt_transcript.ingest.timecodes import format_hms, short_url, watch_url
 
 FORMATS = ("txt", "md", "srt", "vtt", "json")
+NOTE_FORMATS = ("obsidian",)  # built from the overview and saved answers, not from the transcript alone
 _PARAGRAPH_S = 45.0  # a reading paragraph spans about this many seconds of speech
 
 
@@ -111,3 +113,84 @@ def _captions(transcript: Transcript, fmt: str) -> str:
 
 def _json(transcript: Transcript) -> str:
     return json.dumps(transcript.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Obsidian notes --------------------------------------------------------------------------------------
+
+# Every ASCII character that Obsidian's Markdown (CommonMark, GFM, HTML, wikilinks and embeds, ==highlights==,
+# %%comments%%, $math$, ^block ids, #tags, &entities;) can act on. A backslash before any ASCII punctuation is
+# a literal in CommonMark, so escaping them all leaves the words exactly as spoken and no syntax at all.
+_OBSIDIAN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=%^&])")
+_NOT_GROUNDED = "Not grounded: the model cited none of the retrieved passages."
+
+
+def obsidian_note(meta: VideoMeta, overview: Overview, answers: list[Answer]) -> str:
+    """Study notes for an Obsidian vault: YAML properties, the chapter overview with a link to each chapter's
+    moment, then the questions asked about the video. Text from the data renders as plain text."""
+    lines = ["---", *_properties(meta), "---", "", f"# {plain(meta.title)}", "", "## Summary", ""]
+    if overview.model == "extractive":
+        lines += [f"*{plain(EXTRACTIVE_LABEL)}*", ""]
+    lines += [plain_paragraphs(overview.tldr), "", "## Chapters", ""]
+    for chapter in overview.chapters:
+        heading = f"{plain(chapter.title)} ({format_hms(chapter.start_s)})"
+        if meta.is_youtube:
+            heading = f"[{heading}]({short_url(meta.video_id, chapter.start_s)})"
+        lines += [f"### {heading}", "", plain_paragraphs(chapter.summary), ""]
+    if answers:
+        lines += ["## Questions", ""]
+        for answer in answers:
+            lines += _obsidian_answer(answer)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def plain(text: str) -> str:
+    """Text from the data as one line of literal Markdown: no link, image, embed, tag, HTML or formatting."""
+    return _OBSIDIAN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def plain_paragraphs(text: str) -> str:
+    """Like `plain`, line by line: the data's line breaks and paragraphs stay (an answer may list quotes),
+    while a line starting with '-', '1.' or '>' is still words, not a list or a quote."""
+    paragraphs = [[plain(line) for line in part.splitlines() if line.strip()] for part in re.split(r"\n\s*\n", text)]
+    return "\n\n".join("\n".join(lines) for lines in paragraphs if lines)
+
+
+def tag_slug(text: str, fallback: str = "untitled") -> str:
+    """A tag for Anki or Obsidian, which allow no spaces: lower-case words (any script) joined by hyphens."""
+    return re.sub(r"[\W_]+", "-", text.lower()).strip("-") or fallback
+
+
+def _properties(meta: VideoMeta) -> list[str]:
+    """The YAML front matter lines; unknown values are left out rather than written empty."""
+    values = {
+        "title": meta.title,
+        "channel": meta.channel or None,
+        "url": meta.url,
+        "date": meta.upload_date,
+        "duration": format_hms(meta.duration_s) if meta.duration_s else None,
+    }
+    lines = [f"{key}: {_yaml_string(value)}" for key, value in values.items() if value is not None]
+    tags = ["yt-transcript"] + ([f"channel/{tag_slug(meta.channel)}"] if meta.channel else [])
+    return lines + ["tags:"] + [f"  - {_yaml_string(tag)}" for tag in tags]
+
+
+def _yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar: quotes, colons, # and newlines stay inside the string.
+
+    JSON's escapes are all YAML escapes; what JSON leaves raw but YAML reads as a line break or forbids
+    (U+0085, U+2028, the C1 controls, ...) is escaped as \\uXXXX too.
+    """
+    quoted = json.dumps(value, ensure_ascii=False)
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+                   for c in quoted)
+
+
+def _obsidian_answer(answer: Answer) -> list[str]:
+    lines = [f"### {plain(answer.question)}", "", plain_paragraphs(answer.text), ""]
+    if answer.kind == "generated" and not answer.grounded:
+        lines += [f"*{plain(_NOT_GROUNDED)}*", ""]
+    for c in answer.citations:
+        stamp = format_hms(c.start_s)
+        link = f"[{stamp}]({short_url(c.video_id, c.start_s)})" if c.url else stamp
+        lines.append(f"- {plain(f'[{c.id}]')} {link} “{plain(c.text)}”")
+    return lines + ([""] if answer.citations else [])

@@ -335,3 +335,55 @@ class Card:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class AnkiDeck:
+    """A video's flashcards written as an Anki package (.apkg). Its ids are derived from the video and each
+    card's moment, so importing a newer export updates the notes already in Anki instead of adding copies."""
+
+    path: str
+    video_id: str
+    deck_id: int
+    model_id: int  # the Anki note type, the same for every deck we write
+    cards: list[Card]
+    guids: list[str]  # one per card, in order: what Anki matches notes on when a deck is imported again
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "video_id": self.video_id, "deck_id": self.deck_id, "model_id": self.model_id,
+                "notes": len(self.cards), "cards": [{**c.to_dict(), "guid": g} for c, g in zip(self.cards, self.guids)]}
+
+
+@dataclass
+class SyncOutcome:
+    """What a sync did with one upload of a channel or playlist."""
+
+    video_id: str
+    action: str  # "added", "updated", "unchanged", "skipped" or "failed" ("would add"/"would update" in a dry run)
+    detail: str = ""  # why: the error, or what was skipped for
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SyncReport:
+    """One sync of every remembered channel and playlist."""
+
+    listings: list[dict] = field(default_factory=list)  # {"source", "kind", "title", "error"} per listing
+    outcomes: list[SyncOutcome] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(o.action == action for o in self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        """True when every listing was listed and no upload failed."""
+        return not any(entry["error"] for entry in self.listings) and not self.count("failed")
+
+    def to_dict(self) -> dict:
+        return {"dry_run": self.dry_run, "listings": self.listings, "outcomes": [o.to_dict() for o in self.outcomes],
+                "counts": {a: self.count(a) for a in ("added", "updated", "unchanged", "skipped", "failed",
+                                                       "would add", "would update")}}
+

@@ -81,6 +81,7 @@ class Ingestor:
                 self.progress(f"listing {source.kind}", 0, 1)
                 result.label, video_ids = self.youtube.list_videos(source, options.limit)
                 self.progress(f"listing {source.kind}", 1, 1)
+                self.storage.remember_listing(source.value, source.kind, result.label)
             except errors.YtTranscriptError as exc:
                 result.error = exc
                 result.seconds = time.perf_counter() - started
@@ -97,6 +98,10 @@ class Ingestor:
         result.seconds = time.perf_counter() - started
         return result
 
+    def add(self, label: str, fetch: Callable[[], tuple[Transcript, str]]) -> IngestResult:
+        """Index the transcript `fetch` returns; a failure is recorded in the result, never raised."""
+        return self._one(label, fetch)
+
     def _one(self, label: str, fetch: Callable[[], tuple[Transcript, str]]) -> IngestResult:
         started = time.perf_counter()
         try:
@@ -110,14 +115,16 @@ class Ingestor:
         self.on_result(outcome)
         return outcome
 
-    def fetch_youtube(self, video_id: str, options: IngestOptions) -> tuple[Transcript, str]:
-        """Fetch a video's transcript and metadata from YouTube."""
+    def fetch_youtube(self, video_id: str, options: IngestOptions, info: dict | None = None) -> tuple[Transcript, str]:
+        """Fetch a video's transcript and metadata (unless `info` already holds it) from YouTube."""
+        if options.languages is None:
+            options = replace(options, languages=self.settings.ingest.language_list)
         track = self.youtube.fetch_transcript(video_id, options.languages, options.translate)
         detail = f"{track.language} [{track.language_code}, {track.kind}]"
         if track.translated_from:
             detail += f", translated from {track.translated_from}"
         try:
-            meta = meta_from_info(self.youtube.fetch_info(video_id), source=watch_url(video_id))
+            meta = meta_from_info(info or self.youtube.fetch_info(video_id), source=watch_url(video_id))
             meta.video_id = video_id
         except errors.YtTranscriptError as exc:
             # The words matter more than the title: keep going and say what is missing.
@@ -188,7 +195,7 @@ def read_local(source: Source, options: IngestOptions) -> tuple[Transcript, str]
     meta.video_id = options.video_id or meta.video_id or _video_id_from_name(stems)
     if not (is_video_id(meta.video_id) or re.fullmatch(r"[A-Za-z0-9_.:-]{3,64}", meta.video_id)):
         raise errors.InvalidSource(f"{meta.video_id!r}: a video id has 3-64 letters, digits, '-', '_', '.' or ':'")
-    meta.title = options.title or meta.title or stems[-1]
+    meta.title = options.title or meta.title or stems[-1].removesuffix("_transcript")
     meta.channel = options.channel or meta.channel
     meta.language = parsed.language or name_lang or meta.language
     kind = parsed.kind
@@ -244,7 +251,9 @@ def _language_from_name(path: Path) -> str | None:
 
 def _video_id_from_name(stems: list[str]) -> str:
     base = stems[-1]
-    if is_video_id(base):
-        return base
+    # The original CLI saved "{id}_transcript.txt" and cached "{id}.json".
+    for name in (base, base.removesuffix("_transcript")):
+        if is_video_id(name):
+            return name
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", base).strip("-")[:50] or "talk"
     return f"local-{slug}"

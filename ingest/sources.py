@@ -13,7 +13,7 @@ _VIDEO_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _HANDLE = re.compile(r"^@[A-Za-z0-9._-]{3,100}$")
 _YT_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com", "youtube-nocookie.com",
              "www.youtube-nocookie.com"}
-CAPTION_SUFFIXES = (".vtt", ".srt", ".json")
+CAPTION_SUFFIXES = (".vtt", ".srt", ".json", ".txt")  # .txt: the original CLI's "[12.3s] text" files
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import numpy as np
 
 from yt_transcript.ingest.catalog import Catalog
 from yt_transcript.ingest.errors import HomeReadOnly, HomeUnusable, StoreError, VideoNotIndexed
-from yt_transcript.ingest.models import Chunk, Transcript, VideoRecord
+from yt_transcript.ingest.models import Answer, Chunk, Transcript, VideoRecord
 from yt_transcript.ingest.settings import Settings
 from yt_transcript.ingest.store import VectorStore
 
@@ -75,6 +75,19 @@ class Storage:
         if not self.read_only and self.catalog is not None:
             self.catalog.cache(key, value)
 
+    def save_answer(self, video_id: str, answer: Answer) -> None:
+        """Keep a question about one video and its answer for the video's notes; a read-only home does not."""
+        if not self.read_only and self.catalog is not None:
+            self.catalog.save_answer(video_id, answer)
+
+    def remember_listing(self, source: str, kind: str, title: str) -> None:
+        """Keep a playlist or channel that was ingested, so a sync can list it again."""
+        self._writable().remember_listing(source, kind, title)
+
+    def mark_synced(self, source: str) -> None:
+        """Record that a listing was synced to the end."""
+        self._writable().mark_synced(source)
+
     def check_writable(self) -> None:
         """HomeReadOnly before any work starts, when nothing could be saved."""
         self._writable()
@@ -112,9 +125,17 @@ class Storage:
         """Every video, newest first."""
         return self.catalog.records() if self.catalog else []
 
+    def listings(self) -> list[tuple[str, str, str, str | None]]:
+        """Every channel and playlist ever ingested: (source, kind, title, synced_at)."""
+        return self.catalog.listings() if self.catalog else []
+
     def cached(self, key: str) -> str | None:
         """A kept summary, or None."""
         return self.catalog.cached(key) if self.catalog else None
+
+    def answers(self, video_id: str) -> list[Answer]:
+        """The kept questions about one video with their answers, oldest first."""
+        return self.catalog.answers(video_id) if self.catalog else []
 
     def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, np.ndarray]]:
         """Current chunks by id, each with its unit vectors (one row per unit)."""

@@ -33,9 +33,20 @@ def parse_clock(text: str) -> float | None:
     return float(value)
 
 
+def original_watch_url(video_id: str, start_s: float | None = None) -> str:
+    """The link the original yt-transcript CLI wrote: https://youtube.com/watch?v=ID&t=SECONDS."""
+    url = f"https://youtube.com/watch?v={video_id}"
+    return url if start_s is None else f"{url}&t={int(max(0.0, start_s))}"
+
+
 def watch_url(video_id: str, start_s: float | None = None) -> str:
     """Deep link to a moment: https://www.youtube.com/watch?v=ID&t=SECONDSs."""
     url = f"https://www.youtube.com/watch?v={video_id}"
     if start_s is not None:
         url += f"&t={int(max(0.0, start_s))}s"
     return url
+
+
+def short_url(video_id: str, start_s: float) -> str:
+    """Short deep link to a moment, https://youtu.be/ID?t=SECONDS: the form Obsidian notes use."""
+    return f"https://youtu.be/{video_id}?t={int(max(0.0, start_s))}"

@@ -88,6 +88,12 @@ WHISPER_JSON = json.dumps({"text": "...", "language": "en", "segments": [
          None, "unknown"),
         ("whisper.json", WHISPER_JSON,
          [Snippet("Hello, my name is Andre", 0.0, 4.38), Snippet("and I train nets.", 4.38, 9.12)], "en", "whisper"),
+        # The original CLI's "{id}_transcript.txt": a line lasts until the next; the last as long as its words.
+        ("f0RbwrBcFmc_transcript.txt", "[2.2s] hey this is Lance\n\n[3.9s] probably heard\n[911.2s] listening\n",
+         [Snippet("hey this is Lance", 2.2, 3.9), Snippet("probably heard", 3.9, 911.2),
+          Snippet("listening", 911.2, 912.2)], None, "unknown"),
+        ("whole.txt", "[0s] zero\n[12.25s] twelve and a quarter", [Snippet("zero", 0.0, 12.25),
+         Snippet("twelve and a quarter", 12.25, 13.85)], None, "unknown"),
     ],
 )
 def test_parsers(tmp_path, name, content, expected, language, kind):
@@ -125,6 +131,9 @@ def test_srt_without_blank_separator(tmp_path):
         ("missing.json", '[{"text": "a"}]', "item 0: expected an object with 'text' and 'start'"),
         ("nonnum.json", '[{"text": "a", "start": "x"}]', "item 0: 'start'/'end'/'duration' must be numbers"),
         ("emptylist.json", "[]", "holds no captions"),
+        ("prose_transcript.txt", "Dear diary,\ntoday I", "line 1: expected '\\[12.3s\\] text'"),
+        ("backwards_transcript.txt", "[5.0s] later\n[1.0s] earlier", "line 2: 1.0s comes before the line above"),
+        ("minutes_transcript.txt", "[1:05s] no", "line 1: expected"),
     ],
 )
 def test_bad_files_say_which_line(tmp_path, name, content, message):
@@ -162,3 +171,42 @@ def test_every_corpus_transcript_parses():
         assert words > 100, row["video_id"]
         # The transcript covers the video: last words within a few minutes of its end.
         assert snippets[-1].end_s > 0.8 * row["duration_s"], row["video_id"]
+
+
+# --- property-based: the original CLI's "[12.3s] text" files ----------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1e6, allow_nan=False).map(lambda x: round(x, 1)), _words), min_size=1,
+                max_size=30))
+def test_seconds_lines_round_trip(tmp_path_factory, rows):
+    rows = sorted(rows, key=lambda r: r[0])
+    rows = [(start, text.strip()) for start, text in rows if text.strip()]
+    path = tmp_path_factory.mktemp("p") / "x_transcript.txt"
+    path.write_text("".join(f"[{start:.1f}s] {text}\n" for start, text in rows), encoding="utf-8")
+    try:
+        parsed = read_caption_file(path)
+    except CaptionFileError as exc:  # only when no line holds a word ([Music]-style tags, punctuation)
+        assert str(path) in str(exc) and ("empty" in str(exc) or "no caption text" in str(exc))
+        return
+    assert [(s.start_s, s.text) for s in parsed.snippets] == rows
+    assert all(0 <= s.start_s <= s.end_s < float("inf") for s in parsed.snippets)
+    assert all(a.end_s == b.start_s for a, b in zip(parsed.snippets, parsed.snippets[1:]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_file_parses_or_names_a_line(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("p") / "y_transcript.txt"
+    path.write_text(text, encoding="utf-8")
+    try:
+        parsed = read_caption_file(path)
+    except CaptionFileError as exc:
+        assert str(path) in str(exc)
+        return
+    starts = [s.start_s for s in parsed.snippets]
+    assert starts == sorted(starts) and all(s >= 0 for s in starts)

@@ -59,7 +59,9 @@ def test_local_files(tmp_path):
     vtt = tmp_path / "talk.en.vtt"
     vtt.write_text("WEBVTT\n")
     assert parse_source(str(vtt)).kind == "file"
-    other = tmp_path / "notes.txt"
+    (tmp_path / "x_transcript.txt").write_text("[1.0s] hi")
+    assert parse_source(str(tmp_path / "x_transcript.txt")).kind == "file"  # the original CLI's transcripts
+    other = tmp_path / "notes.docx"
     other.write_text("x")
     with pytest.raises(InvalidSource, match="unsupported file type"):
         parse_source(str(other))

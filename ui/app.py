@@ -62,7 +62,7 @@ def show_error(exc: YtTranscriptError) -> None:
 def page_library() -> None:
     st.header("Library")
     sources = st.text_area("YouTube URLs, playlists, channels or @handles (one per line)", key="sources")
-    upload = st.file_uploader("…or a caption file", type=["vtt", "srt", "json"], key="upload")
+    upload = st.file_uploader("…or a caption file", type=["vtt", "srt", "json", "txt"], key="upload")
     if st.button("Add to library", key="add"):
         raws = [line.strip() for line in (sources or "").splitlines() if line.strip()]
         if upload is not None:
@@ -240,6 +240,14 @@ def page_study() -> None:
         return
     st.caption("Cards are written by the model." if cards and cards[0].kind == "model"
                else "Cloze cards from key sentences (no model configured).")
+    if cards:
+        try:
+            deck = _anki_bytes(video_id, cards)
+        except YtTranscriptError as exc:
+            show_error(exc)
+        else:
+            st.download_button("Download as an Anki deck (.apkg)", deck, key="anki",
+                               file_name=f"{re.sub(r'[^\w.-]+', '-', video_id)}.apkg", mime="application/octet-stream")
     for i, card in enumerate(cards):
         with st.expander(f"{card.chapter}: {card.question[:80]}"):
             st.markdown(safe(card.question))
@@ -250,6 +258,13 @@ def page_study() -> None:
             if st.button(f"Watch at {format_hms(card.start_s)}", key=f"card-{i}"):
                 seek(video_id, card.start_s)
                 st.rerun()
+
+
+def _anki_bytes(video_id: str, cards) -> bytes:
+    """The deck `yt-transcript study --anki` writes (same ids, so re-importing updates), read back as bytes."""
+    with tempfile.TemporaryDirectory(prefix="yt-transcript-deck-") as folder:
+        deck = library().anki_deck(video_id, Path(folder) / "deck.apkg", cards=cards)
+        return Path(deck.path).read_bytes()
 
 
 def sidebar() -> None:

@@ -42,6 +42,25 @@ class _Context:
 class _Group(click.Group):
     """Turns our domain errors into one line on stderr and a non-zero exit, never a traceback."""
 
+    # The group's own options and whether each takes a value: what may come before a command name.
+    _GROUP_OPTIONS = {"--home": True, "--chroma-url": True, "--embed-model": True, "--version": False,
+                      "-h": False, "--help": False}
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The original CLI's form, `yt-transcript SOURCE [flags]`: a first argument that is not a command
+        name runs `get` on it. Commands keep working as before."""
+        i = 0
+        while i < len(args):
+            name = args[i].split("=", 1)[0]
+            if name not in self._GROUP_OPTIONS:
+                if args[i] not in self.commands:
+                    args = [*args[:i], "get", *args[i:]]
+                break
+            if name in {"-h", "--help", "--version"}:
+                break
+            i += 2 if self._GROUP_OPTIONS[name] and "=" not in args[i] else 1
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         from yt_transcript import YtTranscriptError
 
@@ -78,7 +97,7 @@ def cli(ctx: click.Context, home: str | None, chroma_url: str | None, embed_mode
 @click.option("--channel", help="Local files: the channel name.")
 @click.pass_obj
 def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, proxy, video_id, title, channel) -> None:
-    """Ingest videos, playlists, channels (@handle) or caption files (.vtt, .srt, .json)."""
+    """Ingest videos, playlists, channels (@handle) or caption files (.vtt, .srt, .json, .txt)."""
     if (video_id or title) and len(sources) > 1:
         raise click.UsageError("--video-id and --title apply to a single caption file")
     obj.set(proxy=proxy)
@@ -163,6 +182,71 @@ class _Bars:
         self._stage = None
 
 
+@cli.command("get", help=None, short_help="The original one-liner: print a transcript or its overview.")
+@click.argument("source")
+@click.option("--summarize", is_flag=True, help="Print the chapter overview instead of the transcript.")
+@click.option("--markdown", is_flag=True, help="Write the overview to {id}_summary.md (or -o) in Markdown, and print it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the overview here.")
+@click.option("--chapters", "show_chapters", is_flag=True, help="Print the creator's chapters.")
+@click.option("--no-cache", is_flag=True, help="Fetch the video again even if the library has it.")
+@click.option("--transcript-file", type=click.Path(dir_okay=False),
+              help="Save the transcript here instead of {id}_transcript.txt.")
+@click.option("--no-save-transcript", is_flag=True, help="Do not save the transcript file.")
+@click.option("--verbose", is_flag=True, help="Say on stderr what happens.")
+@click.option("--model", help="provider:name for the overview (default: extractive unless a key is set).")
+@click.option("--base-url", help="OpenAI-compatible server URL.")
+@click.pass_obj
+def get(obj: _Context, source: str, summarize: bool, markdown: bool, output: str | None, show_chapters: bool,
+        no_cache: bool, transcript_file: str | None, no_save_transcript: bool, verbose: bool, model, base_url) -> None:
+    from yt_transcript.ui import oneliner
+
+    obj.set(model=model, base_url=base_url)
+    oneliner.run(obj.library, source, summarize=summarize, markdown=markdown, output=output, chapters=show_chapters,
+                 no_cache=no_cache, transcript_file=transcript_file, no_save_transcript=no_save_transcript,
+                 verbose=verbose)
+
+
+get.help = """The original one-liner: print a video's transcript, or its chapter overview.
+
+SOURCE is anything `ingest` takes. `yt-transcript SOURCE ...` (no command name) runs this command. With no
+flag it prints `[12.3s] text` lines and saves them to {id}_transcript.txt; --summarize prints the overview;
+--markdown also writes {id}_summary.md. The video goes into the library on the way, so a second run reads
+it from there."""
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only uploads on or after this date.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N uploads of each channel or playlist.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def sync(obj: _Context, since, limit, dry_run: bool, as_json: bool) -> None:
+    """Bring every channel and playlist you ingested up to date: new uploads are added, changed captions
+    re-indexed. Safe to interrupt: the next run goes on where this one stopped."""
+    library = obj.library
+    if not library.listings():
+        click.echo("Nothing to sync yet: ingest a channel or playlist first.")
+        return
+
+    def show(listing: str, outcome) -> None:
+        if not as_json:
+            detail = f"  {outcome.detail}" if outcome.detail else ""
+            click.echo(f"{outcome.action:<12} {outcome.video_id}  ({listing}){detail}")
+
+    report = library.sync(since=since.date() if since else None, limit=limit, dry_run=dry_run, on_outcome=show)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for entry in report.listings:
+            if entry["error"]:
+                click.echo(f"FAIL         {entry['error']}")
+        counts = report.to_dict()["counts"]
+        shown = ", ".join(f"{n} {action}" for action, n in counts.items() if n or action in {"added", "failed"})
+        click.echo(f"{'dry run' if dry_run else 'synced'} {len(report.listings)} listings: {shown}")
+    if not report.ok:
+        sys.exit(1)
+
+
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
@@ -196,11 +280,12 @@ def remove(obj: _Context, video_id: str) -> None:
 
 @cli.command()
 @click.argument("video_id")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md", "srt", "vtt", "json"]), default="txt", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["txt", "md", "srt", "vtt", "json", "obsidian"]), default="txt",
+              show_default=True, help="obsidian: study notes (overview, questions asked) instead of the transcript.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
 @click.pass_obj
 def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
-    """Export a video's cleaned, timestamped transcript."""
+    """Export a video's cleaned, timestamped transcript, or its study notes for Obsidian."""
     text = obj.library.export(video_id, fmt, to=output)
     if output:
         click.echo(f"wrote {output}", err=True)
@@ -344,6 +429,38 @@ def summarize(obj: _Context, video_id: str, model, base_url, fmt: str, chapter_m
 
 
 @cli.command()
+@click.argument("video_id")
+@click.option("--anki", "anki_path", type=click.Path(dir_okay=False), metavar="FILE.apkg",
+              help="Also write the cards as an Anki deck; importing a newer deck updates its cards, never copies them.")
+@click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: cloze cards unless a key is set).")
+@click.option("--base-url", help="OpenAI-compatible server URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the cards as JSON.")
+@click.pass_obj
+def study(obj: _Context, video_id: str, anki_path: str | None, model, base_url, as_json: bool) -> None:
+    """Flashcards for every chapter, each linked to its moment."""
+    from yt_transcript import format_hms, watch_url
+
+    obj.set(model=model, base_url=base_url)
+    if anki_path:
+        deck = obj.library.anki_deck(video_id, anki_path)
+        cards = deck.cards
+        click.echo(f"wrote {anki_path}: {len(cards)} cards (import it in Anki with File > Import)", err=True)
+    else:
+        cards = obj.library.study_cards(video_id)
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in cards], indent=2, ensure_ascii=False))
+        return
+    youtube = obj.library.video(video_id).meta.is_youtube
+    for n, card in enumerate(cards, 1):
+        click.echo(click.style(f"{n}. {card.chapter}  [{format_hms(card.start_s)}]", bold=True))
+        click.echo(textwrap.fill(f"Q: {card.question}", width=100, initial_indent="   ", subsequent_indent="      "))
+        click.echo(textwrap.fill(f"A: {card.answer}", width=100, initial_indent="   ", subsequent_indent="      "))
+        if youtube:
+            click.echo(f"   {watch_url(video_id, card.start_s)}")
+        click.echo()
+
+
+@cli.command()
 @click.option("--port", type=int, default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.pass_obj
@@ -360,6 +477,16 @@ def ui(obj: _Context, port: int, host: str) -> None:
     app = Path(__file__).with_name("app.py")
     raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                                       "--server.address", host, "--browser.gatherUsageStats", "false"], env=env))
+
+
+@cli.command("mcp")
+@click.option("--allow-ingest", is_flag=True, help="Also offer the ingest tool, which writes to the library.")
+@click.pass_obj
+def mcp_server(obj: _Context, allow_ingest: bool) -> None:
+    """Serve the library to AI agents over MCP (stdio): search, ask, summarize, read transcripts."""
+    from yt_transcript.ui.mcp_server import serve  # the MCP SDK loads only for this command
+
+    serve(obj.library, allow_ingest=allow_ingest)
 
 
 @cli.group("eval")

@@ -33,6 +33,8 @@ _PUBLIC = {
     "SearchHit": "yt_transcript.ingest.models",
     "Snippet": "yt_transcript.ingest.models",
     "SourceResult": "yt_transcript.ingest.models",
+    "SyncOutcome": "yt_transcript.ingest.models",
+    "SyncReport": "yt_transcript.ingest.models",
     "Transcript": "yt_transcript.ingest.models",
     "VideoMeta": "yt_transcript.ingest.models",
     "VideoRecord": "yt_transcript.ingest.models",
@@ -51,14 +53,14 @@ _PUBLIC = {
 __all__ = [
     "Answer", "Card", "Chapter", "ChapterSummary", "ChatSession", "Citation", "IngestOptions", "IngestResult",
     "InputError", "Library", "ModelError", "Overview", "SearchHit", "SearchOptions", "Settings", "Snippet",
-    "SourceError", "SourceResult", "StoreError", "Transcript", "VideoMeta", "VideoRecord", "YtTranscriptError",
-    "errors", "format_hms", "parse_source", "watch_url",
+    "SourceError", "SourceResult", "StoreError", "SyncOutcome", "SyncReport", "Transcript", "VideoMeta",
+    "VideoRecord", "YtTranscriptError", "errors", "format_hms", "parse_source", "watch_url",
 ]
 
 
 def __getattr__(name: str) -> Any:
     if name == "errors":
-        return importlib.import_module("yt_transcript.ingest.errors")
+        return importlib.import_module("yt_transcript.errors")
     if name in _PUBLIC:
         value = getattr(importlib.import_module(_PUBLIC[name]), name)
         globals()[name] = value
@@ -71,11 +73,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from yt_transcript.ingest import errors
+    from yt_transcript import errors
     from yt_transcript.ingest.errors import InputError, ModelError, SourceError, StoreError, YtTranscriptError
     from yt_transcript.ingest.models import (
         Answer, Card, Chapter, ChapterSummary, Citation, IngestResult, Overview, SearchHit, Snippet, SourceResult,
-        Transcript, VideoMeta, VideoRecord,
+        SyncOutcome, SyncReport, Transcript, VideoMeta, VideoRecord,
     )
     from yt_transcript.ingest.pipeline import IngestOptions
     from yt_transcript.ingest.settings import Settings

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from yt_transcript.ingest import errors
 from yt_transcript.ingest.models import (
+    AnkiDeck,
     Answer,
     Card,
     Chapter,
@@ -21,6 +22,7 @@ from yt_transcript.ingest.models import (
     SearchHit,
     Snippet,
     SourceResult,
+    SyncReport,
     Transcript,
     VideoRecord,
 )
@@ -103,6 +105,53 @@ class Library:
                             progress=progress, on_result=on_result)
         return [ingestor.ingest(source, opts) for source in sources]
 
+    def fetch(self, source: str, *, refresh: bool = False, progress: Progress | None = None) -> VideoRecord:
+        """One video, in the library: taken from it when it is there already (no network call), else ingested.
+
+        A caption file whose transcript changed since it was added is ingested again; `refresh` always
+        fetches again. The original one-line CLI works this way.
+        """
+        from yt_transcript.ingest.sources import parse_source
+
+        parsed = parse_source(source)
+        if parsed.kind in {"playlist", "channel"}:
+            raise errors.InvalidSource(f"{source}: a {parsed.kind} holds many videos; give one video or file")
+        known = None if refresh else self._already_there(parsed)
+        if known is not None:
+            return known
+        [outcome] = self.ingest(source, progress=progress)
+        failure = outcome.error or next((r.error for r in outcome.results if not r.ok), None)
+        if failure is not None:
+            raise failure
+        return self.video(outcome.results[0].video_id)
+
+    def _already_there(self, parsed) -> VideoRecord | None:
+        if parsed.kind == "video":
+            return next((r for r in self.videos() if r.meta.video_id == parsed.value), None)
+        from yt_transcript.ingest.cleaning import clean_snippets
+        from yt_transcript.ingest.pipeline import IngestOptions, read_local
+
+        transcript, _ = read_local(parsed, IngestOptions())
+        record = next((r for r in self.videos() if r.meta.video_id == transcript.meta.video_id), None)
+        if record is None or self.transcript(record.meta.video_id).snippets != clean_snippets(transcript.snippets):
+            return None
+        return record
+
+    def listings(self) -> list[dict]:
+        """The channels and playlists a sync will list again: {"source", "kind", "title", "synced_at"} each."""
+        return [dict(zip(("source", "kind", "title", "synced_at"), row)) for row in self.storage.listings()]
+
+    def sync(self, *, since: str | date | None = None, limit: int | None = None, dry_run: bool = False,
+             on_outcome: Callable | None = None, progress: Progress | None = None) -> SyncReport:
+        """List every channel and playlist ever ingested again; add new uploads and re-index any whose
+        captions changed. Safe to stop and run again: nothing done is lost, and the next run goes on."""
+        from yt_transcript.ingest.pipeline import Ingestor
+        from yt_transcript.ingest.sync import sync
+
+        ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
+                            progress=progress)
+        return sync(ingestor, since=_iso(since), limit=limit, dry_run=dry_run, on_outcome=on_outcome)
+
     def remove(self, video: str) -> VideoRecord:
         """Remove a video and its passages; returns what was removed."""
         return self.storage.remove(video)
@@ -129,10 +178,16 @@ class Library:
         return paragraphs(transcript.snippets, transcript.meta.chapters)
 
     def export(self, video: str, fmt: str = "txt", to: str | Path | None = None) -> str:
-        """The transcript as txt, md, srt, vtt or json; also written to `to` when given."""
-        from yt_transcript.ingest.export import export_transcript
+        """The transcript as txt, md, srt, vtt or json, or study notes for Obsidian ("obsidian": the chapter
+        overview and the questions asked about this video); also written to `to` when given."""
+        from yt_transcript.ingest.export import FORMATS, NOTE_FORMATS, export_transcript, obsidian_note
 
-        text = export_transcript(self.transcript(video), fmt)
+        if fmt == "obsidian":
+            text = obsidian_note(self.video(video).meta, self.summarize(video), self.storage.answers(video))
+        elif fmt in FORMATS:
+            text = export_transcript(self.transcript(video), fmt)
+        else:
+            raise errors.InvalidChoice("format", fmt, [*FORMATS, *NOTE_FORMATS])
         if to is not None:
             _write(Path(to), text)
         return text
@@ -157,8 +212,17 @@ class Library:
 
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
-        return ask(self.storage, self._embedder_for_queries(), self._query(question, "question"),
-                   self.settings.retrieval, opts, self.chat_model(model), history=history, on_token=on_token)
+        answer = ask(self.storage, self._embedder_for_queries(), self._query(question, "question"),
+                     self.settings.retrieval, opts, self.chat_model(model), history=history, on_token=on_token)
+        if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
+            # A question about one video belongs to its study notes (export "obsidian"); "not found" teaches nothing.
+            self.storage.save_answer(opts.video_ids[0], answer)
+        return answer
+
+    def saved_answers(self, video: str) -> list[Answer]:
+        """The questions asked about this one video (through `ask`), each with its latest answer, oldest first."""
+        self.video(video)
+        return self.storage.answers(video)
 
     def chat(self, *, videos: str | list[str] | None = None, channel: str | None = None, model: str | None = None,
              options: SearchOptions | None = None) -> ChatSession:
@@ -192,6 +256,18 @@ class Library:
         from yt_transcript.rag.study import notes_markdown
 
         return notes_markdown(self.summarize(video, model=model), answers)
+
+    def anki_deck(self, video: str, path: str | Path, *, cards: list[Card] | None = None, per_chapter: int = 2,
+                  model: str | None = None) -> AnkiDeck:
+        """The video's flashcards written to `path` as an Anki deck (.apkg). Importing a newer export updates the
+        notes already in Anki instead of adding copies. `cards` from `study_cards` are written as they are;
+        without them the cards are made here."""
+        from yt_transcript.rag.decks import write_deck
+
+        record = self.video(video)
+        if cards is None:
+            cards = self.study_cards(video, per_chapter=per_chapter, model=model)
+        return write_deck(record, cards, Path(path))
 
     # --- measuring --------------------------------------------------------------------------------
 
