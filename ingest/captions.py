@@ -4,6 +4,7 @@ youtube-transcript-api JSON, Whisper JSON, and the original yt-transcript CLI's 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,6 +190,8 @@ def _parse_json(text: str, path: Path) -> ParsedCaptions:
                 end = start + float(item.get("duration", 0.0))
         except (TypeError, ValueError) as exc:
             raise CaptionFileError(f"{path}: item {n}: 'start'/'end'/'duration' must be numbers") from exc
+        if not (math.isfinite(start) and math.isfinite(end)) or start < 0:
+            raise CaptionFileError(f"{path}: item {n}: times must be finite seconds from 0 on", path=path, item=n)
         snippets.append(Snippet(str(item["text"]), start, end))
     if not snippets:
         raise CaptionFileError(f"{path}: the file holds no captions")

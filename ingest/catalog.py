@@ -325,19 +325,16 @@ class Catalog:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         data = {"text": answer.text, "model": answer.model, "kind": answer.kind, "grounded": answer.grounded,
                 "citations": [asdict(c) for c in answer.citations]}
-        with self._db:
-            self._db.execute(
-                """INSERT INTO answers (video_id, question, answer_json, asked_at) VALUES (?, ?, ?, ?)
-                   ON CONFLICT(video_id, question) DO UPDATE SET answer_json=excluded.answer_json,
-                     asked_at=excluded.asked_at""",
-                (video_id, answer.question, json.dumps(data, ensure_ascii=False), now),
-            )
+        with self._db:  # a new row, so the rowid order is the order of asking
+            self._db.execute("DELETE FROM answers WHERE video_id = ? AND question = ?", (video_id, answer.question))
+            self._db.execute("INSERT INTO answers (video_id, question, answer_json, asked_at) VALUES (?, ?, ?, ?)",
+                             (video_id, answer.question, json.dumps(data, ensure_ascii=False), now))
 
     def answers(self, video_id: str) -> list[Answer]:
         """The kept questions about one video with their answers, in the order they were (last) asked."""
         try:
             rows = self._db.execute(
-                "SELECT question, answer_json FROM answers WHERE video_id = ? ORDER BY asked_at, id", (video_id,)
+                "SELECT question, answer_json FROM answers WHERE video_id = ? ORDER BY id", (video_id,)
             ).fetchall()
         except sqlite3.OperationalError:  # a read-only catalog from before answers were kept has no table
             return []

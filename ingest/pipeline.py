@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import re
 import time
@@ -76,6 +77,11 @@ class Ingestor:
         except errors.YtTranscriptError as exc:
             return SourceResult(raw, "invalid", error=exc, seconds=time.perf_counter() - started)
         result = SourceResult(raw, source.kind)
+        if source.kind == "file" and (owner := _sidecar_owner(Path(source.value))) is not None:
+            # `ingest *.json` picks up the .info.json / .chapters.json beside a caption file: they are read
+            # with it, so they are skipped, not failures.
+            result.kind, result.label = "sidecar", owner.name
+            return result
         if source.kind in {"playlist", "channel"}:
             try:
                 self.progress(f"listing {source.kind}", 0, 1)
@@ -212,6 +218,17 @@ def read_local(source: Source, options: IngestOptions) -> tuple[Transcript, str]
     if meta.chapter_source:
         detail += f", {len(meta.chapters)} chapters"
     return Transcript(meta, parsed.snippets), detail
+
+
+def _sidecar_owner(path: Path) -> Path | None:
+    """The caption file a yt-dlp .info.json or our .chapters.json belongs to, if one lies beside it."""
+    for suffix in (".info.json", ".chapters.json"):
+        if path.name.endswith(suffix):
+            stem = path.name[: -len(suffix)]
+            return next((p for p in sorted(path.parent.glob(f"{glob.escape(stem)}.*")) if p != path
+                         and p.suffix.lower() in {".vtt", ".srt", ".json", ".txt"}
+                         and not p.name.endswith((".info.json", ".chapters.json"))), None)
+    return None
 
 
 def _stems(path: Path) -> list[str]:

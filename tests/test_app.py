@@ -91,3 +91,51 @@ def test_safe_escapes_markdown_and_html(text):
     escaped = safe(text)
     # Every character Markdown or HTML could act on is escaped.
     assert not re.search(r"(?<!\\)[<>\[\]()*#]", escaped)
+
+
+def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypatch, tmp_path):
+    """The download holds the same deck as `study --anki`: one note per card shown, the same note guids."""
+    import io
+    import sqlite3
+    import zipfile
+
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served = {}  # what the app hands Streamlit to serve, by the file name the browser saves it as
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        served[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    at = ingest_sample(app)
+    at.sidebar.radio(key="page_radio").set_value("Study").run()
+    assert not at.exception
+    assert at.get("download_button")[0].label == "Download as an Anki deck (.apkg)"
+    with zipfile.ZipFile(io.BytesIO(served["yttSample01.apkg"])) as apkg:
+        (tmp_path / "collection.anki2").write_bytes(apkg.read("collection.anki2"))
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    guids = [row[0] for row in db.execute("SELECT guid FROM notes ORDER BY id")]
+    db.close()
+    assert len(guids) == len(at.main.expander)  # one note per card on the page
+
+    from yt_transcript import Library
+
+    with Library.open(settings.home) as lib:  # the home the app was given
+        assert lib.anki_deck("yttSample01", tmp_path / "cli.apkg").guids == guids
+
+
+def test_a_question_on_the_video_page_is_kept_for_the_notes(app, settings):
+    at = ingest_sample(app)
+    at.sidebar.radio(key="page_radio").set_value("Video").run()
+    at.text_input(key="question").input("Who measured forgetting with nonsense syllables?")
+    at.button(key="ask").click().run()
+    assert not at.exception
+
+    from yt_transcript import Library
+
+    with Library.open(settings.home) as lib:
+        assert [a.question for a in lib.saved_answers("yttSample01")] == [
+            "Who measured forgetting with nonsense syllables?"]
+        assert "### Who measured forgetting with nonsense syllables?" in lib.export("yttSample01", "obsidian")

@@ -131,6 +131,10 @@ def test_srt_without_blank_separator(tmp_path):
         ("missing.json", '[{"text": "a"}]', "item 0: expected an object with 'text' and 'start'"),
         ("nonnum.json", '[{"text": "a", "start": "x"}]', "item 0: 'start'/'end'/'duration' must be numbers"),
         ("emptylist.json", "[]", "holds no captions"),
+        ("inf.json", '[{"text": "a", "start": Infinity}]', "item 0: times must be finite seconds"),
+        ("nan.json", '[{"text": "a", "start": 1, "duration": NaN}]', "item 0: times must be finite seconds"),
+        ("negative.json", '{"segments": [{"text": "a", "start": -2, "end": 1}]}', "item 0: times must be finite"),
+        ("badclock.vtt", "WEBVTT\n\n00:99:99.999 --> 00:00:08.000\nhi\n", "line 3: bad time code '00:99:99.999'"),
         ("prose_transcript.txt", "Dear diary,\ntoday I", "line 1: expected '\\[12.3s\\] text'"),
         ("backwards_transcript.txt", "[5.0s] later\n[1.0s] earlier", "line 2: 1.0s comes before the line above"),
         ("minutes_transcript.txt", "[1:05s] no", "line 1: expected"),
@@ -210,3 +214,83 @@ def test_any_text_file_parses_or_names_a_line(tmp_path_factory, text):
         return
     starts = [s.start_s for s in parsed.snippets]
     assert starts == sorted(starts) and all(s >= 0 for s in starts)
+
+
+# --- property-based: every caption parser gives a sane transcript or one of our errors ----------------------
+
+_TIME = st.floats(0, 36000, allow_nan=False).map(lambda x: round(x, 3))
+_LINE = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1,
+                max_size=30).filter(lambda t: t.strip() and "-->" not in t)
+
+
+def _clock(seconds: float, comma: bool) -> str:
+    ms = int(round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{',' if comma else '.'}{ms:03d}"
+
+
+def _sane(snippets) -> None:
+    cleaned = clean_snippets(snippets)
+    starts = [s.start_s for s in cleaned]
+    assert starts == sorted(starts)
+    assert all(0 <= s.start_s <= s.end_s < float("inf") for s in cleaned)
+    assert all(a.end_s <= b.start_s for a, b in zip(cleaned, cleaned[1:]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_TIME, _TIME, _LINE), min_size=1, max_size=15), st.booleans(), st.booleans())
+def test_generated_cue_files_parse_to_ordered_finite_times(tmp_path_factory, cues, vtt, rolling):
+    """Well-formed VTT (plain or rolling, with word timings) and SRT, with any times and text."""
+    blocks = []
+    for n, (a, b, text) in enumerate(cues, 1):
+        start, end = min(a, b), max(a, b)
+        body = f"{text}<{_clock(start, False)}><c> more</c>" if vtt and rolling else text
+        timing = f"{_clock(start, not vtt)} --> {_clock(end, not vtt)}"
+        blocks.append(f"{timing}\n{body}" if vtt else f"{n}\n{timing}\n{body}")
+    content = ("WEBVTT\n\n" if vtt else "") + "\n\n".join(blocks) + "\n"
+    path = tmp_path_factory.mktemp("cues") / ("c.vtt" if vtt else "c.srt")
+    path.write_text(content, encoding="utf-8")
+    try:
+        parsed = read_caption_file(path)
+    except CaptionFileError as exc:
+        assert "no caption text" in str(exc)  # only when every line cleans away ([Music], punctuation)
+        return
+    _sane(parsed.snippets)
+    assert parsed.kind == ("auto" if vtt and rolling else "unknown")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400), st.sampled_from(["x.vtt", "x.srt", "x.json", "x_transcript.txt"]))
+def test_any_text_in_any_caption_format_parses_or_raises_ours(tmp_path_factory, text, name):
+    path = tmp_path_factory.mktemp("any") / name
+    path.write_text(text, encoding="utf-8")
+    try:
+        parsed = read_caption_file(path)
+    except CaptionFileError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    _sane(parsed.snippets)
+
+
+_NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6), st.text(max_size=5),
+                    st.none())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({"text": st.text("ab c", min_size=1, max_size=8)},
+                                      optional={"start": _NUMBER, "duration": _NUMBER, "end": _NUMBER}),
+                max_size=8),
+       st.booleans())
+def test_json_captions_with_any_values(tmp_path_factory, items, whisper):
+    """youtube-transcript-api and Whisper JSON with strange numbers: NaN, infinities, negatives, strings."""
+    data = {"segments": items, "language": "en"} if whisper else items
+    path = tmp_path_factory.mktemp("json") / "x.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    try:
+        parsed = read_caption_file(path)
+    except CaptionFileError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    _sane(parsed.snippets)

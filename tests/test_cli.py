@@ -301,3 +301,59 @@ def test_readme_demo_prints_what_the_readme_shows(tmp_path):
     printed = (ingested.stdout + found.stdout).rstrip("\n")
     seconds = re.compile(r"in \d+\.\d s")
     assert seconds.sub("in N s", printed) == seconds.sub("in N s", shown)
+
+
+# --- study aids: Anki decks and Obsidian notes ---------------------------------------------------------
+
+def test_study_prints_cards_and_writes_an_anki_deck(run, tmp_path):
+    import zipfile
+
+    run("ingest", str(SAMPLE_VTT))
+    shown = run("study", "yttSample01")
+    assert shown.exit_code == 0, shown.output
+    first = shown.stdout.split("\n\n")[0].splitlines()
+    assert re.fullmatch(r"1\. Why lectures slip away  \[0:00:\d\d\]", first[0])
+    assert first[1].startswith("   Q: ") and "_____" in first[1] and first[2].startswith("   A: ")
+    assert first[3] == f"   https://www.youtube.com/watch?v=yttSample01&t={int(first[0][-3:-1])}s"
+
+    deck = tmp_path / "talk.apkg"
+    written = run("study", "yttSample01", "--anki", str(deck), "--json")
+    assert written.exit_code == 0, written.output
+    cards = json.loads(written.stdout)
+    assert cards and set(cards[0]) == {"chapter", "question", "answer", "start_s", "kind"}
+    assert written.stderr.startswith(f"wrote {deck}: {len(cards)} cards")
+    with zipfile.ZipFile(deck) as apkg:
+        assert "collection.anki2" in apkg.namelist()
+    _one_line(run("study", "yttSample01", "--anki", str(tmp_path / "missing" / "t.apkg")), "no folder")
+    _one_line(run("study", "nosuchvideo"), "is not in the library")
+
+
+def test_export_obsidian_lists_questions_asked_about_the_video(run, tmp_path):
+    run("ingest", str(SAMPLE_VTT))
+    assert run("ask", "Who measured how fast we forget nonsense syllables?", "--video", "yttSample01").exit_code == 0
+    out = tmp_path / "talk.md"
+    assert run("export", "yttSample01", "--format", "obsidian", "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "How to Study from Video Lectures (yt-transcript sample talk)"\n')
+    assert "### [Why lectures slip away (0:00:00)](https://youtu.be/yttSample01?t=0)" in text
+    assert "## Questions\n\n### Who measured how fast we forget nonsense syllables?\n" in text
+
+
+def test_a_read_only_home_answers_but_keeps_nothing(run, read_only):
+    source, view = read_only
+    home = source / "home"
+    assert run("--home", str(home), "ingest", str(SAMPLE_VTT)).exit_code == 0
+    asked = run("--home", str(view / "home"), "ask", "Who measured how fast we forget nonsense syllables?",
+                "--video", "yttSample01")
+    assert asked.exit_code == 0 and "Ebbinghaus" in asked.stdout
+    exported = run("--home", str(view / "home"), "export", "yttSample01", "--format", "obsidian")
+    assert exported.exit_code == 0 and "## Chapters" in exported.stdout and "## Questions" not in exported.stdout
+
+
+def test_sidecars_are_skipped_not_failures(run):
+    """`ingest folder/*` picks up the .info.json beside a caption file: it is read with it, not a failure."""
+    info = SAMPLE_VTT.with_name("study-from-video-lectures.info.json")
+    result = run("ingest", str(info), str(SAMPLE_VTT))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"skip  {info}: read with {SAMPLE_VTT.name}" and lines[1].startswith("ok    yttSample01")

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -62,3 +63,97 @@ def test_long_chapter_is_split_into_paragraphs():
 def test_unknown_format(transcript):
     with pytest.raises(InvalidChoice, match="unknown format 'docx'. Choose one of: txt, md, srt, vtt, json"):
         export_transcript(transcript, "docx")
+
+
+# --- Obsidian notes ------------------------------------------------------------------------------------
+
+EVIL = 'Re: "spaced" #1: ![x](http://example.invalid/t.png) <img src=x> [[Secret]] ==hi== %%c%% $x$\nnext line'
+
+
+def note(meta, answers=()):
+    from yt_transcript.ingest.export import obsidian_note
+    from yt_transcript.ingest.models import ChapterSummary, Overview
+
+    overview = Overview(meta.video_id, meta.title, "creator",
+                        [ChapterSummary("Start", 0, 60, "Hello there."), ChapterSummary(EVIL, 65.9, 130, EVIL)],
+                        tldr=EVIL, model="extractive")
+    return obsidian_note(meta, overview, list(answers))
+
+
+def front_matter(text):
+    import yaml
+
+    assert text.startswith("---\n")
+    head, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+def test_obsidian_front_matter_is_valid_yaml_whatever_the_title(transcript):
+    meta = transcript.meta
+    meta.title, meta.channel, meta.upload_date = EVIL + "\u2028\u0085 tab\t'single' \\ end", 'Chan: "A"', "2024-05-31"
+    props, _ = front_matter(note(meta))
+    assert props == {"title": meta.title, "channel": 'Chan: "A"', "url": "https://www.youtube.com/watch?v=abcdefghijk",
+                     "date": "2024-05-31", "duration": "0:02:10", "tags": ["yt-transcript", "channel/chan-a"]}
+
+
+def test_obsidian_chapters_link_to_their_moment(transcript):
+    _, body = front_matter(note(transcript.meta))
+    assert "### [Start (0:00:00)](https://youtu.be/abcdefghijk?t=0)" in body
+    assert "(0:01:05)](https://youtu.be/abcdefghijk?t=65)" in body
+    assert "## Questions" not in body  # nothing was asked
+
+
+def test_obsidian_text_from_the_data_renders_as_plain_text(transcript):
+    """Rendered as a CommonMark engine with HTML on would: no image, link, tag or markup from the data."""
+    markdown_it = pytest.importorskip("markdown_it")
+    transcript.meta.title = EVIL
+    _, body = front_matter(note(transcript.meta))
+    html = markdown_it.MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(body)
+    tags = re.findall(r"<(\w+)", html)
+    assert set(tags) <= {"h1", "h2", "h3", "p", "em", "a"} and "img" not in tags
+    assert re.findall(r'(?:href|src)="([^"]*)"', html) == ["https://youtu.be/abcdefghijk?t=0",
+                                                           "https://youtu.be/abcdefghijk?t=65"]  # our links only
+    assert "![x](http://example.invalid/t.png)" in html  # the words are all there, as text
+    assert "&lt;img src=x&gt;" in html and "[[Secret]]" in html and "==hi== %%c%% $x$" in html
+    # Obsidian's own syntax (embeds, wikilinks, highlights, comments, math, tags) is escaped too, on one line.
+    assert body.split("\n")[1] == ('# Re: "spaced" \\#1: \\!\\[x\\]\\(http://example\\.invalid/t\\.png\\) '
+                                  '\\<img src\\=x\\> \\[\\[Secret\\]\\] \\=\\=hi\\=\\= \\%\\%c\\%\\% '
+                                  '\\$x\\$ next line')
+
+
+def test_obsidian_local_video_has_no_links(transcript):
+    transcript.meta.video_id = "local-talk"
+    props, body = front_matter(note(transcript.meta))
+    assert "url" not in props and "youtu" not in body and "### Start (0:00:00)" in body
+
+
+def test_obsidian_questions_list_answers_and_their_moments(transcript):
+    from yt_transcript.ingest.models import Answer, Citation
+
+    cited = Citation("S1", "abcdefghijk", "A Talk", 61.0, "https://www.youtube.com/watch?v=abcdefghijk&t=61s",
+                     "Now the middle.")
+    answers = [Answer("Where is the <b>middle</b>?", "It starts at one minute [S1].\n- not a list", "openai:m",
+                      "generated", [cited], grounded=True),
+               Answer("Anything else?", "Made up.", "openai:m", "generated", [], grounded=False)]
+    _, body = front_matter(note(transcript.meta, answers))
+    questions = body.split("## Questions\n", 1)[1]
+    assert questions.startswith("\n### Where is the \\<b\\>middle\\</b\\>?\n\nIt starts at one minute \\[S1\\]\\.\n"
+                                "\\- not a list\n\n- \\[S1\\] [0:01:01](https://youtu.be/abcdefghijk?t=61) "
+                                "“Now the middle\\.”\n")
+    assert "### Anything else?\n\nMade up\\.\n\n*Not grounded" in questions
+
+
+def test_obsidian_export_of_the_sample_talk_holds_the_questions_asked(sample_library, tmp_path):
+    question = "Who measured how fast we forget nonsense syllables?"
+    answer = sample_library.ask(question, videos=["yttSample01"])
+    out = tmp_path / "talk.md"
+    text = sample_library.export("yttSample01", "obsidian", to=out)
+    assert out.read_text(encoding="utf-8") == text
+    props, body = front_matter(text)
+    assert props["title"] == "How to Study from Video Lectures (yt-transcript sample talk)"
+    assert props["url"] == "https://www.youtube.com/watch?v=yttSample01" and props["duration"] == "0:03:16"
+    assert body.count("\n### [") == 6 and "](https://youtu.be/yttSample01?t=136)" in body
+    assert f"## Questions\n\n### {question}\n" in body
+    assert all(f"(https://youtu.be/yttSample01?t={int(c.start_s)})" in body for c in answer.citations)
+    with pytest.raises(InvalidChoice, match="Choose one of: txt, md, srt, vtt, json, obsidian"):
+        sample_library.export("yttSample01", "docx")

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import yt_transcript
-from yt_transcript import SearchOptions
+from yt_transcript import Library, SearchOptions
 from yt_transcript.ingest import errors
 
 from .conftest import REPO, SAMPLE_VTT
@@ -133,3 +133,10 @@ def test_readme_python_snippet_runs_on_the_sample_talk(tmp_path):
 
 def test_all_lists_exactly_the_public_names():
     assert sorted(yt_transcript.__all__) == sorted([*yt_transcript._PUBLIC, "errors"])
+
+
+def test_a_store_that_is_down_fails_before_any_embedding(settings, fake_embedder):
+    lib = Library(settings.with_values(chroma_url="http://127.0.0.1:9"), embedder=fake_embedder)
+    with pytest.raises(errors.StoreUnavailable, match="127.0.0.1:9"):
+        lib.ingest(str(SAMPLE_VTT))
+    assert fake_embedder.calls == 0 and lib.videos() == []

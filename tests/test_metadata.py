@@ -92,3 +92,34 @@ def test_shared_chapter_lists_load():
         chapters = chapters_from_list(load_json(SHARED / row["chapters"]), row["duration_s"])
         assert chapters[0].start_s == 0
         assert all(a.start_s < b.start_s for a, b in zip(chapters, chapters[1:]))
+
+
+# --- property-based: description chapters follow YouTube's rule, or there are none ----------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400), st.one_of(st.none(), st.floats(1, 20000)))
+def test_any_description_gives_valid_chapters_or_none(description, duration):
+    chapters = parse_description_chapters(description, duration)
+    if not chapters:
+        return
+    starts = [c.start_s for c in chapters]
+    assert starts[0] == 0 and starts == sorted(set(starts)) and len(chapters) >= 3
+    assert all(c.title.strip() and "\n" not in c.title for c in chapters)
+    assert all(c.end_s is None or c.end_s - c.start_s >= 10 for c in chapters)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(10, 900), st.text("abcdefg ", min_size=1, max_size=15).filter(str.strip)),
+                min_size=2, max_size=12))
+def test_written_chapter_lists_come_back(gaps, ):
+    starts, t = [0], 0
+    for gap, _ in gaps:
+        t += gap
+        starts.append(t)
+    titles = ["Intro"] + [title.strip() for _, title in gaps]
+    lines = [f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d} {title}" for s, title in zip(starts, titles)]
+    chapters = parse_description_chapters("Chapters:\n" + "\n".join(lines), starts[-1] + 60.0)
+    assert [(c.start_s, c.title) for c in chapters] == [(float(s), title) for s, title in zip(starts, titles)]

@@ -70,3 +70,30 @@ def test_local_files(tmp_path):
 @pytest.mark.parametrize("text, ok", [(VID, True), ("a" * 11, True), ("a" * 12, False), ("abc def ghi", False)])
 def test_is_video_id(text, ok):
     assert is_video_id(text) is ok
+
+
+# --- property-based: any string is a source or one InvalidSource -------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_ID = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=11, max_size=11)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_source_or_invalid(text):
+    try:
+        source = parse_source(text)
+    except InvalidSource as exc:
+        assert exc.advice and "\n" not in exc.message
+        return
+    assert source.kind in {"video", "playlist", "channel", "file"} and source.raw == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ID, st.sampled_from(["https://www.youtube.com/watch?v={id}", "https://youtu.be/{id}", "youtu.be/{id}?t=42",
+                             "https://m.youtube.com/watch?v={id}&t=1m2s&list=PLx", "https://www.youtube.com/shorts/{id}",
+                             "https://www.youtube.com/embed/{id}?start=3", "https://www.youtube.com/live/{id}", "{id}"]))
+def test_every_url_form_finds_the_video_id(video_id, form):
+    source = parse_source(form.format(id=video_id))
+    assert (source.kind, source.value) == ("video", video_id)

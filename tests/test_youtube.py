@@ -227,3 +227,27 @@ def test_altered_user_agent_fixture_gives_same_transcript(youtube):
 def test_url_passed_as_id_is_invalid(youtube):
     with pytest.raises(errors.InvalidSource):
         client().fetch_transcript("https://www.youtube.com/watch?v=GJLlxj_dtq8", ["en"])
+
+
+def test_no_retry_when_the_name_does_not_resolve_or_the_port_refuses():
+    """Waiting cannot fix an offline machine: one attempt, no backoff sleeps, one clear error."""
+    from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
+
+    for cause in (NameResolutionError("www.youtube.com", None, OSError("Name or service not known")),
+                  NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused")):
+        sleeps = []
+        wrapped = requests.ConnectionError(MaxRetryError(None, "https://www.youtube.com/watch", reason=cause))
+        with responses.RequestsMock() as mock:
+            mock.add(responses.GET, WATCH, body=wrapped)
+            with pytest.raises(errors.NetworkError, match="cannot reach YouTube"):
+                YouTubeClient(retries=3, backoff_s=1.0, sleep=sleeps.append).fetch_transcript("GJLlxj_dtq8", ["en"])
+            assert sleeps == [] and len(mock.calls) == 1
+
+
+def test_a_dropped_connection_is_retried():
+    sleeps = []
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, WATCH, body=requests.ConnectionError("connection reset by peer"))
+        with pytest.raises(errors.NetworkError):
+            YouTubeClient(retries=2, backoff_s=1.0, sleep=sleeps.append).fetch_transcript("GJLlxj_dtq8", ["en"])
+    assert sleeps == [1.0, 2.0]

@@ -246,8 +246,9 @@ def page_study() -> None:
         except YtTranscriptError as exc:
             show_error(exc)
         else:
-            st.download_button("Download as an Anki deck (.apkg)", deck, key="anki",
-                               file_name=f"{re.sub(r'[^\w.-]+', '-', video_id)}.apkg", mime="application/octet-stream")
+            name = re.sub(r"[^\w.-]+", "-", video_id)  # a local id may hold anything; a file name may not
+            st.download_button("Download as an Anki deck (.apkg)", deck, file_name=f"{name}.apkg",
+                               mime="application/octet-stream", key="anki")
     for i, card in enumerate(cards):
         with st.expander(f"{card.chapter}: {card.question[:80]}"):
             st.markdown(safe(card.question))

@@ -147,6 +147,8 @@ def _fail_line(label: str, error: object) -> str:
 def _source_line(outcome) -> str:
     if outcome.error is not None:
         return _fail_line(outcome.source, outcome.error)
+    if outcome.kind == "sidecar":
+        return f"skip  {outcome.source}: read with {outcome.label}"
     if outcome.kind in {"playlist", "channel"}:
         done = [r for r in outcome.results if r.ok]
         status = "ok  " if outcome.ok else "FAIL"

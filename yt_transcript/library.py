@@ -101,6 +101,7 @@ class Library:
             raise errors.ConflictingOptions("a video id or title names one caption file, but "
                                             f"{len(sources)} sources were given")
         self.storage.check_writable()
+        self._check_store()
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
                             progress=progress, on_result=on_result)
         return [ingestor.ingest(source, opts) for source in sources]
@@ -120,6 +121,8 @@ class Library:
         if known is not None:
             return known
         [outcome] = self.ingest(source, progress=progress)
+        if outcome.kind == "sidecar":
+            raise errors.InvalidSource(f"{source}: this file goes with {outcome.label}; give that file instead")
         failure = outcome.error or next((r.error for r in outcome.results if not r.ok), None)
         if failure is not None:
             raise failure
@@ -148,6 +151,8 @@ class Library:
         from yt_transcript.ingest.pipeline import Ingestor
         from yt_transcript.ingest.sync import sync
 
+        if not dry_run:
+            self._check_store()
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
                             progress=progress)
         return sync(ingestor, since=_iso(since), limit=limit, dry_run=dry_run, on_outcome=on_outcome)
@@ -315,6 +320,12 @@ class Library:
 
                 self._query_embedder = load_query_embedder(self.settings.embed_model, self.settings.home)
         return self._query_embedder
+
+    def _check_store(self) -> None:
+        """Open the vector store before any work, so a store that is down fails before minutes of embedding."""
+        from yt_transcript.ingest.embedding import model_name
+
+        self.storage.vectors(self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model))
 
     def _youtube_client(self) -> YouTubeClient:
         if self._youtube is None:
