@@ -105,7 +105,7 @@ def _captions(transcript: Transcript, fmt: str) -> str:
         video_id=meta.video_id,
         language=meta.language or "",
         language_code=meta.language or "",
-        is_generated=meta.caption_kind == "auto",
+        is_generated=meta.caption_kind == "auto" or meta.caption_kind.startswith("whisper:"),
     )
     formatter = SRTFormatter() if fmt == "srt" else WebVTTFormatter()
     return formatter.format_transcript(fetched)

@@ -51,7 +51,7 @@ class VideoMeta:
     upload_date: str | None = None  # ISO date, YYYY-MM-DD
     duration_s: float | None = None  # seconds
     language: str | None = None  # language code of the transcript, e.g. "en"
-    caption_kind: str = "unknown"  # "manual", "auto", "whisper" or "unknown"
+    caption_kind: str = "unknown"  # "manual", "auto", "whisper:<model>" (transcribed here) or "unknown"
     translated_from: str | None = None  # source language code when YouTube translated it
     source: str = ""  # what the user passed: a URL or a file path
     chapters: list[Chapter] = field(default_factory=list)

@@ -1,14 +1,17 @@
-"""Ingest a SOURCE end to end: resolve it to videos, get each transcript, clean, chunk, embed, store."""
+"""Ingest a SOURCE end to end: resolve it to videos, get each transcript (fetched, read from a caption file, or
+transcribed locally from audio), clean, chunk, embed, store."""
 
 from __future__ import annotations
 
 import glob
 import json
 import re
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yt_transcript.ingest import errors
 from yt_transcript.ingest.captions import read_caption_file
@@ -18,12 +21,16 @@ from yt_transcript.ingest.embedding import Embedder, export_query_model
 from yt_transcript.ingest.metadata import chapters_from_list, meta_from_info
 from yt_transcript.ingest.models import Chapter, Chunk, IngestResult, SourceResult, Transcript, VideoMeta
 from yt_transcript.ingest.settings import Settings
-from yt_transcript.ingest.sources import Source, is_video_id, parse_source
+from yt_transcript.ingest.sources import MEDIA_SUFFIXES, Source, is_video_id, parse_source
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.ingest.timecodes import watch_url
 from yt_transcript.ingest.youtube import YouTubeClient
 
-Progress = Callable[[str, int, int], None]  # (stage label, done, total)
+if TYPE_CHECKING:
+    from yt_transcript.ingest.transcribe import Transcription, WhisperTranscriber
+
+Progress = Callable[[str, float, float], None]  # (stage label, done, total); transcription counts audio minutes
+WHISPER_MODES = ("auto", "never", "always")
 
 
 @dataclass
@@ -36,6 +43,8 @@ class IngestOptions:
     video_id: str | None = None  # local files only
     title: str | None = None  # local files only
     channel: str | None = None  # local files only
+    whisper: str | None = None  # YouTube videos without captions: "auto", "never", "always"; None: the setting
+    language: str | None = None  # the language spoken, for local transcription; None: detected
 
 
 class Ingestor:
@@ -49,11 +58,14 @@ class Ingestor:
         youtube: YouTubeClient | None = None,
         progress: Progress | None = None,
         on_result: Callable[[IngestResult], None] | None = None,
+        transcriber: Callable[[], WhisperTranscriber] | None = None,
     ):
         self.settings = settings
         self.storage = storage
         self._embedder_factory = embedder  # called only when something reaches the embedding stage
         self._embedder: Embedder | None = None
+        self._transcriber_factory = transcriber or (lambda: default_transcriber(settings))
+        self._transcriber: WhisperTranscriber | None = None
         self.youtube = youtube or YouTubeClient(
             proxy=settings.ingest.proxy, retries=settings.ingest.retries, backoff_s=settings.ingest.backoff_s
         )
@@ -66,6 +78,13 @@ class Ingestor:
         if self._embedder is None:
             self._embedder = self._embedder_factory()
         return self._embedder
+
+    @property
+    def transcriber(self) -> WhisperTranscriber:
+        """The local Whisper transcriber (its model loads when something needs transcribing)."""
+        if self._transcriber is None:
+            self._transcriber = self._transcriber_factory()
+        return self._transcriber
 
     def ingest(self, raw: str, options: IngestOptions) -> SourceResult:
         """Ingest one SOURCE; failures are recorded in the result, never raised."""
@@ -96,6 +115,8 @@ class Ingestor:
                 result.results.append(self._one(video_id, lambda v=video_id: self.fetch_youtube(v, options)))
         elif source.kind == "video":
             result.results.append(self._one(source.value, lambda: self.fetch_youtube(source.value, options)))
+        elif source.kind == "media":
+            result.results.append(self._one(source.value, lambda: self.read_media(source, options)))
         else:
             result.results.append(self._one(source.value, lambda: read_local(source, options)))
         if self._embedder is not None:
@@ -125,7 +146,15 @@ class Ingestor:
         """Fetch a video's transcript and metadata (unless `info` already holds it) from YouTube."""
         if options.languages is None:
             options = replace(options, languages=self.settings.ingest.language_list)
-        track = self.youtube.fetch_transcript(video_id, options.languages, options.translate)
+        mode = whisper_mode(options, self.settings)
+        if mode == "always":
+            return self.transcribe_youtube(video_id, options, info, "YT_TRANSCRIPT_WHISPER=always")
+        try:
+            track = self.youtube.fetch_transcript(video_id, options.languages, options.translate)
+        except (errors.NoTranscriptInLanguages, errors.TranscriptsDisabled) as exc:
+            if mode != "auto":
+                raise
+            return self.transcribe_youtube(video_id, options, info, exc.message.removeprefix(f"{video_id}: "))
         detail = f"{track.language} [{track.language_code}, {track.kind}]"
         if track.translated_from:
             detail += f", translated from {track.translated_from}"
@@ -140,6 +169,39 @@ class Ingestor:
         meta.caption_kind = track.kind
         meta.translated_from = track.translated_from
         return Transcript(meta, track.snippets), detail
+
+    def transcribe_youtube(self, video_id: str, options: IngestOptions, info: dict | None,
+                           why: str) -> tuple[Transcript, str]:
+        """Download a video's best audio to a temporary folder (removed afterwards) and transcribe it locally.
+        A video transcribed before comes from the transcript cache with no download."""
+        transcriber = self.transcriber
+        cached = transcriber.lookup(f"youtube:{video_id}", options.language)
+        note = ""
+        if cached is not None:
+            result = cached
+            try:
+                info = info or self.youtube.fetch_info(video_id)
+            except errors.YtTranscriptError as exc:
+                info, note = None, f"; no metadata ({exc.message})"
+        else:
+            with tempfile.TemporaryDirectory(prefix="yt-transcript-audio-") as folder:
+                path, downloaded = self.youtube.download_audio(video_id, Path(folder), self.progress)
+                result = transcriber.transcribe_file(path, language=options.language, progress=self.progress,
+                                                     also_as=[f"youtube:{video_id}"])
+            info = info or downloaded
+        meta = meta_from_info(info, source=watch_url(video_id)) if info else VideoMeta(
+            video_id=video_id, title=video_id, source=watch_url(video_id))
+        meta.video_id = video_id
+        _set_transcribed(meta, result)
+        return Transcript(meta, result.snippets), f"transcribed locally ({why}): {result.describe()}{note}"
+
+    def read_media(self, source: Source, options: IngestOptions) -> tuple[Transcript, str]:
+        """Transcribe a local audio or video file (or take its transcript from the cache)."""
+        path = Path(source.value)
+        meta, _ = _local_meta(path, options)
+        result = self.transcriber.transcribe_file(path, language=options.language, progress=self.progress)
+        _set_transcribed(meta, result)
+        return Transcript(meta, result.snippets), f"{path.suffix[1:].lower()} file, {result.describe()}"
 
     def index(self, transcript: Transcript) -> int:
         """Clean, chunk, embed and store one transcript; returns the number of chunks."""
@@ -180,6 +242,46 @@ def _close_chapters(chapters: list[Chapter], duration_s: float) -> list[Chapter]
     return [c if c.end_s is not None else replace(c, end_s=duration_s) for c in chapters]
 
 
+# --- local transcription -------------------------------------------------------------------------------
+
+def default_transcriber(settings: Settings) -> WhisperTranscriber:
+    """The settings' Whisper model, caching transcripts under the data home."""
+    from yt_transcript.ingest.transcribe import WhisperTranscriber
+
+    return WhisperTranscriber(settings.ingest.whisper_model, transcript_cache_dir(settings))
+
+
+def transcript_cache_dir(settings: Settings) -> Path:
+    """Where local transcriptions are cached, by content hash: never transcribed twice."""
+    return settings.home / "transcriptions"
+
+
+def whisper_mode(options: IngestOptions, settings: Settings) -> str:
+    """When to transcribe a YouTube video locally: this run's choice, else the setting."""
+    mode = options.whisper or settings.ingest.whisper
+    if mode not in WHISPER_MODES:
+        raise errors.InvalidChoice("whisper mode", mode, list(WHISPER_MODES))
+    return mode
+
+
+def cached_media(source: Source, options: IngestOptions, transcriber: WhisperTranscriber) -> Transcript | None:
+    """An audio or video file's transcript from the cache, with its metadata; None when it was never transcribed."""
+    path = Path(source.value)
+    result = transcriber.lookup_file(path, options.language)
+    if result is None:
+        return None
+    meta, _ = _local_meta(path, options)
+    _set_transcribed(meta, result)
+    return Transcript(meta, result.snippets)
+
+
+def _set_transcribed(meta: VideoMeta, result: Transcription) -> None:
+    meta.language = result.language
+    meta.caption_kind = result.caption_kind
+    meta.translated_from = None
+    meta.duration_s = meta.duration_s or round(result.duration_s, 3)
+
+
 # --- local caption files ------------------------------------------------------------------
 
 _LANG_SUFFIX = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
@@ -189,20 +291,8 @@ def read_local(source: Source, options: IngestOptions) -> tuple[Transcript, str]
     """Read a caption file plus its .info.json / .chapters.json sidecars."""
     path = Path(source.value)
     parsed = read_caption_file(path)
-    stems = _stems(path)
-    info = _read_sidecar(path, stems, ".info.json")
-    meta = meta_from_info(info, source=str(path)) if info else VideoMeta(video_id="", title="", source=str(path))
-    if not meta.chapters:
-        listed = _read_sidecar(path, stems, ".chapters.json")
-        if isinstance(listed, list):
-            meta.chapters = chapters_from_list(listed, meta.duration_s)
-            meta.chapter_source = "file" if meta.chapters else None
+    meta, info = _local_meta(path, options)
     name_lang = _language_from_name(path)
-    meta.video_id = options.video_id or meta.video_id or _video_id_from_name(stems)
-    if not (is_video_id(meta.video_id) or re.fullmatch(r"[A-Za-z0-9_.:-]{3,64}", meta.video_id)):
-        raise errors.InvalidSource(f"{meta.video_id!r}: a video id has 3-64 letters, digits, '-', '_', '.' or ':'")
-    meta.title = options.title or meta.title or stems[-1].removesuffix("_transcript")
-    meta.channel = options.channel or meta.channel
     meta.language = parsed.language or name_lang or meta.language
     kind = parsed.kind
     if kind == "unknown" and (_lang_part(path) or "").lower().endswith("-auto"):
@@ -226,9 +316,27 @@ def _sidecar_owner(path: Path) -> Path | None:
         if path.name.endswith(suffix):
             stem = path.name[: -len(suffix)]
             return next((p for p in sorted(path.parent.glob(f"{glob.escape(stem)}.*")) if p != path
-                         and p.suffix.lower() in {".vtt", ".srt", ".json", ".txt"}
+                         and p.suffix.lower() in {".vtt", ".srt", ".json", ".txt", *MEDIA_SUFFIXES}
                          and not p.name.endswith((".info.json", ".chapters.json"))), None)
     return None
+
+
+def _local_meta(path: Path, options: IngestOptions) -> tuple[VideoMeta, dict | None]:
+    """A local file's metadata: its .info.json / .chapters.json sidecars, its name, and the user's overrides."""
+    stems = _stems(path)
+    info = _read_sidecar(path, stems, ".info.json")
+    meta = meta_from_info(info, source=str(path)) if info else VideoMeta(video_id="", title="", source=str(path))
+    if not meta.chapters:
+        listed = _read_sidecar(path, stems, ".chapters.json")
+        if isinstance(listed, list):
+            meta.chapters = chapters_from_list(listed, meta.duration_s)
+            meta.chapter_source = "file" if meta.chapters else None
+    meta.video_id = options.video_id or meta.video_id or _video_id_from_name(stems)
+    if not (is_video_id(meta.video_id) or re.fullmatch(r"[A-Za-z0-9_.:-]{3,64}", meta.video_id)):
+        raise errors.InvalidSource(f"{meta.video_id!r}: a video id has 3-64 letters, digits, '-', '_', '.' or ':'")
+    meta.title = options.title or meta.title or stems[-1].removesuffix("_transcript")
+    meta.channel = options.channel or meta.channel
+    return meta, info
 
 
 def _stems(path: Path) -> list[str]:

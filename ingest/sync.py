@@ -52,7 +52,11 @@ def _sync_video(ingestor: Ingestor, video_id: str, record: VideoRecord | None, s
         date = record.meta.upload_date if record else (meta_from_info(info).upload_date if info else None)
         if since and date and date < since:
             return SyncOutcome(video_id, "skipped", f"uploaded {date}, before {since}")
-        transcript, detail = ingestor.fetch_youtube(video_id, IngestOptions(), info)
+        # A video transcribed locally before stays so (from the transcript cache: no download) unless the user
+        # chose a mode for that.
+        whispered = record is not None and record.meta.caption_kind.startswith("whisper:")
+        keep = "auto" if whispered and ingestor.settings.ingest.whisper == "never" else None
+        transcript, detail = ingestor.fetch_youtube(video_id, IngestOptions(whisper=keep), info)
         if record is not None:
             stored = ingestor.storage.transcript(video_id).snippets
             if clean_snippets(transcript.snippets) == stored:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from yt_transcript.ingest import errors
@@ -156,6 +157,41 @@ class YouTubeClient:
         except Exception as exc:  # yt-dlp raises DownloadError for everything
             raise map_ytdlp_error(exc, video_id) from exc
         return ydl.sanitize_info(info) if hasattr(ydl, "sanitize_info") else info
+
+    def download_audio(self, video_id: str, folder: Path,
+                       progress: Callable[[str, float, float], None] | None = None) -> tuple[Path, dict]:
+        """Download a video's best audio-only format (any container; PyAV decodes them all) into `folder`.
+        Returns the file and the video's info dict. Progress is reported in megabytes."""
+        label = f"downloading audio {video_id} (MB)"
+
+        def hook(status: dict) -> None:
+            if progress is not None and status.get("status") in {"downloading", "finished"}:
+                done = status.get("downloaded_bytes") or 0
+                total = status.get("total_bytes") or status.get("total_bytes_estimate") or done
+                progress(label, round(done / 1e6, 1), round(max(total, done) / 1e6, 1))
+
+        options = {
+            "skip_download": False,
+            "ignore_no_formats_error": False,
+            "format": "bestaudio/best",  # audio only when YouTube offers it (it does): a fraction of the video
+            "outtmpl": {"default": str(Path(folder) / "%(id)s.%(ext)s")},
+            "noplaylist": True,
+            "progress_hooks": [hook],
+        }
+        try:
+            with self._ytdlp(options) as ydl:
+                info = ydl.extract_info(watch_url(video_id), download=True)
+        except Exception as exc:
+            mapped = map_ytdlp_error(exc, video_id)
+            if isinstance(mapped, (errors.YouTubeFailed, errors.NetworkError)):
+                mapped = errors.AudioDownloadFailed(
+                    f"{video_id}: could not download the audio ({_first_line(exc)[:200]})", video_id=video_id)
+            raise mapped from exc
+        files = [Path(d["filepath"]) for d in info.get("requested_downloads") or [] if d.get("filepath")]
+        files = [f for f in files if f.is_file()] or sorted(p for p in Path(folder).iterdir() if p.is_file())
+        if not files:
+            raise errors.AudioDownloadFailed(f"{video_id}: yt-dlp finished without an audio file", video_id=video_id)
+        return files[0], (ydl.sanitize_info(info) if hasattr(ydl, "sanitize_info") else info)
 
     def list_videos(self, source: Source, limit: int | None = None) -> tuple[str, list[str]]:
         """Video ids of a playlist, or a channel's newest uploads. Returns (listing title, ids)."""

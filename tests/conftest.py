@@ -15,6 +15,13 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests: a few hundred examples each in the suite; tests/benchmarks/fuzz.py asks for more.
+hypothesis_settings.register_profile("suite", max_examples=250, deadline=None)
+hypothesis_settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES") or 0) or 5000,
+                                     deadline=None)
+hypothesis_settings.load_profile("fuzz" if os.environ.get("FUZZ_EXAMPLES") else "suite")
 
 from yt_transcript import Library, Settings
 from yt_transcript.ingest.embedding import Embedder

@@ -179,12 +179,12 @@ def test_every_corpus_transcript_parses():
 
 # --- property-based: the original CLI's "[12.3s] text" files ----------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
 
 _words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=40)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(st.lists(st.tuples(st.floats(0, 1e6, allow_nan=False).map(lambda x: round(x, 1)), _words), min_size=1,
                 max_size=30))
 def test_seconds_lines_round_trip(tmp_path_factory, rows):
@@ -202,7 +202,7 @@ def test_seconds_lines_round_trip(tmp_path_factory, rows):
     assert all(a.end_s == b.start_s for a, b in zip(parsed.snippets, parsed.snippets[1:]))
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
 @given(st.text(max_size=300))
 def test_any_text_file_parses_or_names_a_line(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("p") / "y_transcript.txt"
@@ -239,7 +239,7 @@ def _sane(snippets) -> None:
     assert all(a.end_s <= b.start_s for a, b in zip(cleaned, cleaned[1:]))
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.fuzz
 @given(st.lists(st.tuples(_TIME, _TIME, _LINE), min_size=1, max_size=15), st.booleans(), st.booleans())
 def test_generated_cue_files_parse_to_ordered_finite_times(tmp_path_factory, cues, vtt, rolling):
     """Well-formed VTT (plain or rolling, with word timings) and SRT, with any times and text."""
@@ -261,7 +261,7 @@ def test_generated_cue_files_parse_to_ordered_finite_times(tmp_path_factory, cue
     assert parsed.kind == ("auto" if vtt and rolling else "unknown")
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
 @given(st.text(max_size=400), st.sampled_from(["x.vtt", "x.srt", "x.json", "x_transcript.txt"]))
 def test_any_text_in_any_caption_format_parses_or_raises_ours(tmp_path_factory, text, name):
     path = tmp_path_factory.mktemp("any") / name
@@ -278,7 +278,7 @@ _NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(
                     st.none())
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(st.lists(st.fixed_dictionaries({"text": st.text("ab c", min_size=1, max_size=8)},
                                       optional={"start": _NUMBER, "duration": _NUMBER, "end": _NUMBER}),
                 max_size=8),

@@ -96,10 +96,10 @@ def test_shared_chapter_lists_load():
 
 # --- property-based: description chapters follow YouTube's rule, or there are none ----------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
 @given(st.text(max_size=400), st.one_of(st.none(), st.floats(1, 20000)))
 def test_any_description_gives_valid_chapters_or_none(description, duration):
     chapters = parse_description_chapters(description, duration)
@@ -111,7 +111,7 @@ def test_any_description_gives_valid_chapters_or_none(description, duration):
     assert all(c.end_s is None or c.end_s - c.start_s >= 10 for c in chapters)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(st.lists(st.tuples(st.integers(10, 900), st.text("abcdefg ", min_size=1, max_size=15).filter(str.strip)),
                 min_size=2, max_size=12))
 def test_written_chapter_lists_come_back(gaps, ):

@@ -74,12 +74,12 @@ def test_is_video_id(text, ok):
 
 # --- property-based: any string is a source or one InvalidSource -------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
 
 _ID = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=11, max_size=11)
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
 @given(st.text(max_size=200))
 def test_any_text_is_a_source_or_invalid(text):
     try:
@@ -90,7 +90,7 @@ def test_any_text_is_a_source_or_invalid(text):
     assert source.kind in {"video", "playlist", "channel", "file"} and source.raw == text
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(_ID, st.sampled_from(["https://www.youtube.com/watch?v={id}", "https://youtu.be/{id}", "youtu.be/{id}?t=42",
                              "https://m.youtube.com/watch?v={id}&t=1m2s&list=PLx", "https://www.youtube.com/shorts/{id}",
                              "https://www.youtube.com/embed/{id}?start=3", "https://www.youtube.com/live/{id}", "{id}"]))

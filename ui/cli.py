@@ -95,13 +95,21 @@ def cli(ctx: click.Context, home: str | None, chroma_url: str | None, embed_mode
 @click.option("--video-id", help="Local files: the YouTube id the captions belong to.")
 @click.option("--title", help="Local files: the video title.")
 @click.option("--channel", help="Local files: the channel name.")
+@click.option("--whisper", "whisper", is_flag=True,
+              help="Transcribe a video's audio on this machine when it has no transcript in --lang "
+                   "(default: $YT_TRANSCRIPT_WHISPER).")
+@click.option("--language", metavar="CODE", help="The language spoken, for local transcription (default: detected).")
 @click.pass_obj
-def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, proxy, video_id, title, channel) -> None:
-    """Ingest videos, playlists, channels (@handle) or caption files (.vtt, .srt, .json, .txt)."""
+def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, proxy, video_id, title, channel,
+           whisper: bool, language) -> None:
+    """Ingest videos, playlists, channels (@handle), caption files (.vtt, .srt, .json, .txt), or audio and video
+    files (.mp3, .m4a, .wav, .ogg, .opus, .flac, .mp4, .mkv, .webm), transcribed on this machine."""
     if (video_id or title) and len(sources) > 1:
         raise click.UsageError("--video-id and --title apply to a single caption file")
     obj.set(proxy=proxy)
     library = obj.library
+    # --whisper: transcribe when there is no transcript ("auto"), unless the setting already says "always".
+    mode = "auto" if whisper and library.settings.ingest.whisper != "always" else None
     bars = _Bars()
     listing = False
 
@@ -114,7 +122,8 @@ def ingest(obj: _Context, sources: tuple[str, ...], lang, translate, limit, prox
     for raw in sources:  # one at a time, so each source's line appears as soon as it is done
         listing = _is_listing(raw)
         [outcome] = library.ingest(raw, languages=lang, translate=translate, limit=limit, video_id=video_id,
-                                   title=title, channel=channel, progress=bars.update, on_result=report)
+                                   title=title, channel=channel, whisper=mode, language=language,
+                                   progress=bars.update, on_result=report)
         bars.close()
         failed |= not outcome.ok
         click.echo(_source_line(outcome))

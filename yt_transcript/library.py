@@ -32,6 +32,7 @@ from yt_transcript.ingest.storage import Storage
 if TYPE_CHECKING:
     from yt_transcript.ingest.embedding import Embedder
     from yt_transcript.ingest.pipeline import IngestOptions
+    from yt_transcript.ingest.transcribe import WhisperTranscriber
     from yt_transcript.ingest.youtube import YouTubeClient
     from yt_transcript.rag.chat import ChatSession
     from yt_transcript.rag.llm import ChatModel
@@ -54,6 +55,7 @@ class Library:
         self._embedder = embedder  # injected (tests, notebooks with their own model), else loaded on first use
         self._ingest_embedder: Embedder | None = embedder
         self._query_embedder: Embedder | None = embedder
+        self._transcriber: WhisperTranscriber | None = None
         self._youtube = youtube
         self._llm = llm  # an injected LangChain chat model, used instead of the configured one
         self._models: dict[str | None, ChatModel | None] = {}
@@ -85,10 +87,14 @@ class Library:
 
     def ingest(self, *sources: str, languages: list[str] | str | None = None, translate: str | None = None,
                limit: int | None = None, video_id: str | None = None, title: str | None = None,
-               channel: str | None = None, options: IngestOptions | None = None,
-               progress: Progress | None = None, on_result: Callable | None = None) -> list[SourceResult]:
-        """Add videos, playlists, channels or caption files. One result per source; failures are in the
-        results, never raised, so one bad source never stops the rest."""
+               channel: str | None = None, whisper: str | None = None, language: str | None = None,
+               options: IngestOptions | None = None, progress: Progress | None = None,
+               on_result: Callable | None = None) -> list[SourceResult]:
+        """Add videos, playlists, channels, caption files, or audio and video files (transcribed locally). One
+        result per source; failures are in the results, never raised, so one bad source never stops the rest.
+
+        `whisper` ("auto", "never", "always"; default YT_TRANSCRIPT_WHISPER) says when a YouTube video's audio is
+        transcribed locally; `language` is the language spoken, for local transcription (default: detected)."""
         from yt_transcript.ingest.pipeline import IngestOptions, Ingestor
 
         if not sources:
@@ -96,14 +102,14 @@ class Library:
         if isinstance(languages, str):
             languages = [c.strip() for c in languages.split(",") if c.strip()]
         opts = _merged(options or IngestOptions(), languages=languages, translate=translate, limit=limit,
-                       video_id=video_id, title=title, channel=channel)
+                       video_id=video_id, title=title, channel=channel, whisper=whisper, language=language)
         if (opts.video_id or opts.title) and len(sources) > 1:
             raise errors.ConflictingOptions("a video id or title names one caption file, but "
                                             f"{len(sources)} sources were given")
         self.storage.check_writable()
         self._check_store()
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
-                            progress=progress, on_result=on_result)
+                            progress=progress, on_result=on_result, transcriber=self._transcriber_for_ingest)
         return [ingestor.ingest(source, opts) for source in sources]
 
     def fetch(self, source: str, *, refresh: bool = False, progress: Progress | None = None) -> VideoRecord:
@@ -132,9 +138,14 @@ class Library:
         if parsed.kind == "video":
             return next((r for r in self.videos() if r.meta.video_id == parsed.value), None)
         from yt_transcript.ingest.cleaning import clean_snippets
-        from yt_transcript.ingest.pipeline import IngestOptions, read_local
+        from yt_transcript.ingest.pipeline import IngestOptions, cached_media, read_local
 
-        transcript, _ = read_local(parsed, IngestOptions())
+        if parsed.kind == "media":  # an audio file is there when its cached transcript is what the library holds
+            transcript = cached_media(parsed, IngestOptions(), self._transcriber_for_ingest())
+            if transcript is None:
+                return None
+        else:
+            transcript, _ = read_local(parsed, IngestOptions())
         record = next((r for r in self.videos() if r.meta.video_id == transcript.meta.video_id), None)
         if record is None or self.transcript(record.meta.video_id).snippets != clean_snippets(transcript.snippets):
             return None
@@ -154,7 +165,7 @@ class Library:
         if not dry_run:
             self._check_store()
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
-                            progress=progress)
+                            progress=progress, transcriber=self._transcriber_for_ingest)
         return sync(ingestor, since=_iso(since), limit=limit, dry_run=dry_run, on_outcome=on_outcome)
 
     def remove(self, video: str) -> VideoRecord:
@@ -309,6 +320,14 @@ class Library:
 
             self._ingest_embedder = SentenceTransformerEmbedder(self.settings.embed_model)
         return self._ingest_embedder
+
+    def _transcriber_for_ingest(self) -> WhisperTranscriber:
+        """The local Whisper transcriber, made once (its model loads only when something needs transcribing)."""
+        if self._transcriber is None:
+            from yt_transcript.ingest.pipeline import default_transcriber
+
+            self._transcriber = default_transcriber(self.settings)
+        return self._transcriber
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""

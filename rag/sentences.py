@@ -1,0 +1,295 @@
+"""Readable sentences from caption lines, punctuated or not, and the few that best cover a stretch of talk.
+
+YouTube's ASR gives lower-case lines with no punctuation, cut wherever the screen filled up. We put sentence
+breaks back where the evidence is: a pause (a line that lasts longer than its words need), a line end, and the
+words speakers use to start a sentence ("okay so", "now", "but"), never right after a word that needs its
+continuation ("the", "of", "to"). Fillers and stutters go; nothing else is changed, added or reordered, so every
+sentence is a contiguous stretch of what was said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+# Words that carry nothing in speech. "you know" only when it is not a question ("do you know").
+FILLERS = frozenset("uh um uhm umm erm er hmm mm".split())
+_YOU_KNOW_GUARD = frozenset("do did don't didn't if as to whether what how".split())
+# Discourse markers that open a spoken sentence; dropped there, they only delay it.
+LEADING_MARKERS = frozenset("and so okay ok alright um uh yeah oh right".split())
+# A sentence cannot end on these: they need what follows.
+_NO_END = frozenset(
+    "the a an of to and or but is are was were be been in on at for with from by that this these those my your "
+    "our their its his her we you i they it's i'm we're you're they're there's so very can will would could "
+    "should going gonna like just not don't as than into about some any every each how what which if because "
+    "when where who also then has have had do does did get got make let's let me us them it".split()
+)
+# ...nor start on these: they continue a clause.
+_NO_START = frozenset("of to than which is are was were as 's n't or nor".split())
+# Words a spoken sentence plausibly opens with; a break before anything else (a noun, an adjective) is
+# more likely inside a phrase ("this web / page").
+STARTERS = frozenset(
+    "i we you they he she it this that these those there here what why how when where if in for now but then "
+    "let's let the a an one another my our your once after before because although since today first next "
+    "finally also maybe yes no not all each every some most many both as at on with by from imagine think "
+    "notice remember suppose consider look see it's that's there's here's i'm we're you're they're i've we've "
+    "i'll we'll don't can is are do does did will would could should".split()
+)
+CONJUNCTIONS = frozenset("and or but because which that than whereas nor so then of to".split())
+# How strongly a word (or two) suggests a new sentence starts there.
+_CUES = {
+    "okay": 1.2, "ok": 1.2, "alright": 1.2, "so": 0.7, "now": 0.6, "but": 0.5, "let's": 0.6, "and so": 0.6,
+    "this is": 0.3, "what": 0.2, "i": 0.2, "we": 0.2, "you": 0.1, "here": 0.3, "in": 0.1, "then": 0.2,
+    "because": 0.1, "basically": 0.4, "well": 0.4, "the": 0.1, "yeah": 0.8, "right": 0.3,
+}
+MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
+_SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start_s: float
+    end_s: float
+    text: str  # cleaned: fillers and stutters out, cased, ending in punctuation
+    first: int = 0  # caption-word positions of its first and last word (see words_of)
+    last: int = 0
+    clean_start: bool = True  # begins after a full stop or with a word that can open a sentence
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass
+class _Word:
+    token: str  # as written in the caption
+    norm: str  # lower case, outer punctuation stripped
+    time: float
+    pause_after: float  # seconds of silence after the word (0 inside a line)
+    line_end: bool
+    index: int = 0  # position among all caption words, fillers included
+
+
+def _norm(token: str) -> str:
+    return token.lower().strip(".,?!;:\"()[]-–—…")
+
+
+def words_of(snippets) -> list[_Word]:
+    """Caption words with interpolated times and the pause after each line.
+
+    A line starts when its first word is spoken and ends when the next starts, so silence shows up as a line
+    lasting longer than its words need at the speaker's usual pace.
+    """
+    lines = [(s, s.text.split()) for s in snippets if s.text.split()]
+    if not lines:
+        return []
+    pace = float(np.median([(s.end_s - s.start_s) / len(ws) for s, ws in lines])) or 0.3
+    out: list[_Word] = []
+    for k, (s, ws) in enumerate(lines):
+        span = max(0.0, s.end_s - s.start_s)
+        gap = max(0.0, lines[k + 1][0].start_s - s.end_s) if k + 1 < len(lines) else 1.0
+        slack = max(0.0, span - len(ws) * pace) + gap
+        for i, token in enumerate(ws):
+            last = i == len(ws) - 1
+            out.append(_Word(token, _norm(token), s.start_s + span * i / len(ws), slack if last else 0.0, last,
+                             len(out)))
+    return out
+
+
+def drop_fillers(words: list[_Word]) -> list[_Word]:
+    """Without "uh", "um", "you know", cut-off word starts ("p patterns") and stutters ("it's a it's a")."""
+    kept: list[_Word] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        nxt = words[i + 1].norm if i + 1 < len(words) else ""
+        if w.norm in FILLERS or not w.norm:
+            _carry(kept, w)
+            i += 1
+            continue
+        if w.norm == "you" and nxt == "know" and (not kept or kept[-1].norm not in _YOU_KNOW_GUARD):
+            _carry(kept, words[i + 1])
+            i += 2
+            continue
+        if len(w.norm) == 1 and w.norm not in ("a", "i") and nxt.startswith(w.norm) and len(nxt) > 2:
+            i += 1
+            continue
+        kept.append(w)
+        i += 1
+    return _drop_stutters(kept)
+
+
+def _carry(kept: list[_Word], dropped: _Word) -> None:
+    """A dropped word's sentence end and pause stay with the word before it."""
+    if kept:
+        if _SENTENCE_END.search(dropped.token) and not _SENTENCE_END.search(kept[-1].token):
+            kept[-1].token = kept[-1].token.rstrip(",;:") + dropped.token[-1]
+        kept[-1].pause_after = max(kept[-1].pause_after, dropped.pause_after)
+        kept[-1].line_end = kept[-1].line_end or dropped.line_end
+
+
+def _drop_stutters(words: list[_Word]) -> list[_Word]:
+    """An immediately repeated run of one to three words keeps only its second copy."""
+    out: list[_Word] = []
+    for w in words:
+        out.append(w)
+        for n in (3, 2, 1):
+            if len(out) >= 2 * n and [x.norm for x in out[-2 * n:-n]] == [x.norm for x in out[-n:]]:
+                del out[-2 * n:-n]
+                break
+    return out
+
+
+def is_punctuated(snippets) -> bool:
+    """Captions with sentence punctuation (Whisper, human) rather than raw ASR."""
+    lines = [s.text for s in snippets if s.text.strip()]
+    return bool(lines) and sum(bool(re.search(r"[.?!]", t)) for t in lines) >= 0.2 * len(lines)
+
+
+def _break_score(words: list[_Word], j: int, punctuated: list[bool]) -> float:
+    """How good a sentence break before words[j] is: evidence for it, less the cost of one more sentence.
+
+    Where the captions are punctuated nearby, their full stops decide; elsewhere pauses and cue words do.
+    A pause alone is weak evidence (speakers also pause mid-phrase to think), so cues and the words on either
+    side weigh as much.
+    """
+    prev, cur = words[j - 1], words[j]
+    if _SENTENCE_END.search(prev.token):
+        return 6.0
+    score = -1.2  # one more sentence
+    if punctuated[j]:
+        score += 0.8 if prev.token.endswith((",", ";", ":")) else -1.5
+    score += min(prev.pause_after, 1.5) + (0.2 if prev.line_end else 0.0)
+    two = f"{cur.norm} {words[j + 1].norm}" if j + 1 < len(words) else ""
+    score += max(_CUES.get(cur.norm, 0.0), _CUES.get(two, 0.0))
+    if prev.norm in _NO_END:
+        score -= 2.0
+    if cur.norm in _NO_START:
+        score -= 1.0
+    elif cur.norm not in STARTERS and cur.norm not in LEADING_MARKERS:
+        score -= 1.0
+    return score
+
+
+def _punctuated_near(words: list[_Word], radius: int = 40) -> list[bool]:
+    """For each word, whether a sentence-final mark falls within radius words: the captions there are punctuated."""
+    ends = np.cumsum([0] + [bool(_SENTENCE_END.search(w.token)) for w in words])
+    n = len(words)
+    return [bool(ends[min(n, j + radius)] - ends[max(0, j - radius)]) for j in range(n)]
+
+
+def _length_cost(n: int) -> float:
+    if n > MAX_WORDS:
+        return 50.0 + n  # only when nothing else is possible
+    if n < MIN_WORDS:
+        return (MIN_WORDS - n) * 0.6
+    return max(0, n - 25) * 0.15
+
+
+def split_sentences(words: list[_Word]) -> list[tuple[int, int]]:
+    """Word ranges of the sentences: the breaks that best balance evidence and length (dynamic programming)."""
+    n = len(words)
+    if not n:
+        return []
+    near = _punctuated_near(words)
+    scores = [0.0] + [_break_score(words, j, near) for j in range(1, n)]
+    best = [0.0] + [float("inf")] * n
+    back = [0] * (n + 1)
+    # A punctuated sentence longer than MAX_WORDS may still need to stand whole: allow it at a high cost.
+    reach = MAX_WORDS * 3
+    for j in range(1, n + 1):
+        for i in range(max(0, j - reach), j):
+            cost = best[i] + _length_cost(j - i) - (scores[j] if j < n else 0.0)
+            if cost < best[j]:
+                best[j], back[j] = cost, i
+    ranges, j = [], n
+    while j > 0:
+        ranges.append((back[j], j))
+        j = back[j]
+    return ranges[::-1]
+
+
+def render(words: list[_Word], punctuated: bool, after_stop: bool) -> Sentence | None:
+    """The words as a sentence: leading markers off, first letter and "I" capitalised, closing punctuation."""
+    while len(words) > 1 and words[0].norm in LEADING_MARKERS:
+        words = words[1:]
+    text = " ".join(w.token for w in words).strip(" ,;:-–—")
+    if not text:
+        return None
+    if not punctuated or text == text.lower():
+        text = re.sub(r"\bi(?=\b|')", "I", text)
+    text = text[:1].upper() + text[1:]
+    if not _SENTENCE_END.search(text):
+        text += "."
+    clean = after_stop or words[0].norm in STARTERS or words[0].token[:1].isupper() and punctuated
+    return Sentence(words[0].time, words[-1].time + 0.5, text, words[0].index, words[-1].index, clean)
+
+
+def sentences(snippets) -> list[Sentence]:
+    """The transcript as readable sentences, in order."""
+    punctuated = is_punctuated(snippets)
+    words = drop_fillers(words_of(snippets))
+    out = []
+    for a, b in split_sentences(words):
+        after_stop = a == 0 or bool(_SENTENCE_END.search(words[a - 1].token))
+        sentence = render(words[a:b], punctuated, after_stop)
+        if sentence:
+            out.append(sentence)
+    return out
+
+
+def starts_mid_clause(text: str) -> bool:
+    """A lower-case first word or a conjunction: the extract was cut inside a clause."""
+    first = text.split()[0] if text.split() else ""
+    return first[:1].islower() or _norm(first) in CONJUNCTIONS
+
+
+# --- choosing extracts --------------------------------------------------------------------------------------
+
+
+def sentence_vectors(found: list[Sentence], unit_starts: np.ndarray, unit_vectors: np.ndarray) -> np.ndarray:
+    """Each sentence's vector: the mean of the (normalised) unit vectors spoken within it, or the nearest unit."""
+    norms = np.linalg.norm(unit_vectors, axis=1, keepdims=True)
+    units = unit_vectors / np.where(norms == 0, 1, norms)
+    rows = []
+    for s in found:
+        lo, hi = np.searchsorted(unit_starts, [s.start_s - 1.0, s.end_s])
+        if hi > lo:
+            rows.append(units[lo:hi].mean(axis=0))
+        else:
+            rows.append(units[min(max(0, lo - 1), len(units) - 1)])
+    matrix = np.asarray(rows, dtype=np.float32).reshape(len(found), units.shape[1] if units.ndim == 2 else 0)
+    n = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(n == 0, 1, n)
+
+
+def readable(sentence: Sentence) -> bool:
+    """Fit to quote on its own: 8 to 35 words, not starting inside a clause, not trailing off."""
+    return (MIN_WORDS <= sentence.words <= MAX_WORDS and sentence.clean_start
+            and not starts_mid_clause(sentence.text) and _norm(sentence.text.split()[-1]) not in _NO_END)
+
+
+def pick(found: list[Sentence], vectors: np.ndarray, count: int, centre: np.ndarray | None = None,
+         redundancy: float = 0.7) -> list[int]:
+    """Indexes (in time order) of up to count readable sentences that represent the stretch and differ from each
+    other: maximal marginal relevance against its centroid, so three sentences are not one point made thrice."""
+    if not found:
+        return []
+    candidates = [i for i, s in enumerate(found) if readable(s)]
+    if not candidates:
+        candidates = [i for i, s in enumerate(found) if MIN_WORDS <= s.words <= MAX_WORDS] or \
+            [max(range(len(found)), key=lambda i: min(found[i].words, MAX_WORDS))]
+    centre = vectors.mean(axis=0) if centre is None else centre
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    relevance = vectors @ centre
+    picked: list[int] = []
+    while len(picked) < count and len(picked) < len(candidates):
+        def gain(i: int) -> float:
+            overlap = max((float(vectors[i] @ vectors[p]) for p in picked), default=0.0)
+            return float(relevance[i]) - redundancy * overlap
+
+        best = max((i for i in candidates if i not in picked), key=gain)
+        picked.append(best)
+    return sorted(picked)

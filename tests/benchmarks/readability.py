@@ -1,0 +1,174 @@
+"""How readable the offline overview's extracts are, before (units rejoined, the method up to extract-1) and now.
+
+Run: python tests/benchmarks/readability.py [--show N]   (fill the cache first: tests/benchmarks/overview_data.py)
+For each group of videos prints: extracts, mean words, share starting mid-clause (a lower-case word or a
+conjunction after the cut), share over 35 words, share over 40, and the largest. Chapters are the creator's
+(dev videos) or detected ones (the Deep Dive, which has none in the manifest).
+Groups: the dev videos as captioned (mostly punctuated Whisper/human captions), the one YouTube-ASR dev video,
+the Deep Dive (YouTube ASR), and ASR copies of the dev videos (asr_copy.asr_lines: lower-case, unpunctuated
+7-word lines; unit vectors reused by time, so no re-embedding; the "before" column is not computed for them
+because the old method read the punctuated units).
+Mid-clause is judged on the original punctuated captions where there are some (see original_checker), so
+capitalising our own sentence starts cannot hide a cut; on real ASR only the surface check (a conjunction
+first) is possible, so read those with --show.
+--show N prints N chapter extracts per group to read (" | " between extracts).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.benchmarks.asr_copy import asr_lines  # noqa: E402
+from tests.benchmarks.overview_data import DEEP_DIVE, load, rows  # noqa: E402
+
+
+def old_extracts(units, vectors, chapters, duration) -> tuple[list[list[str]], list[str]]:
+    """The previous method (summary extract-1): caption units rejoined up to 45 words, the 3 nearest the
+    chapter centroid, clean_quote'd; the TL;DR from the opening 10%."""
+    from yt_transcript.rag.extractive import clean_quote
+    from yt_transcript.rag.summarize import rejoin_sentences
+
+    def central(us, vs, count):
+        sentences = rejoin_sentences(us, vs)
+        centroid = vs.mean(axis=0)
+        order = sorted(range(len(sentences)), key=lambda i: -float(sentences[i][1] @ centroid))
+        picked = [i for i in order if len(sentences[i][0].split()) >= 6][:count] or order[:1]
+        return [clean_quote(sentences[i][0]) for i in sorted(picked)]
+
+    per_chapter = []
+    for k, c in enumerate(chapters):
+        end = chapters[k + 1].start_s if k + 1 < len(chapters) else float("inf")
+        idx = [i for i, u in enumerate(units) if c.start_s <= u.start_s < end]
+        per_chapter.append(central([units[i] for i in idx], vectors[idx], 3) if idx else [])
+    horizon = max(120.0, 0.1 * duration)
+    intro = [i for i, u in enumerate(units) if u.start_s < horizon]
+    return per_chapter, central([units[i] for i in intro], vectors[intro], 2)
+
+
+def new_extracts(snippets, units, vectors, chapters, duration) -> tuple[list[list[str]], list[str]]:
+    from yt_transcript.rag.sentences import sentences, sentence_vectors
+    from yt_transcript.rag.summarize import chapter_extract, tldr_extract
+
+    found = sentences(snippets)
+    fv = sentence_vectors(found, np.array([u.start_s for u in units]), vectors)
+    by_text = {s.text for s in found}
+
+    def split(text):  # extracts are whole sentences joined by spaces: cut them back at the known sentences
+        out, current = [], []
+        for word in text.split():
+            current.append(word)
+            if " ".join(current) in by_text:
+                out.append(" ".join(current))
+                current = []
+        return out + ([" ".join(current)] if current else [])
+
+    per_chapter = [split(chapter_extract(found, fv, c.start_s, chapters[k + 1].start_s if k + 1 < len(chapters)
+                                         else float("inf"))) for k, c in enumerate(chapters)]
+    return per_chapter, split(tldr_extract(found, fv, duration))
+
+
+def original_checker(snippets):
+    """Whether an extract starts mid-clause, judged on the punctuated original captions: its first word there
+    (found by its first words; leading "and"/"so"/fillers we dropped are walked back over) is neither a sentence
+    start nor capitalised, or is a conjunction. None when the words are not found."""
+    import re
+
+    from yt_transcript.rag.sentences import CONJUNCTIONS, FILLERS, LEADING_MARKERS, _norm
+
+    tokens = [t for s in snippets for t in s.text.split()]
+    norms = [re.sub(r"[^\w']", "", t.lower()) for t in tokens]
+    first_at: dict[tuple, int] = {}
+    for i in range(len(norms) - 2):
+        first_at.setdefault(tuple(norms[i:i + 3]), i)
+
+    def check(extract: str):
+        key = tuple(re.sub(r"[^\w']", "", w.lower()) for w in extract.split()[:3])
+        i = first_at.get(key)
+        if i is None:
+            return None
+        j = i
+        while j > 0 and norms[j - 1] in LEADING_MARKERS | FILLERS:
+            j -= 1
+        start = j == 0 or bool(re.search(r"[.?!][\"')\]]*$", tokens[j - 1]))
+        return not start and (tokens[i][:1].islower() or _norm(tokens[i]) in CONJUNCTIONS)
+
+    return check
+
+
+def surface_check(extract: str):
+    """Without punctuated originals (real ASR): a conjunction or lower-case first word as shown."""
+    from yt_transcript.rag.sentences import starts_mid_clause
+
+    return starts_mid_clause(extract)
+
+
+def stats(extracts: list[tuple[str, object]]) -> str:
+    if not extracts:
+        return "no extracts"
+    n = [len(e.split()) for e, _ in extracts]
+    judged = [m for _, m in extracts if m is not None]
+    mid = f"{sum(judged) / len(judged):6.1%} of {len(judged)}" if judged else "n/a"
+    return (f"{len(extracts):4d} extracts  mean {np.mean(n):5.1f} words  mid-clause {mid}  "
+            f">35 {sum(x > 35 for x in n) / len(n):6.1%}  >40 {sum(x > 40 for x in n) / len(n):6.1%}  max {max(n)}")
+
+
+def judge(extracts, check):
+    per_chapter, tldr = extracts
+    return [[(e, check(e)) for e in chapter] for chapter in per_chapter], [(e, check(e)) for e in tldr]
+
+
+def main() -> None:
+    from yt_transcript.rag.chapters import chapters_from_starts, segment
+    from yt_transcript.rag.sentences import is_punctuated
+
+    show = int(sys.argv[sys.argv.index("--show") + 1]) if "--show" in sys.argv else 0
+    groups: dict[str, list] = {"dev, as captioned": [], "dev, YouTube ASR (5t1vTLU7s40)": [],
+                               "Deep Dive (YouTube ASR, detected chapters)": [], "dev, ASR copies (mid-clause judged on the punctuated originals)": []}
+    for row in rows(with_chapters=True) + [r for r in rows() if r["video_id"] == DEEP_DIVE]:
+        video = load(row, embed=False)
+        if video is None:
+            continue
+        chapters = video.truth or chapters_from_starts(segment(video.units, video.vectors, video.duration_s),
+                                                       video.duration_s, [""] * 99)
+        if video.video_id == DEEP_DIVE:
+            names = ["Deep Dive (YouTube ASR, detected chapters)"]
+        elif row["transcript"].endswith(".en-auto.srt"):
+            names = ["dev, YouTube ASR (5t1vTLU7s40)", "dev, as captioned"]
+        else:
+            names = ["dev, as captioned"]
+        punctuated = is_punctuated(video.snippets)
+        check = original_checker(video.snippets) if punctuated else surface_check
+        old = judge(old_extracts(video.units, video.vectors, chapters, video.duration_s), check)
+        new = judge(new_extracts(video.snippets, video.units, video.vectors, chapters, video.duration_s), check)
+        for name in names:
+            groups[name].append((old, new))
+        if punctuated:
+            asr = new_extracts(asr_lines(video.snippets), video.units, video.vectors, chapters, video.duration_s)
+            groups["dev, ASR copies (mid-clause judged on the punctuated originals)"].append((None, judge(asr, check)))
+    for name, items in groups.items():
+        print(f"== {name}: {len(items)} videos")
+        for label, k in (("before", 0), ("now", 1)):
+            got = [x for x in items if x[k] is not None]
+            if not got:
+                continue
+            chapter = [e for item in got for chap in item[k][0] for e in chap]
+            tldr = [e for item in got for e in item[k][1]]
+            print(f"  {label:6s} chapters {stats(chapter)}")
+            print(f"  {label:6s} TL;DR    {stats(tldr)}")
+        for item in items[:1]:
+            for k in range(min(show, len(item[1][0]))):
+                print("   before:", " | ".join(e for e, _ in item[0][0][k]) if item[0] else "-")
+                print("   now:   ", " | ".join(e for e, _ in item[1][0][k]))
+            if show:
+                print("   TL;DR before:", " | ".join(e for e, _ in item[0][1]) if item[0] else "-")
+                print("   TL;DR now:   ", " | ".join(e for e, _ in item[1][1]))
+
+
+if __name__ == "__main__":
+    main()
