@@ -11,7 +11,8 @@ from yt_transcript.ingest.timecodes import format_hms
 _GROUP = re.compile(r"\[\s*(S\d+(?:\s*[,;]\s*S\d+)*)\s*\]", re.IGNORECASE)
 _ID = re.compile(r"S(\d+)", re.IGNORECASE)
 # What the model must never write itself: clock times and links. We strip them out of answers.
-_URL = re.compile(r"https?://\S+")
+# Links, bare www. hosts and e-mail addresses: a way to send the reader somewhere the sources never named.
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _CLOCK = re.compile(r"\[?\(?\b\d{1,2}:\d{2}(?::\d{2})?\b\)?\]?")
 
 
@@ -49,8 +50,14 @@ def resolve(answer: str, hits: list[SearchHit]) -> tuple[str, list[Citation], li
             keep.append(sid)
         return "[" + ", ".join(keep) + "]" if keep else ""
 
-    text = _GROUP.sub(replace, answer)
-    text = _URL.sub("", text)
-    text = _CLOCK.sub("", text)
-    text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return text, list(cited.values()), dropped
+    return _tidy(_CLOCK.sub("", _URL.sub("", _GROUP.sub(replace, answer)))), list(cited.values()), dropped
+
+
+def strip_unsourced(text: str) -> str:
+    """Model text that cites nothing (a summary, a card): no citation ids, links or clock times may remain,
+    since only code resolves ids and writes times and links."""
+    return _tidy(_CLOCK.sub("", _URL.sub("", _GROUP.sub("", text))))
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"[ \t]{2,}", " ", text).strip()

@@ -8,6 +8,7 @@ import re
 from yt_transcript.ingest.models import Answer, Card, Overview
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.chapters import Unit, key_phrase_title
+from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.extractive import clean_quote
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.summarize import choose_chapters, group_units, rejoin_sentences
@@ -82,8 +83,11 @@ def _model_cards(model: ChatModel, title: str, units: list[Unit], vectors, n: in
         items = json.loads(match.group(0)) if match else []
     except json.JSONDecodeError:
         items = []
-    cards = [Card(title, str(it.get("question", "")).strip(), str(it.get("answer", "")).strip(), units[0].start_s,
-                  "model") for it in items if isinstance(it, dict) and it.get("question") and it.get("answer")]
+    # The model cites nothing here, so no id, link or clock time it writes may stay (see strip_unsourced).
+    pairs = [(strip_unsourced(str(it.get("question", ""))), strip_unsourced(str(it.get("answer", ""))))
+             for it in items if isinstance(it, dict)]
+    cards = [Card(title, question, answer, units[0].start_s, "model") for question, answer in pairs
+             if question and answer]
     if not cards:  # a small model may not manage JSON: fall back to cloze cards rather than nothing
         return _cloze_cards(title, units, vectors, n)
     return cards[:n]

@@ -256,10 +256,17 @@ class Library:
     def summarize(self, video: str, *, chapters: str | None = None, model: str | None = None,
                   on_progress: Callable[[int, int], None] | None = None) -> Overview:
         """A TL;DR and one paragraph per chapter (creator chapters, or detected with chapters='auto')."""
+        from yt_transcript.rag.citations import strip_unsourced
         from yt_transcript.rag.summarize import summarize
 
-        return summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
-                         on_progress=on_progress)
+        overview = summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
+                             on_progress=on_progress)
+        if overview.model == "extractive":
+            return overview
+        # A model's paragraphs cite nothing: no id, link or clock time it wrote may reach the reader.
+        cleaned = [dataclasses.replace(c, title=strip_unsourced(c.title) or c.title, summary=strip_unsourced(c.summary))
+                   for c in overview.chapters]
+        return dataclasses.replace(overview, chapters=cleaned, tldr=strip_unsourced(overview.tldr))
 
     def study_cards(self, video: str, *, per_chapter: int = 2, model: str | None = None) -> list[Card]:
         """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
@@ -344,7 +351,8 @@ class Library:
         """Open the vector store before any work, so a store that is down fails before minutes of embedding."""
         from yt_transcript.ingest.embedding import model_name
 
-        self.storage.vectors(self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model))
+        name = self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model)
+        self.storage.vectors(name)
 
     def _youtube_client(self) -> YouTubeClient:
         if self._youtube is None:

@@ -1,0 +1,142 @@
+import re
+
+import numpy as np
+
+from yt_transcript.ingest.captions import read_caption_file
+from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
+from yt_transcript.ingest.pipeline import Ingestor
+from yt_transcript.rag.sentences import (
+    FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, drop_fillers, pick, sentences, words_of,
+)
+
+from .conftest import SAMPLE_VTT
+
+# The sample talk as YouTube's ASR would give it: lower case, no punctuation, 7-word lines, a filler or two.
+ASR_TEXT = (
+    "okay so today we're going to talk about how memory works uh and why lectures slip away "
+    "the first thing to know is that it's a it's a curve of forgetting that falls fast "
+    "so now let's look at the forgetting curve Ebbinghaus measured it on himself with nonsense syllables "
+    "you know he found that most of it is gone within a day unless you review "
+    "but the good news is that spaced review flattens the curve every time you do it "
+    "moving on the next thing is active recall which means testing yourself instead of rereading the notes "
+    "i think this is the most useful habit and i use it every week with flashcards"
+)
+
+
+def asr_snippets(text: str = ASR_TEXT, per_line: int = 7, pause_every: int = 3) -> list[Snippet]:
+    words = text.split()
+    out, t = [], 0.0
+    for n, i in enumerate(range(0, len(words), per_line)):
+        line = words[i:i + per_line]
+        # Every third line ends in a pause: it lasts a second longer than its words need.
+        span = 0.4 * len(line) + (1.0 if n % pause_every == pause_every - 1 else 0.0)
+        out.append(Snippet(" ".join(line), round(t, 2), round(t + span, 2)))
+        t += span
+    return out
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
+
+
+def is_clean_span(extract: str, raw: list[str]) -> bool:
+    """The extract's words appear in order in the raw transcript words with nothing skipped but fillers, dropped
+    sentence openers, stutters (a word repeated within the next three) and cut-off word starts."""
+    words = [_norm(w) for w in extract.split() if _norm(w)]
+    if not words:
+        return True
+
+    def skippable(k: int) -> bool:
+        w = raw[k]
+        return (w in FILLERS or w in LEADING_MARKERS or w in ("you", "know")
+                or any(k + n < len(raw) and raw[k + n] == w for n in (1, 2, 3))
+                or (len(w) == 1 and k + 1 < len(raw) and raw[k + 1].startswith(w)))
+
+    for start in (k for k, w in enumerate(raw) if w == words[0]):
+        k, j = start, 0
+        while j < len(words) and k < len(raw):
+            if raw[k] == words[j]:
+                j += 1
+                k += 1
+            elif skippable(k):
+                k += 1
+            else:
+                break
+        if j == len(words):
+            return True
+    return False
+
+
+def extract_sentences(text: str) -> list[str]:
+    """An overview paragraph cut back into its sentences (each ends in . ? or ! before a capital)."""
+    return [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z])", text) if s]
+
+
+def test_asr_lines_become_sentences_without_fillers_or_stutters():
+    found = sentences(asr_snippets())
+    text = " ".join(s.text for s in found)
+    assert " uh " not in f" {text.lower()} " and "you know" not in text.lower()
+    assert "it's a it's a" not in text.lower() and "it's a curve" in text.lower()
+    assert all(s.text[0].isupper() and s.text.endswith((".", "?", "!")) for s in found)
+    assert " i " not in f" {text} " and "I think" in text
+    assert all(s.words <= MAX_WORDS for s in found)
+    assert len(found) >= 5  # breaks restored, not one run-on
+    # Cue words open sentences: "so now let's look" and "but the good news" start one each (markers dropped).
+    assert any(s.text.startswith(("Now let's look", "Let's look")) for s in found)
+    assert any(s.text.startswith("But the good news") for s in found)
+
+
+def test_every_sentence_is_a_contiguous_span_of_the_transcript():
+    for snippets in (asr_snippets(), read_caption_file(SAMPLE_VTT).snippets):
+        raw = [_norm(w) for s in snippets for w in s.text.split() if _norm(w)]
+        for sentence in sentences(snippets):
+            assert is_clean_span(sentence.text, raw), sentence.text
+
+
+def test_the_span_check_catches_joined_fragments():
+    raw = [_norm(w) for w in ASR_TEXT.split()]
+    assert is_clean_span("It's a curve of forgetting that falls fast.", raw)
+    assert not is_clean_span("Why lectures slip away the forgetting curve.", raw)  # words from two places
+
+
+def test_stutters_and_cut_off_words():
+    words = drop_fillers(words_of([Snippet("it's a it's a random um p patterns the the end", 0.0, 5.0)]))
+    assert [w.token for w in words] == ["it's", "a", "random", "patterns", "the", "end"]
+
+
+def test_punctuated_captions_keep_their_sentences():
+    snippets = read_caption_file(SAMPLE_VTT).snippets
+    found = sentences(snippets)
+    assert all(s.words <= MAX_WORDS for s in found)
+    whole = " ".join(s.text for s in snippets)
+    assert sum(s.text in whole for s in found) >= 0.6 * len(found)  # most are the captions' own sentences
+
+
+def test_pick_prefers_coverage_to_near_duplicates():
+    found = [Sentence(i, i + 1, f"This is readable sentence number {i} about a topic here.") for i in range(4)]
+    vectors = np.array([[1, 0, 0], [0.99, 0.14, 0], [0, 1, 0], [0.7, 0.7, 0]], dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    picked = pick(found, vectors, 2)
+    assert not {0, 1} <= set(picked)  # never both near-duplicates
+
+
+def test_overview_extracts_are_spans_of_the_asr_transcript(settings, library, fake_embedder):
+    snippets = asr_snippets(ASR_TEXT + " " + ASR_TEXT.replace("memory", "recall"), pause_every=2)
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(
+        Transcript(VideoMeta("asrsample01", "Memory"), snippets))
+    overview = library.summarize("asrsample01")
+    raw = [_norm(w) for s in snippets for w in s.text.split() if _norm(w)]
+    texts = [overview.tldr] + [c.summary for c in overview.chapters]
+    assert all(texts)
+    for text in texts:
+        for sentence in extract_sentences(text):
+            assert is_clean_span(sentence, raw), sentence
+            assert len(sentence.split()) <= MAX_WORDS
+
+
+def test_overview_extracts_of_the_sample_are_spans(sample_library):
+    overview = sample_library.summarize("yttSample01")
+    raw = [_norm(w) for s in read_caption_file(SAMPLE_VTT).snippets for w in s.text.split() if _norm(w)]
+    for text in [overview.tldr] + [c.summary for c in overview.chapters]:
+        for sentence in extract_sentences(text):
+            assert is_clean_span(sentence, raw), sentence
