@@ -7,6 +7,7 @@ old record or the new one, never half of either.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from dataclasses import asdict
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from yt_transcript.ingest.errors import CatalogBusy, CatalogUnreadable, DiskFull, StoreError
 from yt_transcript.ingest.models import (
     Answer, Chapter, Chunk, Citation, Snippet, Transcript, VideoMeta, VideoRecord,
 )
@@ -79,16 +81,44 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 _PER_VIDEO_LEXICAL_MAX = 50  # filters over more videos than this search the whole index and filter
 
 
+_BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another process's write lock before giving up
+
+
+def sqlite_failure(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Our error for a SQLite failure that is not our bug: a lock held too long, a full disk, a bad file."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return CatalogBusy(f"the library catalog {path} stayed locked for {_BUSY_TIMEOUT_S:.0f} s", path=path)
+    if "full" in text or "no space" in text:
+        return DiskFull(f"no space left to write {path}", path=path)
+    return CatalogUnreadable(f"cannot use the library catalog {path} ({exc})", path=path)
+
+
+def _mapped(method):
+    """Turn SQLite's operational failures into one of our errors; programming errors stay what they are."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as exc:
+            if type(exc) not in (sqlite3.OperationalError, sqlite3.DatabaseError):  # IntegrityError etc.: a bug
+                raise
+            raise sqlite_failure(exc, self.path) from exc
+    return call
+
+
 class Catalog:
     """SQLite-backed record of what the library holds."""
 
+    @_mapped
     def __init__(self, path: Path, *, read_only: bool = False):
+        self.path = path
         self.read_only = read_only
         if read_only:
             self._db = _open_read_only(path)
         else:
             # WAL lets the app read while the CLI ingests; the timeout rides out a writer's lock.
-            self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+            self._db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
@@ -98,6 +128,7 @@ class Catalog:
         """Close the database."""
         self._db.close()
 
+    @_mapped
     def commit_video(
         self,
         transcript: Transcript,
@@ -146,6 +177,7 @@ class Catalog:
         )
         self._db.execute("DELETE FROM chunks WHERE video_id = ?", (video_id,))
 
+    @_mapped
     def remove(self, video_id: str) -> bool:
         """Forget a video and its chunks; True if it was there."""
         with self._db:
@@ -153,6 +185,7 @@ class Catalog:
             self._db.execute("DELETE FROM answers WHERE video_id = ?", (video_id,))
             return self._db.execute("DELETE FROM videos WHERE video_id = ?", (video_id,)).rowcount > 0
 
+    @_mapped
     def get(self, video_id: str) -> VideoRecord | None:
         """The record of one video, or None."""
         row = self._db.execute(
@@ -161,6 +194,7 @@ class Catalog:
         ).fetchone()
         return _record(*row) if row else None
 
+    @_mapped
     def transcript(self, video_id: str) -> Transcript | None:
         """The stored cleaned transcript of one video, or None."""
         row = self._db.execute(
@@ -171,6 +205,7 @@ class Catalog:
         snippets = [Snippet(text, start, end) for start, end, text in json.loads(row[1])]
         return Transcript(_meta(json.loads(row[0])), snippets)
 
+    @_mapped
     def records(self) -> list[VideoRecord]:
         """All videos, most recently added first (cached until this or another process writes)."""
         version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
@@ -184,6 +219,7 @@ class Catalog:
         self._records_cache = (version, records)
         return list(records)
 
+    @_mapped
     def lexical_search(self, terms: list[str], n: int, video_ids: list[str] | None = None) -> list[str]:
         """Chunk ids ranked by FTS5 bm25 for any of the terms (words or phrases), optionally within some videos."""
         if not terms:
@@ -203,6 +239,7 @@ class Catalog:
         except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
             return []
 
+    @_mapped
     def match_counts(self, terms: list[str]) -> dict[str, int]:
         """How many chunks each term (a word or phrase) matches, stemmed as the index is."""
         counts = {}
@@ -214,6 +251,7 @@ class Catalog:
                 counts[term] = 0
         return counts
 
+    @_mapped
     def uses_video_ranges(self, video_ids: list[str] | None) -> bool:
         """Whether a lexical search over these videos reads only their rowid ranges (cheap at any size)."""
         return video_ids is not None and len(video_ids) <= _PER_VIDEO_LEXICAL_MAX
@@ -236,6 +274,7 @@ class Catalog:
             ).fetchall()
         return [cid for _, cid in sorted(scored)[:n]]
 
+    @_mapped
     def chunk_vectors(self, video_ids: list[str]) -> tuple[list[str], np.ndarray]:
         """Chunk ids and their vectors (rows of a float32 matrix) for some videos."""
         rows = self._db.execute(
@@ -245,6 +284,7 @@ class Catalog:
             return [], np.zeros((0, 0), dtype=np.float32)
         return [r[0] for r in rows], np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
 
+    @_mapped
     def chunk_count(self, video_ids: list[str]) -> int:
         """Number of current chunks in some videos."""
         return sum(
@@ -253,6 +293,7 @@ class Catalog:
             )
         )
 
+    @_mapped
     def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, np.ndarray]]:
         """Current chunks by id, each with its unit vectors (one row per unit)."""
         if not chunk_ids:
@@ -271,6 +312,7 @@ class Catalog:
             out[cid] = (Chunk(cid, vid, gen, idx, text, start, end, chapter, unit_list), vectors)
         return out
 
+    @_mapped
     def video_units(self, video_id: str) -> tuple[list[tuple[float, str]], np.ndarray]:
         """A video's sentence units in time order, each once, with their vectors: ([(start_s, text)], matrix)."""
         rows = self._db.execute(
@@ -292,6 +334,7 @@ class Catalog:
         matrix = np.stack([vectors[i] for i in order]) if vectors else np.zeros((0, 0), dtype=np.float32)
         return [units[i] for i in order], matrix
 
+    @_mapped
     def remember_listing(self, source: str, kind: str, title: str) -> None:
         """Keep a playlist or channel that was ingested, so a sync can list it again."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -299,27 +342,32 @@ class Catalog:
             self._db.execute("INSERT INTO listings (source, kind, title, added_at) VALUES (?, ?, ?, ?) "
                              "ON CONFLICT(source) DO UPDATE SET title = excluded.title", (source, kind, title, now))
 
+    @_mapped
     def listings(self) -> list[tuple[str, str, str, str | None]]:
         """Every remembered listing: (source, kind, title, synced_at), oldest first."""
         return self._db.execute("SELECT source, kind, title, synced_at FROM listings ORDER BY added_at, source").fetchall()
 
+    @_mapped
     def mark_synced(self, source: str) -> None:
         """Record that a listing was synced to the end."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._db:
             self._db.execute("UPDATE listings SET synced_at = ? WHERE source = ?", (now, source))
 
+    @_mapped
     def cached(self, key: str) -> str | None:
         """A cached summary, or None."""
         row = self._db.execute("SELECT value FROM summaries WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    @_mapped
     def cache(self, key: str, value: str) -> None:
         """Store a summary."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._db:
             self._db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (key, value, now))
 
+    @_mapped
     def save_answer(self, video_id: str, answer: Answer) -> None:
         """Keep a question about one video with its answer; the same question again replaces it."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -330,6 +378,7 @@ class Catalog:
             self._db.execute("INSERT INTO answers (video_id, question, answer_json, asked_at) VALUES (?, ?, ?, ?)",
                              (video_id, answer.question, json.dumps(data, ensure_ascii=False), now))
 
+    @_mapped
     def answers(self, video_id: str) -> list[Answer]:
         """The kept questions about one video with their answers, in the order they were (last) asked."""
         try:

@@ -297,6 +297,25 @@ class StoreUnavailable(StoreError):
     )
 
 
+class CatalogBusy(StoreError):
+    """Another process held the catalog's write lock for longer than we wait."""
+
+    advice = "Another yt-transcript process is writing to this library; let it finish, then retry"
+
+
+class DiskFull(StoreError):
+    """The disk holding the data home (or the vector store) has no space left."""
+
+    advice = "Free some disk space, then retry; what was already in the library is intact"
+
+
+class CatalogUnreadable(StoreError):
+    """The catalog file cannot be opened or read (damaged, or not a yt-transcript catalog)."""
+
+    advice = ("Move library.sqlite3 aside (or restore it from a backup) and add the videos again; "
+              "YT_TRANSCRIPT_HOME can point at a fresh folder meanwhile")
+
+
 class EmbeddingModelMismatch(StoreError):
     """The library was built with another embedding model."""
 

@@ -64,10 +64,15 @@ class Storage:
             self.vectors(previous.embed_model).delete_video(video_id)
 
     def remove(self, video_id: str) -> VideoRecord:
-        """Remove a video from search at once, then delete its vectors."""
+        """Delete a video's vectors, then its catalog record.
+
+        In this order a crash in between leaves the video listed (and found by its words) until the remove
+        is run again, rather than vectors that no record points to and nothing would ever delete.
+        """
         record = self.get(video_id)
-        self._writable().remove(video_id)
+        catalog = self._writable()
         self.vectors(record.embed_model).delete_video(video_id)
+        catalog.remove(video_id)
         return record
 
     def cache(self, key: str, value: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
-from yt_transcript.ingest.errors import StoreUnavailable
+from yt_transcript.ingest.errors import DiskFull, StoreUnavailable
 from yt_transcript.ingest.models import Chunk
 
 
@@ -82,7 +82,10 @@ class VectorStore:
         for cid, doc, meta, dist in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0]
         ):
-            out.append((_chunk(cid, doc, meta), 1.0 - float(dist)))
+            # A process killed right after a delete can leave the ids in embedded Chroma's vector index
+            # while their records are gone; such a ghost is no chunk at all.
+            if meta is not None and doc is not None:
+                out.append((_chunk(cid, doc, meta), 1.0 - float(dist)))
         return out
 
     def count(self, video_id: str | None = None) -> int:
@@ -96,7 +99,16 @@ class VectorStore:
         try:
             return fn(*args, **kwargs)
         except _store_failures() as exc:
+            if _disk_full(exc):
+                raise DiskFull(f"no space left for the vector store at {self.location}") from exc
             raise StoreUnavailable(f"vector store at {self.location} failed ({_short(exc)})") from exc
+
+
+def _disk_full(exc: BaseException) -> bool:
+    import errno
+
+    text = str(exc).lower()
+    return getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text or "disk is full" in text
 
 
 def _store_failures(opening: bool = False) -> tuple[type[BaseException], ...]:
