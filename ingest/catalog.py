@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import threading
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -59,6 +60,8 @@ CREATE TABLE IF NOT EXISTS listings (
     source     TEXT PRIMARY KEY,  -- the playlist id or channel URL, as parsed
     kind       TEXT NOT NULL,     -- "playlist" or "channel"
     title      TEXT NOT NULL,
+    languages  TEXT,              -- the language priority and translation it was ingested with, so a sync
+    translate  TEXT,              -- fetches the same track and does not mistake another language for a change
     added_at   TEXT NOT NULL,
     synced_at  TEXT
 );
@@ -94,12 +97,30 @@ def sqlite_failure(exc: sqlite3.Error, path: Path) -> StoreError:
     return CatalogUnreadable(f"cannot use the library catalog {path} ({exc})", path=path)
 
 
+class _Locked:
+    """Gives every Catalog its lock before `_mapped` first takes it."""
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        lock = obj.__dict__.get("_lock_instance")
+        if lock is None:
+            lock = obj.__dict__.setdefault("_lock_instance", threading.RLock())
+        return lock
+
+
 def _mapped(method):
-    """Turn SQLite's operational failures into one of our errors; programming errors stay what they are."""
+    """One call at a time per catalog, and SQLite's operational failures as our errors.
+
+    The app shares one catalog connection between sessions (threads): without the lock, one thread's
+    `with self._db:` could commit or see another's half-written transaction. Programming errors stay
+    what they are.
+    """
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
-            return method(self, *args, **kwargs)
+            with self._lock:
+                return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
             if type(exc) not in (sqlite3.OperationalError, sqlite3.DatabaseError):  # IntegrityError etc.: a bug
                 raise
@@ -109,6 +130,8 @@ def _mapped(method):
 
 class Catalog:
     """SQLite-backed record of what the library holds."""
+
+    _lock = _Locked()
 
     @_mapped
     def __init__(self, path: Path, *, read_only: bool = False):
@@ -335,17 +358,27 @@ class Catalog:
         return [units[i] for i in order], matrix
 
     @_mapped
-    def remember_listing(self, source: str, kind: str, title: str) -> None:
-        """Keep a playlist or channel that was ingested, so a sync can list it again."""
+    def remember_listing(self, source: str, kind: str, title: str, languages: list[str] | None,
+                         translate: str | None) -> None:
+        """Keep a playlist or channel that was ingested (and how), so a sync can list it again."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        langs = ",".join(languages) if languages else None
         with self._db:
-            self._db.execute("INSERT INTO listings (source, kind, title, added_at) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT(source) DO UPDATE SET title = excluded.title", (source, kind, title, now))
+            self._db.execute(
+                "INSERT INTO listings (source, kind, title, languages, translate, added_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(source) DO UPDATE SET title = excluded.title, languages = excluded.languages, "
+                "translate = excluded.translate", (source, kind, title, langs, translate, now))
 
     @_mapped
-    def listings(self) -> list[tuple[str, str, str, str | None]]:
-        """Every remembered listing: (source, kind, title, synced_at), oldest first."""
-        return self._db.execute("SELECT source, kind, title, synced_at FROM listings ORDER BY added_at, source").fetchall()
+    def listings(self) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
+        """Every remembered listing: (source, kind, title, synced_at, languages, translate), oldest first."""
+        try:
+            return self._db.execute("SELECT source, kind, title, synced_at, languages, translate FROM listings "
+                                    "ORDER BY added_at, source").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc) and self.read_only:  # a read-only catalog from before listings
+                return []
+            raise
 
     @_mapped
     def mark_synced(self, source: str) -> None:

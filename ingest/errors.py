@@ -65,7 +65,8 @@ class NoTranscriptInLanguages(SourceError):
         have = ", ".join(available) or "none"
         super().__init__(
             f"{video_id}: no transcript in {wanted}; available: {have}",
-            f"Ask for one of those languages (YT_TRANSCRIPT_LANGUAGES), for a translation into {requested[0]}, "
+            f"Ask for one of those languages (YT_TRANSCRIPT_LANGUAGES), for a translation into "
+            f"{requested[0] if requested else 'your language'}, "
             "or transcribe the audio on this machine (--whisper, or YT_TRANSCRIPT_WHISPER=auto)",
             video_id=video_id, requested=requested, available=available,
         )
@@ -230,6 +231,14 @@ class InvalidChoice(InputError):
                          choices=choices)
 
 
+class InvalidCount(InputError):
+    """A count (k, limit, cards per chapter) that is not a whole number of at least 1."""
+
+    def __init__(self, what: str, value: object):
+        super().__init__(f"{what} must be a whole number of at least 1, not {value!r}", "Give a count such as 5",
+                         what=what, value=value)
+
+
 class InvalidDate(InputError):
     """A date that is not YYYY-MM-DD."""
 
@@ -292,8 +301,8 @@ class StoreUnavailable(StoreError):
     """The vector store (a Chroma server or the local folder) cannot be used."""
 
     advice = (
-        "Start the server (chroma run --path DIR --host 127.0.0.1 --port 8000) or check YT_TRANSCRIPT_CHROMA_URL; "
-        "unset it to use the embedded store"
+        "Start the server (chroma run --path DIR --host 127.0.0.1 --port 8000) or check the Chroma server URL "
+        "(YT_TRANSCRIPT_CHROMA_URL); leave it unset to use the embedded store"
     )
 
 
@@ -324,7 +333,9 @@ class EmbeddingModelMismatch(StoreError):
 
 # --- models --------------------------------------------------------------------------------------------
 
-_OFFLINE = "unset YT_TRANSCRIPT_MODEL to work offline with quotes from the video"
+# Offline needs both unset: a key alone picks gpt-4o-mini. Named for the terminal and the app's sidebar alike.
+_OFFLINE = ("work offline with quotes from the video by leaving the model and the API key unset "
+            "(YT_TRANSCRIPT_MODEL, OPENAI_API_KEY)")
 
 
 class EmbeddingModelUnavailable(ModelError):

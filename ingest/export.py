@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from pathlib import Path
 import re
 
-from yt_transcript.ingest.errors import InvalidChoice
+from yt_transcript.ingest.errors import InvalidChoice, OutputNotWritable
 from yt_transcript.ingest.models import EXTRACTIVE_LABEL, Answer, Chapter, Overview, Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.timecodes import format_hms, short_url, watch_url
 
@@ -194,3 +197,21 @@ def _obsidian_answer(answer: Answer) -> list[str]:
         link = f"[{stamp}]({short_url(c.video_id, c.start_s)})" if c.url else stamp
         lines.append(f"- {plain(f'[{c.id}]')} {link} “{plain(c.text)}”")
     return lines + ([""] if answer.citations else [])
+
+
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write a file the user asked for, whole or not at all (a .part file renamed into place), or raise
+    OutputNotWritable saying why in one line."""
+    if not path.parent.is_dir():
+        raise OutputNotWritable(path, f"no folder {path.parent}")
+    partial = path.with_name(path.name + ".part")
+    try:
+        if isinstance(data, bytes):
+            partial.write_bytes(data)
+        else:
+            partial.write_text(data, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise OutputNotWritable(path, exc.strerror or type(exc).__name__) from None

@@ -106,7 +106,8 @@ class Ingestor:
                 self.progress(f"listing {source.kind}", 0, 1)
                 result.label, video_ids = self.youtube.list_videos(source, options.limit)
                 self.progress(f"listing {source.kind}", 1, 1)
-                self.storage.remember_listing(source.value, source.kind, result.label)
+                self.storage.remember_listing(source.value, source.kind, result.label, options.languages,
+                                              options.translate)
             except errors.YtTranscriptError as exc:
                 result.error = exc
                 result.seconds = time.perf_counter() - started

@@ -58,6 +58,13 @@ class IngestSettings(BaseSettings):
         "whisper extra); another name is downloaded on first use.",
     )
 
+    @field_validator("languages")
+    @classmethod
+    def _some_language(cls, value: str) -> str:
+        if not [code for code in value.split(",") if code.strip()]:
+            raise ValueError("name at least one language code, e.g. 'en' or 'en,de'")
+        return value
+
     @property
     def language_list(self) -> list[str]:
         """The language priority as a list."""
@@ -93,7 +100,9 @@ class LLMSettings(BaseSettings):
     )
     api_key: SecretStr | None = Field(
         default=None,
-        validation_alias=AliasChoices("YT_TRANSCRIPT_API_KEY", "OPENAI_API_KEY", "api_key"),
+        # Environment names are matched case-insensitively: a lower-case "api_key" here would also read any
+        # unrelated API_KEY variable and send it to OpenAI. `api_key=` still works by field name.
+        validation_alias=AliasChoices("YT_TRANSCRIPT_API_KEY", "OPENAI_API_KEY"),
         description="API key for the model server; never printed or logged.",
     )
     # Named llm_* so they never read the ingest group's YT_TRANSCRIPT_RETRIES.
@@ -171,23 +180,27 @@ class Settings(BaseSettings):
             raise InvalidSetting(describe(exc)) from None
 
     def with_values(self, **values: object) -> "Settings":
-        """A copy with some flat values changed (None leaves a value as it is)."""
-        update: dict[str, object] = {}
+        """A copy with some flat values changed (None leaves a value as it is), checked like `load`.
+
+        The copy is validated from the current values, not the environment, so nothing read at load time
+        changes underneath it."""
+        data = {name: getattr(self, name) for name in type(self).model_fields if name not in GROUPS}
+        groups = {group: getattr(self, group).model_dump() for group in GROUPS}
         for name, value in values.items():
             if value is None:
                 continue
             group = next((g for g, kind in GROUPS.items() if name in flat_names(kind)), None)
-            if group is None:
-                if name not in type(self).model_fields:
-                    raise InvalidSetting(f"unknown setting {name!r}")
-                update[name] = value
+            if group is not None:
+                groups[group][flat_names(GROUPS[group])[name]] = value
+            elif name in data:
+                data[name] = value
             else:
-                field = flat_names(GROUPS[group])[name]
-                if field == "api_key" and isinstance(value, str):
-                    value = SecretStr(value)
-                current = update.get(group, getattr(self, group))
-                update[group] = current.model_copy(update={field: value})
-        return self.model_copy(update=update)
+                raise InvalidSetting(f"unknown setting {name!r}")
+        try:
+            built = {group: GROUPS[group].model_validate(fields) for group, fields in groups.items()}
+            return type(self).model_validate({**data, **built})
+        except ValidationError as exc:
+            raise InvalidSetting(describe(exc)) from None
 
 
 def flat_names(kind: type[BaseSettings]) -> dict[str, str]:

@@ -85,9 +85,10 @@ class Storage:
         if not self.read_only and self.catalog is not None:
             self.catalog.save_answer(video_id, answer)
 
-    def remember_listing(self, source: str, kind: str, title: str) -> None:
-        """Keep a playlist or channel that was ingested, so a sync can list it again."""
-        self._writable().remember_listing(source, kind, title)
+    def remember_listing(self, source: str, kind: str, title: str, languages: list[str] | None = None,
+                         translate: str | None = None) -> None:
+        """Keep a playlist or channel that was ingested (and with which languages), so a sync can list it again."""
+        self._writable().remember_listing(source, kind, title, languages, translate)
 
     def mark_synced(self, source: str) -> None:
         """Record that a listing was synced to the end."""
@@ -130,8 +131,8 @@ class Storage:
         """Every video, newest first."""
         return self.catalog.records() if self.catalog else []
 
-    def listings(self) -> list[tuple[str, str, str, str | None]]:
-        """Every channel and playlist ever ingested: (source, kind, title, synced_at)."""
+    def listings(self) -> list[tuple[str, str, str, str | None, str | None, str | None]]:
+        """Every channel and playlist ever ingested: (source, kind, title, synced_at, languages, translate)."""
         return self.catalog.listings() if self.catalog else []
 
     def cached(self, key: str) -> str | None:
@@ -227,8 +228,11 @@ def _prepare_home(home: Path) -> StoreError | None:
     A home that exists but is read-only, or that cannot be created, still serves reads (the latter as an
     empty library); a home that is a file cannot be used at all.
     """
-    if home.exists() and not home.is_dir():
-        raise HomeUnusable(home, "it is a file, not a folder")
+    try:
+        if home.exists() and not home.is_dir():
+            raise HomeUnusable(home, "it is a file, not a folder")
+    except PermissionError as exc:  # a parent we may not enter
+        raise HomeUnusable(home, exc.strerror or "permission denied") from None
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

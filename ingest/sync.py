@@ -8,6 +8,7 @@ goes on with the rest.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from yt_transcript.ingest import errors
 from yt_transcript.ingest.cleaning import clean_snippets
@@ -25,7 +26,8 @@ def sync(ingestor: Ingestor, *, since: str | None = None, limit: int | None = No
     tell = on_outcome or (lambda listing, outcome: None)
     if not dry_run:
         storage.check_writable()
-    for source, kind, title, _ in storage.listings():
+    for source, kind, title, _, languages, translate in storage.listings():
+        options = IngestOptions(languages=languages.split(",") if languages else None, translate=translate)
         entry = {"source": source, "kind": kind, "title": title, "error": None}
         report.listings.append(entry)
         try:
@@ -35,7 +37,7 @@ def sync(ingestor: Ingestor, *, since: str | None = None, limit: int | None = No
             continue
         known = {r.meta.video_id: r for r in storage.records()}
         for video_id in video_ids:
-            outcome = _sync_video(ingestor, video_id, known.get(video_id), since, dry_run)
+            outcome = _sync_video(ingestor, video_id, known.get(video_id), options, since, dry_run)
             report.outcomes.append(outcome)
             tell(title, outcome)
         if not dry_run:
@@ -43,8 +45,8 @@ def sync(ingestor: Ingestor, *, since: str | None = None, limit: int | None = No
     return report
 
 
-def _sync_video(ingestor: Ingestor, video_id: str, record: VideoRecord | None, since: str | None,
-                dry_run: bool) -> SyncOutcome:
+def _sync_video(ingestor: Ingestor, video_id: str, record: VideoRecord | None, options: IngestOptions,
+                since: str | None, dry_run: bool) -> SyncOutcome:
     try:
         info = None
         if record is None and since:
@@ -56,7 +58,7 @@ def _sync_video(ingestor: Ingestor, video_id: str, record: VideoRecord | None, s
         # chose a mode for that.
         whispered = record is not None and record.meta.caption_kind.startswith("whisper:")
         keep = "auto" if whispered and ingestor.settings.ingest.whisper == "never" else None
-        transcript, detail = ingestor.fetch_youtube(video_id, IngestOptions(whisper=keep), info)
+        transcript, detail = ingestor.fetch_youtube(video_id, replace(options, whisper=keep), info)
         if record is not None:
             stored = ingestor.storage.transcript(video_id).snippets
             if clean_snippets(transcript.snippets) == stored:

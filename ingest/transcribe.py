@@ -197,7 +197,7 @@ def decode_audio(path: Path, progress: Progress | None = None) -> np.ndarray:
 
 def _reason(exc: BaseException) -> str:
     text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-    return text.splitlines()[0].rstrip(".").lower()[:120]
+    return text.strip().splitlines()[0].removeprefix("Got: ").rstrip(".")[:160]
 
 
 # --- the cache ------------------------------------------------------------------------------------------
@@ -221,6 +221,7 @@ def write_json_atomic(path: Path, data: object) -> None:
             json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o644)  # a temporary file is private; the cache is as readable as the home
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
@@ -259,6 +260,10 @@ class WhisperTranscriber:
                 self._model = faster_whisper.WhisperModel(where, device="cpu", compute_type="int8",
                                                           cpu_threads=self.threads)
             except Exception as exc:  # an unknown name, no network for a download, a broken folder
+                if isinstance(exc, OSError) and not Path(where).is_dir():  # the Hugging Face Hub download failed
+                    raise errors.WhisperModelUnavailable(
+                        f"cannot download the Whisper model {self.model_name!r}: it is not on this machine yet, "
+                        f"and the download failed ({_reason(exc)})") from exc
                 raise errors.WhisperModelUnavailable(
                     f"cannot load the Whisper model {self.model_name!r} ({_reason(exc)})") from exc
         return self._model
@@ -276,7 +281,7 @@ class WhisperTranscriber:
     # The cache ---------------------------------------------------------------------------------------------
 
     def _key(self, source: str, language: str | None) -> str:
-        model = str(Path(resolve_model_quietly(self.model_name)))
+        model = resolve_model_quietly(self.model_name)
         return f"v{CACHE_FORMAT}|{source}|{model}|{language or 'auto'}"
 
     def _path(self, key: str, suffix: str = ".json") -> Path | None:

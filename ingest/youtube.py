@@ -124,6 +124,9 @@ class YouTubeClient:
                     raise errors.NetworkError(f"{video_id}: cannot reach YouTube") from exc
             except yta.CouldNotRetrieveTranscript as exc:
                 raise map_transcript_error(exc, video_id) from exc
+            except requests.exceptions.RequestException as exc:  # a bad proxy URL, a broken reply, ...
+                raise errors.NetworkError(f"{video_id}: the request to YouTube failed ({type(exc).__name__})",
+                                          video_id=video_id) from exc
             self._sleep(delay)
             delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover

@@ -81,28 +81,149 @@ def _pick(depths: np.ndarray, starts: list[float], min_gap_s: float, count: int 
     return sorted(chosen)
 
 
-def segment(units: list[Unit], vectors: np.ndarray, duration_s: float, count: int | None = None) -> list[float]:
-    """Chapter start times (the first is 0). The number of chapters is chosen by the method unless count is given.
+@dataclass(frozen=True)
+class SegmentParams:
+    """How chapters are found; the defaults were chosen by leave-one-video-out over the dev videos with creator
+    chapters (tests/benchmarks/eval_chapters.py prints the figures and the history of the choice).
 
-    Blocks scale with the video (1/250 of it, 10 to 60 s) and each gap compares ~1/40 of the video on
-    either side (at least three blocks); a gap becomes a boundary when its depth stands out from the rest (mean + 0.5 standard deviations,
-    stricter than TextTiling's original so long talks are not over-split), and chapters are at least
-    1/60 of the video apart. These were chosen on the dev videos with creator chapters (F1@60 s on the five
-    over 30 minutes: 0.547 with 1/150, 3-block windows, 1/40 spacing; 0.608 with these; neighbours 0.59-0.60).
+    Lengths are shares of the video so one setting serves a 10-minute explainer and a 3-hour lecture.
     """
-    if not units:
-        return [0.0]
-    block_s = min(60.0, max(10.0, duration_s / 250))
+
+    block_share: float = 1 / 250  # sentence vectors are averaged over blocks this long (10-60 s)
+    window_share: float = 1 / 40  # each gap compares this much talk on either side
+    cutoff: float = 0.5  # a gap is a boundary when its score is this many standard deviations above the mean
+    min_gap_share: float = 1 / 60  # chapters are at least this long
+    lexical: float = 0.0  # weight of the vocabulary shift (TextTiling over words) next to the vector depth
+    cues: float = 0.0  # weight of a transition phrase ("okay so next", "moving on") at the gap
+    pauses: float = 0.0  # weight of the silence at the gap
+
+
+# Phrases speakers use to move to the next part of a talk.
+_TRANSITIONS = re.compile(
+    r"^(?:(?:and |so |okay |ok |alright |all right |right )+)?(?:"
+    r"let's (?:now )?(?:move on|turn|talk about|look at|get (?:in)?to|switch|go (?:back )?to)|"
+    r"moving on|next (?:up|thing|step|topic|we)|the next (?:thing|step|topic|part|question|section)|"
+    r"now let's|now we(?:'re| are) going to|now that we|that's (?:it|all) for|in this (?:section|part)|"
+    r"(?:so|okay|ok|alright) now|let me (?:now )?(?:show|talk|turn|move)|"
+    r"(?:first|second|third|finally|lastly)[, ]|another (?:thing|way|example|topic)|"
+    r"next[, ]|now[, ]|okay so|ok so|alright so|all right so)",
+    re.IGNORECASE,
+)
+
+
+def transition_strength(text: str) -> float:
+    """1 when a unit opens with a transition phrase, else 0."""
+    return 1.0 if _TRANSITIONS.match(text.strip().lower()) else 0.0
+
+
+def lexical_matrix(units: list[Unit], starts: list[float], block_s: float) -> np.ndarray:
+    """Word counts per block (content words only), L2-normalised: the vocabulary TextTiling compares."""
+    vocab: dict[str, int] = {}
+    rows: list[Counter] = [Counter() for _ in starts]
+    b = 0
+    for unit in units:
+        while b + 1 < len(starts) and unit.start_s >= starts[b + 1]:
+            b += 1
+        for w in re.findall(r"[a-z][a-z'-]+", unit.text.lower()):
+            if w not in STOPWORDS and len(w) > 2:
+                rows[b][vocab.setdefault(w, len(vocab))] += 1
+    matrix = np.zeros((len(starts), max(1, len(vocab))), dtype=np.float32)
+    for i, row in enumerate(rows):
+        for j, c in row.items():
+            matrix[i, j] = c
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def gap_pauses(units: list[Unit], starts: list[float]) -> np.ndarray:
+    """The longest silence near each block gap: a unit lasting longer than its words need at the usual pace."""
+    if len(units) < 2:
+        return np.zeros(max(0, len(starts) - 1))
+    spans = np.array([b.start_s - a.start_s for a, b in zip(units, units[1:])])
+    words = np.array([max(1, len(u.text.split())) for u in units[:-1]])
+    pace = float(np.median(spans / words))
+    slack = np.maximum(0.0, spans - words * pace)
+    ends = np.array([u.start_s for u in units[1:]])  # a unit's silence falls just before the next unit
+    out = np.zeros(max(0, len(starts) - 1))
+    for g in range(1, len(starts)):
+        lo, hi = np.searchsorted(ends, [starts[g] - 10.0, starts[g] + 10.0])
+        out[g - 1] = float(slack[lo:hi].max()) if hi > lo else 0.0
+    return out
+
+
+def gap_cues(units: list[Unit], starts: list[float]) -> np.ndarray:
+    """Whether a transition phrase opens a unit near each block gap."""
+    times = np.array([u.start_s for u in units])
+    strength = np.array([transition_strength(u.text) for u in units])
+    out = np.zeros(max(0, len(starts) - 1))
+    for g in range(1, len(starts)):
+        lo, hi = np.searchsorted(times, [starts[g] - 10.0, starts[g] + 10.0])
+        out[g - 1] = float(strength[lo:hi].max()) if hi > lo else 0.0
+    return out
+
+
+def _z(values: np.ndarray) -> np.ndarray:
+    return (values - values.mean()) / (values.std() or 1.0) if len(values) else values
+
+
+@dataclass
+class GapSignals:
+    """Per block gap: vector depth, vocabulary depth, transition cue and pause; computed once, weighed later."""
+
+    starts: list[float]
+    block_s: float
+    vector_depth: np.ndarray
+    lexical_depth: np.ndarray
+    cues: np.ndarray
+    pauses: np.ndarray
+
+
+def gap_signals(units: list[Unit], vectors: np.ndarray, duration_s: float, params: SegmentParams) -> GapSignals | None:
+    block_s = min(60.0, max(10.0, duration_s * params.block_share))
     starts, matrix = blocks(units, vectors, block_s)
     if len(starts) < 4:
+        return None
+    window = max(3, round(duration_s * params.window_share / block_s))
+    lexical = depth_scores(lexical_matrix(units, starts, block_s), window) if params.lexical else np.zeros(len(starts) - 1)
+    return GapSignals(starts, block_s, depth_scores(matrix, window), lexical,
+                      gap_cues(units, starts) if params.cues else np.zeros(len(starts) - 1),
+                      gap_pauses(units, starts) if params.pauses else np.zeros(len(starts) - 1))
+
+
+def boundaries_from_signals(signals: GapSignals, units: list[Unit], duration_s: float, params: SegmentParams,
+                            count: int | None = None) -> list[float]:
+    """Chapter starts from weighed gap signals: each signal standardised within the video, so the count
+    follows how much this video's gaps stand out, not a share of its length."""
+    score = (_z(signals.vector_depth) + params.lexical * _z(signals.lexical_depth) + params.cues * signals.cues
+             + params.pauses * _z(np.log1p(signals.pauses)))
+    cutoff = float(score.mean() + params.cutoff * score.std())
+    min_gap = max(3 * signals.block_s, duration_s * params.min_gap_share)
+    gaps = _pick(score, signals.starts, min_gap, None if count is None else count - 1, cutoff)
+    times = np.array([u.start_s for u in units])
+    return [0.0] + sorted({_nearest(times, signals.starts[g + 1]) for g in gaps})
+
+
+def _nearest(times: np.ndarray, t: float) -> float:
+    """snap() over sorted unit start times, by bisection."""
+    i = int(np.searchsorted(times, t))
+    near = [times[j] for j in (i - 1, i) if 0 <= j < len(times)]
+    return float(min(near, key=lambda s: abs(s - t)))
+
+
+def segment(units: list[Unit], vectors: np.ndarray, duration_s: float, count: int | None = None,
+            params: SegmentParams | None = None) -> list[float]:
+    """Chapter start times (the first is 0). The number of chapters is chosen by the method unless count is given.
+
+    TextTiling over sentence vectors, with the vocabulary shift, transition phrases and pauses at each gap
+    weighed in (see SegmentParams). With count, it is TextTiling given the number of chapters.
+    """
+    params = params or SegmentParams()
+    if not units:
         return [0.0]
-    # Each side of a gap spans ~1/40 of the video: six blocks in a long lecture, three in a short talk.
-    depths = depth_scores(matrix, window=max(3, round(duration_s / 40 / block_s)))
-    cutoff = float(depths.mean() + 0.5 * depths.std())
-    min_gap = max(3 * block_s, duration_s / 60)
-    gaps = _pick(depths, starts, min_gap, None if count is None else count - 1, cutoff)
-    boundaries = [snap(starts[g + 1], units) for g in gaps]
-    return [0.0] + sorted(set(boundaries))
+    signals = gap_signals(units, vectors, duration_s, params)
+    if signals is None:
+        return [0.0]
+    return boundaries_from_signals(signals, units, duration_s, params, count)
 
 
 def snap(t: float, units: list[Unit]) -> float:

@@ -8,11 +8,10 @@ modification time is the time of the export.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
+import io
 import itertools
-import os
 import re
 import sqlite3
 import tempfile
@@ -23,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from yt_transcript.ingest.errors import OutputNotWritable
-from yt_transcript.ingest.export import tag_slug
+from yt_transcript.ingest.export import tag_slug, write_output
 from yt_transcript.ingest.models import AnkiDeck, Card, VideoMeta, VideoRecord
 from yt_transcript.ingest.timecodes import format_hms, watch_url
 
@@ -110,7 +109,7 @@ def _added_ms(record: VideoRecord) -> int:
 def _write_package(package, path: Path, first_id: int) -> None:
     """What genanki's Package.write_to_file does, except that the temporary collection is removed, note and
     card ids count from `first_id` instead of the clock, and the file appears whole or not at all."""
-    if not path.parent.is_dir():
+    if not path.parent.is_dir():  # say so before building anything
         raise OutputNotWritable(path, f"no folder {path.parent}")
     with tempfile.TemporaryDirectory(prefix="yt-transcript-deck-") as tmp:
         collection = Path(tmp) / "collection.anki2"
@@ -121,13 +120,8 @@ def _write_package(package, path: Path, first_id: int) -> None:
             db.commit()
         finally:
             db.close()
-        partial = path.with_name(path.name + ".part")
-        try:
-            with zipfile.ZipFile(partial, "w") as apkg:
-                apkg.write(collection, "collection.anki2")
-                apkg.writestr("media", "{}")  # no media files
-            os.replace(partial, path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
-            raise OutputNotWritable(path, exc.strerror or type(exc).__name__) from None
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w") as apkg:
+            apkg.write(collection, "collection.anki2")
+            apkg.writestr("media", "{}")  # no media files
+    write_output(path, packed.getvalue())

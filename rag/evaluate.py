@@ -71,10 +71,11 @@ def evaluate_retrieval(
         scope = [video_id] if video_id else ([q.video_id] if each_video else None)
         opts = replace(options or SearchOptions(), video_ids=scope, k=max(k, 10))
         results = search(storage, embedder, q.question, opts)
-        rank = next((i for i, h in enumerate(results[:10], 1) if is_hit(q, h.video_id, h.start_s)), None)
+        # Ranks are looked for in all k results (so a miss says where it was); the scores stay @1, @5 and @10.
+        rank = next((i for i, h in enumerate(results[:max(k, 10)], 1) if is_hit(q, h.video_id, h.start_s)), None)
         hits1 += rank == 1
         hits5 += rank is not None and rank <= 5
-        rr += 1.0 / rank if rank else 0.0
+        rr += 1.0 / rank if rank and rank <= 10 else 0.0
         if rank != 1:
             top = results[0] if results else None
             misses.append({

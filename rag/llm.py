@@ -102,9 +102,11 @@ class ChatModel:
                         first = time.perf_counter() - started
                     parts.append(piece)
                     if on_token:
-                        on_token(piece)
+                        _deliver(on_token, piece)
         except errors.YtTranscriptError:
             raise
+        except _CallbackFailed as failed:
+            raise failed.__cause__ from None  # the caller's own error, unchanged
         except Exception as exc:
             if self.spec is None:
                 raise self.map_error(exc) from None
@@ -196,6 +198,17 @@ class ChatModel:
         if isinstance(exc, openai.BadRequestError):
             return errors.ModelFailed(f"{where} rejected the request ({_first_line(text)})")
         return errors.ModelFailed(f"{where} failed ({type(exc).__name__}: {_first_line(text)})")
+
+
+class _CallbackFailed(Exception):
+    """The caller's on_token raised: its own problem (a closed pipe, say), never the model server's."""
+
+
+def _deliver(on_token: Callable[[str], None], piece: str) -> None:
+    try:
+        on_token(piece)
+    except Exception as exc:
+        raise _CallbackFailed() from exc
 
 
 def _is_transport(exc: Exception) -> bool:

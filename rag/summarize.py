@@ -14,9 +14,10 @@ from yt_transcript.ingest import errors
 from yt_transcript.ingest.models import Chapter, ChapterSummary, Overview
 from yt_transcript.ingest.settings import LLMSettings
 from yt_transcript.ingest.storage import Storage
-from yt_transcript.rag.chapters import Unit, chapters_from_starts, key_phrase_title, segment
+from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import Sentence, pick, sentence_vectors, sentences
+from yt_transcript.rag.titles import topic_title
 
 PROMPT_VERSION = "summary-1"
 EXTRACT_VERSION = "extract-2"  # the offline overview's method: a change re-extracts cached overviews
@@ -200,7 +201,7 @@ def _auto_title(model: ChatModel | None, units: list[Unit], index: int, groups) 
         if title and 0 < len(title[0].split()) <= 10:
             return title[0]
     others = [" ".join(u.text for u in g[0]) for k, g in enumerate(groups) if k != index]
-    return key_phrase_title(text, others)
+    return topic_title(text, others)
 
 
 def _summarise_chapter(model: ChatModel, part_words: int, title: str, units: list[Unit]) -> str:

@@ -180,3 +180,12 @@ def test_json_shape(sample_library, fake_embedder, settings):
 def test_build_messages_includes_history():
     messages = build_messages("q2", [], history=[("q1", "a1")])
     assert [m.type for m in messages] == ["system", "human", "ai", "human"]
+
+
+def test_a_failing_token_callback_is_not_a_model_failure(sample_library):
+    """`ask ... | head` closes the pipe: that is the reader's doing, not the model server's."""
+    def closed_pipe(piece):
+        raise BrokenPipeError("closed")
+
+    with pytest.raises(BrokenPipeError):
+        with_llm(sample_library, make_fake_chat_model("Ebbinghaus [S1].")).ask(QUESTION, on_token=closed_pipe)

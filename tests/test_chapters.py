@@ -71,3 +71,21 @@ def test_key_phrase_titles_name_what_sets_a_chapter_apart():
     title = key_phrase_title("the yeast makes the dough rise, knead the dough, bake the dough in the oven",
                              ["the orchestra plays the symphony", "the rocket reaches orbit"])
     assert "dough" in title.lower() and title[0].isupper()
+
+
+def test_topic_titles_are_noun_phrases_in_title_case():
+    from yt_transcript.rag.titles import topic_title
+
+    text = ("so today we look at byte pair encoding. byte pair encoding merges the most common pair. "
+            "the tokenizer uses byte pair encoding and the tokenizer has a vocabulary. we trained it, "
+            "the Tokenizer runs fast and the tokenizer is trained")
+    title = topic_title(text, ["the orchestra plays the symphony", "the rocket reaches orbit"])
+    assert "," not in title and 2 <= len(title.split()) <= 5
+    assert "Byte Pair Encoding" in title and "Tokenizer" in title  # the most frequent spelling, title-cased
+    assert not title.lower().endswith(("trained", "runs"))  # no dangling verb
+
+
+def test_topic_title_of_an_empty_chapter():
+    from yt_transcript.rag.titles import topic_title
+
+    assert topic_title("uh so um", []) == "Untitled"

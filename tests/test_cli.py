@@ -109,7 +109,8 @@ def test_export_to_file(run, tmp_path):
 
 def test_help_imports_nothing_heavy():
     code = ("import sys; from yt_transcript.ui.cli import cli; heavy = [m for m in ('chromadb', 'sentence_transformers', 'torch', "
-            "'yt_dlp', 'youtube_transcript_api', 'pydantic_settings') if m in sys.modules]; print(heavy)")
+            "'yt_dlp', 'youtube_transcript_api', 'pydantic_settings', 'faster_whisper', 'ctranslate2', 'av') "
+            "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
     help_text = subprocess.run([sys.executable, "-m", "yt_transcript.ui.cli", "--help"], capture_output=True, text=True).stdout
@@ -357,3 +358,9 @@ def test_sidecars_are_skipped_not_failures(run):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == f"skip  {info}: read with {SAMPLE_VTT.name}" and lines[1].startswith("ok    yttSample01")
+
+
+@pytest.mark.parametrize("typo, meant", [("lsit", "list"), ("serch", "search"), ("summarise", "summarize")])
+def test_a_mistyped_command_is_not_read_as_a_source(run, typo, meant):
+    result = run(typo)
+    assert result.exit_code == 2 and "No such command" in result.output and meant in result.output

@@ -92,6 +92,10 @@ def test_with_settings_shares_storage_and_models(sample_library):
     (lambda lib: lib.export("yttSample01", "docx"), errors.InvalidChoice),
     (lambda lib: lib.export("yttSample01", to="/nonexistent-folder/x.txt"), errors.OutputNotWritable),
     (lambda lib: lib.video("zzzzzzzzzzz"), errors.VideoNotIndexed),
+    (lambda lib: lib.search("spacing", k=0), errors.InvalidCount),
+    (lambda lib: lib.search("spacing", k="3"), errors.InvalidCount),
+    (lambda lib: lib.ingest("@someone", limit=0), errors.InvalidCount),
+    (lambda lib: lib.study_cards("yttSample01", per_chapter=-1), errors.InvalidCount),
 ])
 def test_bad_input_is_an_input_error(sample_library, call, error):
     with pytest.raises(error) as info:
@@ -140,3 +144,24 @@ def test_a_store_that_is_down_fails_before_any_embedding(settings, fake_embedder
     with pytest.raises(errors.StoreUnavailable, match="127.0.0.1:9"):
         lib.ingest(str(SAMPLE_VTT))
     assert fake_embedder.calls == 0 and lib.videos() == []
+
+
+def test_a_datetime_since_keeps_its_own_day(sample_library):
+    from datetime import datetime
+
+    uploaded = sample_library.video("yttSample01").meta.upload_date
+    day = datetime.fromisoformat(uploaded)
+    assert sample_library.search("spacing", since=day, k=1) and sample_library.search("spacing", until=day, k=1)
+
+
+def test_models_load_once_for_every_copy_of_a_library(settings, monkeypatch):
+    """The app makes a copy per session (with_settings): the embedding model must not load again for each."""
+    import yt_transcript.ingest.embedding as embedding
+
+    from .conftest import FakeEmbedder
+
+    loads = []
+    monkeypatch.setattr(embedding, "load_query_embedder", lambda model, home: loads.append(model) or FakeEmbedder())
+    root = Library(settings)
+    copies = [root.with_settings(model=f"openai:m{i}") for i in range(3)]
+    assert len({id(c._embedder_for_queries()) for c in [root, *copies]}) == 1 and loads == ["all-MiniLM-L6-v2"]

@@ -52,19 +52,17 @@ def is_clean_span(extract: str, raw: list[str]) -> bool:
                 or any(k + n < len(raw) and raw[k + n] == w for n in (1, 2, 3))
                 or (len(w) == 1 and k + 1 < len(raw) and raw[k + 1].startswith(w)))
 
-    for start in (k for k, w in enumerate(raw) if w == words[0]):
-        k, j = start, 0
-        while j < len(words) and k < len(raw):
-            if raw[k] == words[j]:
-                j += 1
-                k += 1
-            elif skippable(k):
-                k += 1
-            else:
-                break
+    from functools import lru_cache
+
+    @lru_cache(maxsize=None)
+    def match(k: int, j: int) -> bool:  # words[j:] continue at raw[k], skipping only what cleaning drops
         if j == len(words):
             return True
-    return False
+        if k >= len(raw):
+            return False
+        return (raw[k] == words[j] and match(k + 1, j + 1)) or (skippable(k) and match(k + 1, j))
+
+    return any(match(k + 1, 1) for k, w in enumerate(raw) if w == words[0])
 
 
 def extract_sentences(text: str) -> list[str]:

@@ -97,3 +97,23 @@ def test_languages_setting_reaches_ingest(monkeypatch, library, tmp_path):
     ingestor = Ingestor(library.settings.with_values(languages="de,fr"), library.storage, lambda: None, Client())
     ingestor.ingest("dQw4w9WgXcQ", IngestOptions())
     assert seen == [["de", "fr"]]
+
+
+def test_an_unrelated_api_key_variable_is_not_the_model_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("API_KEY", "leaked-elsewhere")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("YT_TRANSCRIPT_API_KEY", raising=False)
+    s = Settings.load(home=tmp_path)
+    assert s.llm.key is None
+    assert Settings.load(home=tmp_path, api_key="sk-given").llm.key == "sk-given"
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"languages": " , "}, "at least one language"),
+    ({"ask_passages": 0}, "ask_passages"),
+    ({"retries": "many"}, "retries"),
+])
+def test_with_values_checks_values_too(tmp_path, values, message):
+    with pytest.raises(errors.InvalidSetting, match=message):
+        Settings.load(home=tmp_path).with_values(**values)
+    assert Settings.load(home=tmp_path).with_values(home="~/talks").home == Settings.load(home="~/talks").home

@@ -137,3 +137,20 @@ def test_cli_prints_added_skipped_failed_and_exits_1_on_failure(world, tmp_path)
 def test_nothing_to_sync(tmp_path):
     result = CliRunner().invoke(cli, ["--home", str(tmp_path / "h"), "sync"], obj={"embedder": lambda s: FakeEmbedder()})
     assert result.exit_code == 0 and "Nothing to sync" in result.stdout
+
+
+def test_a_sync_fetches_the_languages_the_channel_was_ingested_with(tmp_path):
+    answers = {LISTING: listing(OLD), **{f"https://www.youtube.com/watch?v={v}": info(v) for v in OLD + NEW}}
+    youtube = Recorded(answers)
+    asked = []
+    real = youtube.fetch_transcript
+    youtube.fetch_transcript = lambda v, languages, translate=None: asked.append((languages, translate)) or real(
+        v, languages, translate)
+    lib = Library.open(tmp_path / "home", embedder=FakeEmbedder(), youtube=youtube)
+    assert lib.ingest("@studyskills", languages="de,en", translate="fr")[0].ok
+    asked.clear()
+    youtube.answers[LISTING] = listing(NEW + OLD)
+    report = lib.sync()
+    assert report.count("added") == 2 and report.count("unchanged") == 3  # the same track: nothing "changed"
+    assert {(tuple(languages), translate) for languages, translate in asked} == {(("de", "en"), "fr")}
+    assert lib.listings()[0]["languages"] == "de,en" and lib.listings()[0]["translate"] == "fr"

@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from yt_transcript import Citation, Library, Settings, YtTranscriptError, format_hms
+from yt_transcript.ingest.sources import MEDIA_SUFFIXES
 
 PAGES = ["Library", "Video", "Search", "Study"]
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -62,7 +63,10 @@ def show_error(exc: YtTranscriptError) -> None:
 def page_library() -> None:
     st.header("Library")
     sources = st.text_area("YouTube URLs, playlists, channels or @handles (one per line)", key="sources")
-    upload = st.file_uploader("…or a caption file", type=["vtt", "srt", "json", "txt"], key="upload")
+    upload = st.file_uploader("…or a caption, audio or video file (audio is transcribed on this machine)",
+                              type=["vtt", "srt", "json", "txt", *(s[1:] for s in MEDIA_SUFFIXES)], key="upload")
+    whisper = st.checkbox("Transcribe YouTube videos without captions on this machine (Whisper)", key="whisper",
+                          value=library().settings.ingest.whisper != "never")
     if st.button("Add to library", key="add"):
         raws = [line.strip() for line in (sources or "").splitlines() if line.strip()]
         if upload is not None:
@@ -72,8 +76,11 @@ def page_library() -> None:
             raws.append(str(path))
         bar = st.progress(0.0, text="starting")
         try:
-            outcomes = library().ingest(*raws, progress=lambda stage, done, total: bar.progress(
-                done / max(total, 1), text=stage)) if raws else []
+            # The box starts as the setting says; only a change of it overrides the setting.
+            mode = None if whisper == (library().settings.ingest.whisper != "never") else (
+                "auto" if whisper else "never")
+            outcomes = library().ingest(*raws, whisper=mode, progress=lambda stage, done, total: bar.progress(
+                min(done / total, 1.0) if total else 0.0, text=stage)) if raws else []
         except YtTranscriptError as exc:
             show_error(exc)
             outcomes = []
@@ -91,7 +98,8 @@ def page_library() -> None:
         st.info("The library is empty. Add a talk above.")
         return
     st.dataframe([{"title": r.meta.title, "channel": r.meta.channel, "duration": format_hms(r.meta.duration_s or 0),
-                   "chapters": len(r.meta.chapters), "added": r.added_at[:10], "id": r.meta.video_id}
+                   "chapters": len(r.meta.chapters), "captions": r.meta.caption_kind, "added": r.added_at[:10],
+                   "id": r.meta.video_id}
                   for r in records], hide_index=True)
     col1, col2 = st.columns(2)
     chosen = col1.selectbox("Video", [r.meta.video_id for r in records], key="library_video",
@@ -169,8 +177,13 @@ def page_video() -> None:
 
     st.subheader("Transcript")
     needle = st.text_input("Search this transcript", key="transcript_query")
-    if needle:
-        for i, hit in enumerate(library().search(needle, videos=[video_id], k=5)):
+    if needle.strip():
+        try:
+            found = library().search(needle, videos=[video_id], k=5)
+        except YtTranscriptError as exc:
+            show_error(exc)
+            found = []
+        for i, hit in enumerate(found):
             if st.button(f"{format_hms(hit.start_s)}  {hit.from_match[:90]}…", key=f"hit-{i}"):
                 seek(video_id, hit.start_s)
                 st.rerun()
@@ -181,8 +194,8 @@ def page_video() -> None:
         st.markdown(safe(" ".join(s.text for s in para)))
 
     if overview is not None:
-        st.download_button("Export notes (Markdown)", library().notes(video_id, st.session_state.get("turns", [])),
-                           file_name=f"{video_id}-notes.md", key="export")
+        notes = library().notes(video_id, st.session_state.get("turns", []), overview=overview)
+        st.download_button("Export notes (Markdown)", notes, file_name=f"{video_id}-notes.md", key="export")
 
 
 def _as_citation(hit):

@@ -39,6 +39,14 @@ class _Context:
         return self._library
 
 
+def _looks_like_a_command(word: str, commands: list[str]) -> bool:
+    """A mistyped command ("lsit", "serch") gets click's "No such command ... Did you mean" rather than being
+    read as a SOURCE; ids, URLs and file names never look like one."""
+    import difflib
+
+    return word.isalpha() and word.islower() and bool(difflib.get_close_matches(word, commands, n=1, cutoff=0.75))
+
+
 class _Group(click.Group):
     """Turns our domain errors into one line on stderr and a non-zero exit, never a traceback."""
 
@@ -53,7 +61,7 @@ class _Group(click.Group):
         while i < len(args):
             name = args[i].split("=", 1)[0]
             if name not in self._GROUP_OPTIONS:
-                if args[i] not in self.commands:
+                if args[i] not in self.commands and not _looks_like_a_command(args[i], list(self.commands)):
                     args = [*args[:i], "get", *args[i:]]
                 break
             if name in {"-h", "--help", "--version"}:
@@ -88,7 +96,7 @@ def cli(ctx: click.Context, home: str | None, chroma_url: str | None, embed_mode
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--lang", help="Language priority, e.g. en,de (default: en).")
+@click.option("--lang", help="Language priority, e.g. en,de (default: YT_TRANSCRIPT_LANGUAGES, else en).")
 @click.option("--translate", metavar="LANG", help="Have YouTube translate the transcript into LANG.")
 @click.option("--limit", type=click.IntRange(min=1), help="Take at most N (newest) videos of a channel or playlist.")
 @click.option("--proxy", metavar="URL", help="HTTP(S) proxy for YouTube requests.")
@@ -522,7 +530,7 @@ def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: b
     for miss in report["misses"]:
         gold = ", ".join(f"{a:.0f}-{b:.0f}s" for a, b in miss["gold"])
         top = f"{miss['top']['video_id']}@{miss['top']['start']:.0f}s" if miss["top"] else "nothing"
-        rank = f"found at rank {miss['rank']}" if miss["rank"] else "not in top 10"
+        rank = f"found at rank {miss['rank']}" if miss["rank"] else f"not in top {max(k, 10)}"
         click.echo(f"miss  {miss['id']}: {rank}; top was {top}, gold {miss['video_id']} {gold}  ({miss['question']})")
     click.echo(f"n={report['n']}  hit@1={report['hit@1']:.3f}  hit@5={report['hit@5']:.3f}  "
                f"mrr@10={report['mrr@10']:.3f}")

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from yt_transcript import Overview, Transcript, VideoRecord, format_hms
+from yt_transcript.ingest.models import EXTRACTIVE_LABEL
 from yt_transcript.ingest.timecodes import original_watch_url
 
 def transcript_lines(transcript: Transcript) -> str:
@@ -34,8 +35,7 @@ def original_summary(overview: Overview, record: VideoRecord) -> str:
         lines += [f"Video: {original_watch_url(meta.video_id)}", ""]
     lines += ["## Summary", ""]
     if overview.model == "extractive":
-        lines += ["_Extractive overview: the most central sentences of each chapter, quoted (no language model)._",
-                  ""]
+        lines += [f"_{EXTRACTIVE_LABEL}_", ""]
     for chapter in overview.chapters:
         title = chapter.title
         if meta.is_youtube:
@@ -45,13 +45,10 @@ def original_summary(overview: Overview, record: VideoRecord) -> str:
 
 
 def write(path: Path, text: str) -> None:
-    """Write a file the user asked for, or fail in one line."""
-    from yt_transcript.errors import OutputNotWritable
+    """Write a file the user asked for, whole, or fail in one line."""
+    from yt_transcript.ingest.export import write_output
 
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise OutputNotWritable(path, exc.strerror or type(exc).__name__) from None
+    write_output(path, text)
 
 
 def run(library, source: str, *, summarize: bool, markdown: bool, output: str | None, chapters: bool,

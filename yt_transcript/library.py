@@ -7,8 +7,9 @@ embedding models (loaded on first use) and the chat models, so no call has to th
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +54,10 @@ class Library:
         self.settings = settings
         self.storage = storage or Storage(settings)
         self._embedder = embedder  # injected (tests, notebooks with their own model), else loaded on first use
-        self._ingest_embedder: Embedder | None = embedder
-        self._query_embedder: Embedder | None = embedder
+        # Models loaded on first use, shared with every `with_settings` copy on the same store (the app makes
+        # one per session), and loaded once even when two threads ask at the same time.
+        self._loaded: dict[str, Any] = {"ingest": embedder, "query": embedder} if embedder is not None else {}
+        self._loading = threading.Lock()
         self._transcriber: WhisperTranscriber | None = None
         self._youtube = youtube
         self._llm = llm  # an injected LangChain chat model, used instead of the configured one
@@ -80,7 +83,7 @@ class Library:
         other = Library(settings, embedder=self._embedder, youtube=self._youtube, llm=self._llm,
                         storage=self.storage if same_store else None)
         if same_store:
-            other._ingest_embedder, other._query_embedder = self._ingest_embedder, self._query_embedder
+            other._loaded, other._loading = self._loaded, self._loading
         return other
 
     # --- adding and removing ----------------------------------------------------------------------
@@ -101,6 +104,9 @@ class Library:
             raise errors.InvalidSource("no source given")
         if isinstance(languages, str):
             languages = [c.strip() for c in languages.split(",") if c.strip()]
+        languages = languages or None  # none named: the settings' priority, never an empty one
+        if limit is not None:
+            _count("limit", limit)
         opts = _merged(options or IngestOptions(), languages=languages, translate=translate, limit=limit,
                        video_id=video_id, title=title, channel=channel, whisper=whisper, language=language)
         if (opts.video_id or opts.title) and len(sources) > 1:
@@ -152,8 +158,10 @@ class Library:
         return record
 
     def listings(self) -> list[dict]:
-        """The channels and playlists a sync will list again: {"source", "kind", "title", "synced_at"} each."""
-        return [dict(zip(("source", "kind", "title", "synced_at"), row)) for row in self.storage.listings()]
+        """The channels and playlists a sync lists again: {"source", "kind", "title", "synced_at", "languages",
+        "translate"} each (the last two as they were ingested)."""
+        names = ("source", "kind", "title", "synced_at", "languages", "translate")
+        return [dict(zip(names, row)) for row in self.storage.listings()]
 
     def sync(self, *, since: str | date | None = None, limit: int | None = None, dry_run: bool = False,
              on_outcome: Callable | None = None, progress: Progress | None = None) -> SyncReport:
@@ -163,6 +171,7 @@ class Library:
         from yt_transcript.ingest.sync import sync
 
         if not dry_run:
+            self.storage.check_writable()  # a read-only home says so, not "start the Chroma server"
             self._check_store()
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
                             progress=progress, transcriber=self._transcriber_for_ingest)
@@ -272,13 +281,16 @@ class Library:
         """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
         from yt_transcript.rag.study import study_cards
 
+        _count("per_chapter", per_chapter)
         return study_cards(self.storage, video, self.chat_model(model), per_chapter=per_chapter)
 
-    def notes(self, video: str, answers: list[Answer], *, model: str | None = None) -> str:
-        """Study notes in Markdown: the chapter overview, then each question with its answer and sources."""
+    def notes(self, video: str, answers: list[Answer], *, model: str | None = None,
+              overview: Overview | None = None) -> str:
+        """Study notes in Markdown: the chapter overview (made now unless given), then each question with its
+        answer and sources."""
         from yt_transcript.rag.study import notes_markdown
 
-        return notes_markdown(self.summarize(video, model=model), answers)
+        return notes_markdown(overview or self.summarize(video, model=model), answers)
 
     def anki_deck(self, video: str, path: str | Path, *, cards: list[Card] | None = None, per_chapter: int = 2,
                   model: str | None = None) -> AnkiDeck:
@@ -322,11 +334,12 @@ class Library:
         return self._models[override]
 
     def _embedder_for_ingest(self) -> Embedder:
-        if self._ingest_embedder is None:
-            from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+        with self._loading:
+            if "ingest" not in self._loaded:
+                from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
 
-            self._ingest_embedder = SentenceTransformerEmbedder(self.settings.embed_model)
-        return self._ingest_embedder
+                self._loaded["ingest"] = SentenceTransformerEmbedder(self.settings.embed_model)
+            return self._loaded["ingest"]
 
     def _transcriber_for_ingest(self) -> WhisperTranscriber:
         """The local Whisper transcriber, made once (its model loads only when something needs transcribing)."""
@@ -338,14 +351,15 @@ class Library:
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""
-        if self._query_embedder is None:
-            if self._ingest_embedder is not None:
-                self._query_embedder = self._ingest_embedder
-            else:
-                from yt_transcript.ingest.embedding import load_query_embedder
+        with self._loading:
+            if "query" not in self._loaded:
+                if "ingest" in self._loaded:
+                    self._loaded["query"] = self._loaded["ingest"]
+                else:
+                    from yt_transcript.ingest.embedding import load_query_embedder
 
-                self._query_embedder = load_query_embedder(self.settings.embed_model, self.settings.home)
-        return self._query_embedder
+                    self._loaded["query"] = load_query_embedder(self.settings.embed_model, self.settings.home)
+            return self._loaded["query"]
 
     def _check_store(self) -> None:
         """Open the vector store before any work, so a store that is down fails before minutes of embedding."""
@@ -379,8 +393,10 @@ class Library:
 
         if isinstance(videos, str):
             videos = [videos]
-        return _merged(options or SearchOptions(), video_ids=list(videos) if videos else None, channel=channel,
-                       since=_iso(since), until=_iso(until), k=k)
+        merged = _merged(options or SearchOptions(), video_ids=list(videos) if videos else None, channel=channel,
+                         since=_iso(since), until=_iso(until), k=k)
+        _count("k", merged.k)
+        return merged
 
     def close(self) -> None:
         """Release the catalog."""
@@ -398,7 +414,14 @@ def _merged(options, **values):
     return dataclasses.replace(options, **{k: v for k, v in values.items() if v is not None})
 
 
+def _count(what: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise errors.InvalidCount(what, value)
+
+
 def _iso(value: str | date | None) -> str | None:
+    if isinstance(value, datetime):  # a datetime's isoformat would sort after its own day
+        value = value.date()
     if value is None or isinstance(value, str):
         if value is not None:
             try:
@@ -410,9 +433,6 @@ def _iso(value: str | date | None) -> str | None:
 
 
 def _write(path: Path, text: str) -> None:
-    if not path.parent.is_dir():
-        raise errors.OutputNotWritable(path, f"no folder {path.parent}")
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise errors.OutputNotWritable(path, exc.strerror or type(exc).__name__) from None
+    from yt_transcript.ingest.export import write_output
+
+    write_output(path, text)

@@ -1,0 +1,110 @@
+"""Offline chapter titles that name the topic: a noun phrase or two from the chapter's distinctive terms.
+
+No tagger is available offline, so a noun phrase is approximated as a run of content words (no stopword, no
+common spoken verb or adverb) that does not end on a verb form; terms are ranked by TF-IDF against the other
+chapters, with phrases of two or three words preferred to single words because they name things more
+precisely ("Byte Pair Encoding" over "Pair").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from yt_transcript.rag.sentences import FILLERS
+from yt_transcript.rag.stopwords import STOPWORDS
+
+# Words that are not topics: spoken verbs, adverbs and vague nouns/adjectives common in any lecture.
+_NOT_TOPIC = frozenset(
+    "go goes went come comes came take takes took give gives gave put puts look looks looked need needs needed "
+    "try tries tried call calls called mean means meant start starts started keep keeps kept work works worked "
+    "happen happens happened find finds found show shows showed shown tell tells told feel feels felt seem "
+    "seems seemed become becomes became turn turns turned bit little pretty sure able okay yes yeah hey hi "
+    "whatever anything something everything nothing someone everyone anyone somebody kinda gotta wanna "
+    "maybe probably definitely exactly simply certain different same new old good bad great big small nice "
+    "important interesting whole entire next last first second third time times today people guys stuff "
+    "example examples case cases point points part parts fact idea question answer talk talking thinking "
+    "getting doing going making looking trying saying coming taking using basically actually literally "
+    "certainly obviously especially fairly quite rather again already always never sometimes often usually "
+    "sense terms number numbers kind sort type types piece pieces bunch couple level there's here's that's "
+    "what's it's let's i'm we're you're they're don't doesn't didn't isn't aren't wasn't can't won't "
+    "wouldn't shouldn't couldn't i've we've you've i'll we'll you'll i'd we'd you'd they've they'll he's "
+    "she's single every respect less tiny huge large lots real true false fine kinds ways thing things "
+    "create creates fill fills draw predict predicts basic simple easy hard".split()
+)
+_MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
+
+
+def _content(norm: str) -> bool:
+    return (len(norm) > 2 and norm not in STOPWORDS and norm not in _NOT_TOPIC and norm not in FILLERS
+            and not norm.endswith(("ly", "'s")))
+
+
+def _verbal(norm: str) -> bool:
+    """A word form that is usually a verb at the end of a phrase ("model trained", "tokens predicted")."""
+    return norm.endswith("ed") and not norm.endswith(("eed", "ded")) or norm in _NOT_TOPIC
+
+
+def candidate_phrases(text: str, longest: int = 3) -> list[tuple[str, str]]:
+    """(normalised phrase, surface form) for every 1- to longest-word run of content words in the text."""
+    tokens = _WORD.findall(text)
+    out: list[tuple[str, str]] = []
+    run: list[str] = []
+    for token in tokens + [""]:
+        norm = token.lower()
+        if token and _content(norm):
+            run.append(token)
+            continue
+        for n in range(1, longest + 1):
+            for i in range(len(run) - n + 1):
+                gram = run[i:i + n]
+                if _verbal(gram[-1].lower()) or (n > 1 and len({g.lower() for g in gram}) < n):
+                    continue
+                out.append((" ".join(g.lower() for g in gram), " ".join(gram)))
+        run = []
+    return out
+
+
+def _spelling(forms: Counter) -> str:
+    """The most frequent written form; all-lower-case forms get title case, others (GPT, PyTorch) stay."""
+    form = forms.most_common(1)[0][0]
+    return " ".join(w if (w.lower() != w or w in _MINOR) else w.capitalize() for w in form.split())
+
+
+def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
+    """A 2-5-word title: the chapter's most distinctive phrase, joined with "and" to the next distinct one
+    when it alone is too short to name the chapter."""
+    mine = candidate_phrases(text)
+    if not mine:
+        return "Untitled"
+    counts = Counter(norm for norm, _ in mine)
+    forms: dict[str, Counter] = {}
+    for norm, surface in mine:
+        forms.setdefault(norm, Counter())[surface] += 1
+    docs = [{norm for norm, _ in candidate_phrases(t)} for t in other_texts]
+    n = len(docs) + 1
+
+    def weight(term: str) -> float:
+        df = 1 + sum(term in d for d in docs)
+        words = term.count(" ") + 1
+        # A phrase must recur to count as a term of the chapter, not a chance run of words.
+        if words > 1 and counts[term] < 2:
+            return 0.0
+        return counts[term] * math.log(1 + n / df) * (1.0 + 0.6 * (words - 1))
+
+    ranked = sorted(counts, key=lambda t: (-weight(t), t))
+    picked: list[str] = []
+    for term in ranked:
+        if weight(term) <= 0 or any(set(term.split()) & set(p.split()) for p in picked):
+            continue
+        if sum(p.count(" ") + 1 for p in picked) + term.count(" ") + 1 > max_words - (1 if picked else 0):
+            continue
+        picked.append(term)
+        if len(picked) == 2:
+            break
+    if not picked:
+        picked = ranked[:1]
+    title = " and ".join(_spelling(forms[p]) for p in picked)
+    return title[:1].upper() + title[1:]

@@ -1,0 +1,62 @@
+"""Do offline titles name the topic? MiniLM cosine between each chapter title and the creator's title.
+
+Run: python tests/benchmarks/titles.py   (fill the cache first: tests/benchmarks/overview_data.py)
+On the dev videos with creator chapters: chapters are detected (segment, as `summarize --chapters auto` does);
+each detected chapter's title is compared with the title of the creator chapter it overlaps most. Prints the
+mean cosine for the previous keyword titles (key_phrase_title, "word, word") and for topic_title, on all dev
+videos and on the long ones, then the same with the creator's own spans (titles from the right text).
+--show prints the titles side by side.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.benchmarks.overview_data import _embedder, dev_videos  # noqa: E402
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def main() -> None:
+    from yt_transcript.rag.chapters import key_phrase_title, segment
+    from yt_transcript.rag.titles import topic_title
+
+    methods = {"keywords (before)": key_phrase_title, "topic_title (now)": topic_title}
+    pairs: dict[tuple[str, str, bool], list[tuple[str, str]]] = {}
+    for video in dev_videos():
+        truth = [(c.start_s, c.end_s or video.duration_s, c.title) for c in video.truth]
+        detected = segment(video.units, video.vectors, video.duration_s)
+        spans = {"detected": list(zip(detected, detected[1:] + [video.duration_s])),
+                 "creator spans": [(a, b) for a, b, _ in truth]}
+        for kind, chosen in spans.items():
+            texts = [" ".join(s.text for s in video.snippets if a <= s.start_s < b) for a, b in chosen]
+            for name, fn in methods.items():
+                for k, (span, text) in enumerate(zip(chosen, texts)):
+                    title = fn(text, texts[:k] + texts[k + 1:])
+                    gold = max(truth, key=lambda t: overlap(span, (t[0], t[1])))[2]
+                    for subset in ("all", "long") if video.long else ("all",):
+                        pairs.setdefault((kind, name, subset), []).append((title, gold))
+    embedder = _embedder()
+    for (kind, name, subset), items in sorted(pairs.items()):
+        a = np.asarray(embedder.embed([t for t, _ in items]))
+        b = np.asarray(embedder.embed([g for _, g in items]))
+        a /= np.linalg.norm(a, axis=1, keepdims=True)
+        b /= np.linalg.norm(b, axis=1, keepdims=True)
+        print(f"{kind:14s} {subset:5s} {name:18s} n={len(items):4d}  mean cosine {float((a * b).sum(1).mean()):.3f}")
+    if "--show" in sys.argv:
+        before = pairs[("detected", "keywords (before)", "long")]
+        now = pairs[("detected", "topic_title (now)", "long")]
+        for (old, gold), (new, _) in zip(before, now):
+            print(f"  {gold[:45]:45s} | {old[:32]:32s} | {new}")
+
+
+if __name__ == "__main__":
+    main()
