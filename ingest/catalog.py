@@ -432,8 +432,10 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
     """Read a catalog in a folder we cannot write.
 
     A writer that has not closed yet leaves its latest transactions in the WAL, which a plain read-only
-    connection reads through the existing -shm file. With no WAL left (the last writer closed cleanly and
-    checkpointed) SQLite cannot create the -shm file here, and an immutable read sees everything.
+    connection reads through the existing -shm file. When that cannot open (no -shm file, which SQLite
+    cannot create here), the file is read as immutable: right after a clean close, which checkpoints the
+    WAL, that sees everything; it does not see later writes by another process, so a long-lived reader of
+    a home that someone else still writes should be restarted to see them.
     """
     uri = path.resolve().as_uri()
     db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)

@@ -193,7 +193,8 @@ class SourceResult:
     """What happened to one SOURCE argument (one or many videos)."""
 
     source: str
-    kind: str  # "video", "playlist", "channel", "file" or "invalid"
+    # "video", "playlist", "channel", "file", "media" (audio or video to transcribe), "sidecar" or "invalid"
+    kind: str
     results: list[IngestResult] = field(default_factory=list)
     label: str = ""  # playlist or channel title
     error: Exception | None = None  # the source itself failed (bad URL, listing failed)
