@@ -112,7 +112,7 @@ class LLMSettings(BaseSettings):
     )
     summary_workers: int = Field(default=4, ge=1, le=32, description="Chapters summarised in parallel.")
     summary_part_words: int = Field(
-        default=1500, ge=100,
+        default=1500, ge=20,
         description="Words per map step; a longer chapter is split, summarised in parts, then merged.",
     )
 
