@@ -126,7 +126,11 @@ def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings: Ingest
     from yt_transcript.ingest.captions import read_caption_file
     from yt_transcript.ingest.cleaning import clean_snippets
     from yt_transcript.ingest.metadata import chapters_from_list
-    from yt_transcript.rag.chapters import boundary_scores, evenly_spaced, segment
+    from yt_transcript.rag.chapters import SegmentParams, boundary_scores, evenly_spaced, segment
+
+    # TextTiling as first configured (blocks 1/250, windows 1/40, spacing 1/60): a baseline that stays put
+    # when our defaults move.
+    texttiling = SegmentParams(block_share=1 / 250, window_share=1 / 40, cutoff=0.5, min_gap_share=1 / 60)
 
     path = Path(manifest)
     try:
@@ -145,7 +149,7 @@ def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings: Ingest
         methods = {
             "ours": segment(units, vectors, duration),
             "even (true count)": evenly_spaced(duration, len(truth)),
-            "texttiling (true count)": segment(units, vectors, duration, count=len(truth)),
+            "texttiling (true count)": segment(units, vectors, duration, count=len(truth), params=texttiling),
         }
         scores = {name: {f"{label}@{tol}": round(value, 3)
                          for tol in (30, 60)

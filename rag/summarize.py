@@ -73,6 +73,14 @@ def summarize(
         parts = [record.generation, model_name, settings.base_url or "", version, kind, payload]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
+    sentences_once: list = []
+
+    def extractive() -> tuple[list[Sentence], np.ndarray]:
+        """The readable sentences, built on first need: a fully cached overview never reads the transcript."""
+        if not sentences_once:
+            sentences_once.append(readable_sentences(storage, video_id, units, vectors))
+        return sentences_once[0]
+
     cached = 0
     summaries: list[str | None] = []
     todo: list[int] = []
@@ -98,7 +106,7 @@ def summarize(
                 if on_progress:
                     on_progress(done, len(chosen))
     else:
-        found, found_vectors = readable_sentences(storage, video_id, units, vectors)
+        found, found_vectors = extractive()
         for i in todo:
             summaries[i] = chapter_extract(found, found_vectors, chosen[i].start_s,
                                            chosen[i + 1].start_s if i + 1 < len(chosen) else float("inf"))
@@ -116,7 +124,7 @@ def summarize(
             notes = [f"{c.title}: {s}" for c, s in zip(chosen, summaries)]
             tldr = _merge_notes(model, record.meta.title, notes, _TLDR_PROMPT)
         else:
-            found, found_vectors = readable_sentences(storage, video_id, units, vectors)
+            found, found_vectors = extractive()
             tldr = tldr_extract(found, found_vectors, duration)
         storage.cache(tldr_key, tldr)
     else:

@@ -31,7 +31,8 @@ _NOT_TOPIC = frozenset(
     "what's it's let's i'm we're you're they're don't doesn't didn't isn't aren't wasn't can't won't "
     "wouldn't shouldn't couldn't i've we've you've i'll we'll you'll i'd we'd you'd they've they'll he's "
     "she's single every respect less tiny huge large lots real true false fine kinds ways thing things "
-    "create creates fill fills draw predict predicts basic simple easy hard".split()
+    "create creates fill fills draw predict predicts basic simple easy hard above below under between across "
+    "along around without within through during beyond behind toward towards upon whether unless".split()
 )
 _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
@@ -67,6 +68,11 @@ def candidate_phrases(text: str, longest: int = 3) -> list[tuple[str, str]]:
     return out
 
 
+def _stems(phrase: str) -> set[str]:
+    """The phrase's words without a plural s, to tell "solution" and "solutions" apart from other terms."""
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split()}
+
+
 def _spelling(forms: Counter) -> str:
     """The most frequent written form; all-lower-case forms get title case, others (GPT, PyTorch) stay."""
     form = forms.most_common(1)[0][0]
@@ -97,8 +103,8 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
     ranked = sorted(counts, key=lambda t: (-weight(t), t))
     picked: list[str] = []
     for term in ranked:
-        if weight(term) <= 0 or any(set(term.split()) & set(p.split()) for p in picked):
-            continue
+        if weight(term) <= 0 or any(_stems(term) & _stems(p) for p in picked):
+            continue  # "Solutions and Solution" names one thing twice
         if sum(p.count(" ") + 1 for p in picked) + term.count(" ") + 1 > max_words - (1 if picked else 0):
             continue
         picked.append(term)

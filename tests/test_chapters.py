@@ -89,3 +89,18 @@ def test_topic_title_of_an_empty_chapter():
     from yt_transcript.rag.titles import topic_title
 
     assert topic_title("uh so um", []) == "Untitled"
+
+
+def test_optional_gap_signals_find_transitions_and_pauses():
+    from yt_transcript.rag.chapters import SegmentParams, gap_pauses, transition_strength
+
+    assert transition_strength("okay so next let's talk about gravity") == 1.0
+    assert transition_strength("moving on to the second part") == 1.0
+    assert transition_strength("the gradient flows backwards here") == 0.0
+    # Six-word units every 3 s, then an 8-second silence before the unit at 30 s.
+    units = [Unit(t, "one two three four five six") for t in [0, 3, 6, 9, 12, 15, 18, 22, 30, 33, 36, 39]]
+    pauses = gap_pauses(units, [0.0, 12.0, 30.0])
+    assert pauses[1] > 4 * max(pauses[0], 0.5)
+    units_, vectors = synthetic()
+    with_all = SegmentParams(lexical=1.0, cues=1.0, pauses=1.0)
+    assert boundary_scores(segment(units_, vectors, 720.0, params=with_all), [0, 180, 360, 540], 30)[1] == 1.0

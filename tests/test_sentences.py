@@ -1,3 +1,4 @@
+import functools
 import re
 
 import numpy as np
@@ -54,7 +55,7 @@ def is_clean_span(extract: str, raw: list[str]) -> bool:
 
     from functools import lru_cache
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def match(k: int, j: int) -> bool:  # words[j:] continue at raw[k], skipping only what cleaning drops
         if j == len(words):
             return True
@@ -138,3 +139,12 @@ def test_overview_extracts_of_the_sample_are_spans(sample_library):
     for text in [overview.tldr] + [c.summary for c in overview.chapters]:
         for sentence in extract_sentences(text):
             assert is_clean_span(sentence, raw), sentence
+
+
+def test_set_phrases_are_not_sentence_starts():
+    text = ("we tried the gru the lstm and so on and we kept the one that trained best on this data "
+            "so that we could compare it with the baseline model we had before")
+    found = sentences(asr_snippets(text))
+    joined = " ".join(s.text for s in found)
+    assert "and so on" in joined.lower()
+    assert not any(s.text.startswith(("On ", "That we could")) for s in found)

@@ -74,3 +74,32 @@ def test_detected_chapters_when_the_creator_gave_none(settings, library, fake_em
 def test_auto_on_a_video_with_creator_chapters(sample_library, settings):
     overview = sample_library.summarize("yttSample01", chapters="auto")
     assert overview.chapter_source == "auto"
+
+
+def _four_topics(settings, library, fake_embedder, video_id="fourtopics1"):
+    snippets = []
+    for t, topic in enumerate(TOPICS):
+        words = topic.split()
+        for k in range(30):
+            snippets.append(Snippet(f"{words[k % 8]} {words[(k + 3) % 8]} {words[(k + 5) % 8]} is what we study "
+                                    f"here today.", t * 180 + k * 6.0, t * 180 + k * 6.0 + 6))
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta(video_id, "Four topics"),
+                                                                        snippets))
+    return video_id
+
+
+def test_detected_chapters_are_titled_by_the_model_with_the_offline_title_as_fallback(settings, library,
+                                                                                     fake_embedder):
+    video_id = _four_topics(settings, library, fake_embedder)
+
+    def reply(messages):
+        prompt = str(messages[-1].content)
+        if prompt.startswith("Give a short title"):
+            # A usable title for the first chapter only; a rambling reply for the rest.
+            return "Volcanoes and Lava" if "volcano" in prompt or "lava" in prompt else " ".join(["word"] * 14)
+        return "A summary."
+
+    overview = with_llm(library, make_fake_chat_model(reply)).summarize(video_id, chapters="auto")
+    titles = [c.title for c in overview.chapters]
+    assert titles[0] == "Volcanoes and Lava"
+    assert all(t and t != "Untitled" and "," not in t and "word word" not in t for t in titles[1:])

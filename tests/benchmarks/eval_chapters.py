@@ -11,8 +11,18 @@ chapters here and is never read: its figure is not something this script can rep
 Selection objective: the mean F1@60 over the training videos, long and short videos weighted as two equal
 groups (21 short explainers would otherwise decide everything for the lectures).
 
-History (F1@60 long / all, LOO): see the numbers this script prints; the default SegmentParams are set to the
-setting chosen most often across folds.
+What we ship (SegmentParams defaults) and why, from this script's output on 2026-11-29:
+- LOO over the whole grid (cutoff free) picks cutoff 0 in nearly every fold: best for the 21 short explainers
+  (all F1@60 0.796) but it over-splits the lectures (long F1@60 0.549), and a clean four-topic synthetic talk
+  (tests/test_chapters.py) gets a spurious fifth chapter.
+- With the cutoff held at 0.25, LOO picks the same setting in 25 of 26 folds: long F1@60 0.592, all 0.784.
+  We ship that. Holding the cutoff was decided after seeing both rows, so 0.592 is slightly optimistic.
+- Vocabulary shift, transition cues and pauses: with the cutoff free, each ablation row equals vector depth
+  alone (LOO gives them weight 0) and allowing all of them lowers LOO (0.525 long). With the cutoff at 0.25,
+  transition cues raise long F1@30 (0.414 vs 0.374) but lower F1@60 (0.551 vs 0.592), and all three together
+  lower both (0.481). So they stay implemented in rag/chapters.py with weight 0.
+- The long dev video that drags the mean is the one YouTube-ASR interview (5t1vTLU7s40, 0.375); the four
+  Whisper-captioned lectures are 0.60-0.68.
 """
 
 from __future__ import annotations
@@ -50,7 +60,13 @@ def scores(starts, truth):
 
 
 def main() -> None:
-    from yt_transcript.rag.chapters import SegmentParams, boundaries_from_signals, evenly_spaced, gap_signals, segment
+    from yt_transcript.rag.chapters import (
+        SegmentParams,
+        boundaries_from_signals,
+        evenly_spaced,
+        gap_signals,
+        segment,
+    )
 
     videos = dev_videos()
     truths = [[c.start_s for c in v.truth] for v in videos]
@@ -74,7 +90,11 @@ def main() -> None:
             f1[ci, vi] = scores(starts, truth)
     print(f"grid of {len(combos)} settings scored in {time.perf_counter() - t0:.0f}s")
 
+    weighting = "groups"
+
     def objective(mask: np.ndarray) -> np.ndarray:
+        if weighting == "pooled":
+            return f1[:, mask, 1].mean(axis=1)
         groups = [mask & long, mask & ~long]
         return np.mean([f1[:, g, 1].mean(axis=1) for g in groups if g.any()], axis=0)
 
@@ -99,16 +119,26 @@ def main() -> None:
         "+ vocabulary shift, LOO": only(cues=0.0, pauses=0.0),
         "+ transition cues, LOO": only(lexical=0.0, pauses=0.0),
         "+ pauses, LOO": only(lexical=0.0, cues=0.0),
+        "vector depth only, cutoff 0.5, LOO": only(lexical=0.0, cues=0.0, pauses=0.0, cutoff=0.5),
+        "vector depth only, cutoff 0.25, LOO": only(lexical=0.0, cues=0.0, pauses=0.0, cutoff=0.25),
+        "all signals, cutoff 0.25, LOO": only(cutoff=0.25),
+        "+ transition cues, cutoff 0.25, LOO": only(lexical=0.0, pauses=0.0, cutoff=0.25),
     }
     baselines = {
         "even (true count)": [scores(evenly_spaced(v.duration_s, len(t)), t) for v, t in zip(videos, truths)],
+        # Pinned to the blocks of the previous defaults, so the baseline does not move with our choices.
         "texttiling (true count)": [scores(segment(v.units, v.vectors, v.duration_s, count=len(t),
-                                                   params=SegmentParams()), t) for v, t in zip(videos, truths)],
+                                                   params=SegmentParams(1 / 250, 1 / 40, 0.5, 1 / 60)), t)
+                                    for v, t in zip(videos, truths)],
         "previous defaults (in-sample)": [scores(segment(v.units, v.vectors, v.duration_s,
                                                          params=SegmentParams(1 / 250, 1 / 40, 0.5, 1 / 60)), t)
                                           for v, t in zip(videos, truths)],
     }
-    rows = {"ours (all signals), LOO": loo, **{k: leave_one_out(m)[0] for k, m in ablations.items()},
+    weighting = "pooled"
+    pooled = {"vector depth only, LOO, pooled objective": leave_one_out(ablations["vector depth only, LOO"])[0],
+              "all signals, LOO, pooled objective": leave_one_out(np.ones(len(combos), dtype=bool))[0]}
+    weighting = "groups"
+    rows = {"ours (all signals), LOO": loo, **pooled, **{k: leave_one_out(m)[0] for k, m in ablations.items()},
             **{k: np.array(v) for k, v in baselines.items()}}
     best_all = int(np.argmax(objective(np.ones(len(videos), dtype=bool))))
     rows["best setting, in-sample (not a result)"] = f1[best_all]
@@ -119,12 +149,15 @@ def main() -> None:
     print("settings chosen across the folds (all signals allowed):")
     for ci, n in chosen.most_common(3):
         print(f"  {n:2d}x {combos[ci]}")
-    print("settings chosen across the folds (vector depth only):")
-    for ci, n in leave_one_out(ablations["vector depth only, LOO"])[1].most_common(3):
-        print(f"  {n:2d}x {combos[ci]}")
-    print("per long video (LOO F1@60, texttiling true count F1@60):")
+    for name in ("vector depth only, LOO", "vector depth only, cutoff 0.25, LOO"):
+        print(f"settings chosen across the folds ({name}):")
+        for ci, n in leave_one_out(ablations[name])[1].most_common(3):
+            print(f"  {n:2d}x {combos[ci]}")
+    shipped = rows["vector depth only, cutoff 0.25, LOO"]
+    print("per long video, F1@60: shipped (vector depth, cutoff 0.25) LOO | all signals LOO | texttiling true count:")
     for vi in np.flatnonzero(long):
-        print(f"  {videos[vi].video_id} {loo[vi, 1]:.3f} {rows['texttiling (true count)'][vi, 1]:.3f}")
+        print(f"  {videos[vi].video_id} {shipped[vi, 1]:.3f} {loo[vi, 1]:.3f} "
+              f"{rows['texttiling (true count)'][vi, 1]:.3f}")
 
 
 if __name__ == "__main__":

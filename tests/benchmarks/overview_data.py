@@ -56,8 +56,9 @@ _EMBEDDER = None
 def _embedder():
     global _EMBEDDER
     if _EMBEDDER is None:
-        from yt_transcript import Settings
         from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+
+        from yt_transcript import Settings
 
         _EMBEDDER = SentenceTransformerEmbedder(Settings().embed_model)
     return _EMBEDDER
@@ -65,12 +66,13 @@ def _embedder():
 
 def load(row: dict, *, embed: bool = True) -> Video | None:
     """One corpus video; units and vectors from the cache (computed and saved on a miss when embed is set)."""
-    from yt_transcript import Settings
     from yt_transcript.ingest.captions import read_caption_file
     from yt_transcript.ingest.cleaning import clean_snippets
     from yt_transcript.ingest.metadata import chapters_from_list
     from yt_transcript.rag.chapters import Unit
     from yt_transcript.rag.evaluate import units_with_vectors
+
+    from yt_transcript import Settings
 
     snippets = clean_snippets(read_caption_file(SHARED / row["transcript"]).snippets)
     duration = float(row.get("duration_s") or snippets[-1].end_s)

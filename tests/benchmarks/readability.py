@@ -6,8 +6,7 @@ conjunction after the cut), share over 35 words, share over 40, and the largest.
 (dev videos) or detected ones (the Deep Dive, which has none in the manifest).
 Groups: the dev videos as captioned (mostly punctuated Whisper/human captions), the one YouTube-ASR dev video,
 the Deep Dive (YouTube ASR), and ASR copies of the dev videos (asr_copy.asr_lines: lower-case, unpunctuated
-7-word lines; unit vectors reused by time, so no re-embedding; the "before" column is not computed for them
-because the old method read the punctuated units).
+7-word lines; unit vectors reused by time, so no re-embedding; "before" treats each line as a unit).
 Mid-clause is judged on the original punctuated captions where there are some (see original_checker), so
 capitalising our own sentence starts cannot hide a cut; on real ASR only the surface check (a conjunction
 first) is possible, so read those with --show.
@@ -52,7 +51,7 @@ def old_extracts(units, vectors, chapters, duration) -> tuple[list[list[str]], l
 
 
 def new_extracts(snippets, units, vectors, chapters, duration) -> tuple[list[list[str]], list[str]]:
-    from yt_transcript.rag.sentences import sentences, sentence_vectors
+    from yt_transcript.rag.sentences import sentence_vectors, sentences
     from yt_transcript.rag.summarize import chapter_extract, tldr_extract
 
     found = sentences(snippets)
@@ -79,7 +78,12 @@ def original_checker(snippets):
     start nor capitalised, or is a conjunction. None when the words are not found."""
     import re
 
-    from yt_transcript.rag.sentences import CONJUNCTIONS, FILLERS, LEADING_MARKERS, _norm
+    from yt_transcript.rag.sentences import (
+        CONJUNCTIONS,
+        FILLERS,
+        LEADING_MARKERS,
+        _norm,
+    )
 
     tokens = [t for s in snippets for t in s.text.split()]
     norms = [re.sub(r"[^\w']", "", t.lower()) for t in tokens]
@@ -124,7 +128,7 @@ def judge(extracts, check):
 
 
 def main() -> None:
-    from yt_transcript.rag.chapters import chapters_from_starts, segment
+    from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
     from yt_transcript.rag.sentences import is_punctuated
 
     show = int(sys.argv[sys.argv.index("--show") + 1]) if "--show" in sys.argv else 0
@@ -149,8 +153,16 @@ def main() -> None:
         for name in names:
             groups[name].append((old, new))
         if punctuated:
-            asr = new_extracts(asr_lines(video.snippets), video.units, video.vectors, chapters, video.duration_s)
-            groups["dev, ASR copies (mid-clause judged on the punctuated originals)"].append((None, judge(asr, check)))
+            lines = asr_lines(video.snippets)
+            asr = new_extracts(lines, video.units, video.vectors, chapters, video.duration_s)
+            # The old method on the copy: each 7-word line a unit (as ingest cuts unpunctuated ASR), carrying
+            # the vector of the original unit spoken at that time.
+            unit_times = np.array([u.start_s for u in video.units])
+            rows_ = [max(0, int(np.searchsorted(unit_times, line.start_s, side="right")) - 1) for line in lines]
+            asr_units = [Unit(line.start_s, line.text) for line in lines]
+            asr_old = old_extracts(asr_units, video.vectors[rows_], chapters, video.duration_s)
+            groups["dev, ASR copies (mid-clause judged on the punctuated originals)"].append(
+                (judge(asr_old, check), judge(asr, check)))
     for name, items in groups.items():
         print(f"== {name}: {len(items)} videos")
         for label, k in (("before", 0), ("now", 1)):
