@@ -156,8 +156,8 @@ class Catalog:
         self,
         transcript: Transcript,
         chunks: list[Chunk],
-        vectors: list[list[float]],
-        unit_vectors: list[list[list[float]]],
+        vectors: np.ndarray,
+        unit_vectors: list[np.ndarray],
         embed_model: str,
     ) -> None:
         """Make this transcript and chunk generation the video's current version, atomically."""

@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from yt_transcript.ingest.errors import EmbeddingModelUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -47,8 +49,8 @@ class Embedder(ABC):
         texts: list[str],
         batch_size: int = 64,
         progress: Callable[[int, int], None] | None = None,
-    ) -> list[list[float]]:
-        """Embed passages in batches, reporting (done, total) after each batch."""
+    ) -> np.ndarray:
+        """Embed passages in batches, reporting (done, total) after each batch: one float32 row per passage."""
         return self.embed_with_units(texts, [[] for _ in texts], batch_size, progress)[0]
 
     def embed_with_units(
@@ -57,22 +59,28 @@ class Embedder(ABC):
         spans: list[list[tuple[int, int]]],
         batch_size: int = 64,
         progress: Callable[[int, int], None] | None = None,
-    ) -> tuple[list[list[float]], list[list[list[float]]]]:
-        """Embed passages and their sentence spans in batches, reporting (done, total) after each batch."""
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Embed passages and their sentence spans in batches, reporting (done, total) after each batch.
+
+        Returns a float32 matrix (a row per passage) and, per passage, a float32 matrix (a row per span).
+        Arrays, not lists of Python floats, which take about eight times the memory.
+        """
         # Batch passages of similar length together, as sentence-transformers does inside one
         # encode call: less padding. We batch ourselves only to report progress.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        vectors: list[list[float]] = [[] for _ in texts]
-        unit_vectors: list[list[list[float]]] = [[] for _ in texts]
+        vectors: list[np.ndarray | None] = [None] * len(texts)
+        unit_vectors: list[np.ndarray | None] = [None] * len(texts)
         for i in range(0, len(order), batch_size):
             batch = order[i:i + batch_size]
             got, got_units = self._encode_with_units([texts[j] for j in batch], [spans[j] for j in batch])
             for j, vector, units in zip(batch, got, got_units):
-                vectors[j] = vector
-                unit_vectors[j] = units
+                vectors[j] = np.asarray(vector, dtype=np.float32)
+                unit_vectors[j] = (np.asarray(units, dtype=np.float32) if spans[j]
+                                   else np.zeros((0, vectors[j].shape[0]), dtype=np.float32))
             if progress:
                 progress(min(i + batch_size, len(texts)), len(texts))
-        return vectors, unit_vectors
+        matrix = np.stack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+        return matrix, unit_vectors
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one search query."""
@@ -104,11 +112,9 @@ class SentenceTransformerEmbedder(Embedder):
 
     def _encode_with_units(
         self, texts: list[str], spans: list[list[tuple[int, int]]]
-    ) -> tuple[list[list[float]], list[list[list[float]]]]:
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         # One forward pass serves both: a span's vector is the mean of its contextual token
         # vectors, which is how the model pools a whole passage. No second encode is needed.
-        import numpy as np
-
         outputs = self._model.encode(
             texts, batch_size=len(texts), output_value=None, convert_to_numpy=False, show_progress_bar=False
         )
@@ -117,7 +123,7 @@ class SentenceTransformerEmbedder(Embedder):
         vectors, unit_vectors = [], []
         for out, text_offsets, text_spans in zip(outputs, offsets, spans):
             sentence = out["sentence_embedding"].float().cpu().numpy()
-            vectors.append((sentence / (np.linalg.norm(sentence) or 1.0)).tolist())
+            vectors.append(sentence / (np.linalg.norm(sentence) or 1.0))
             tokens = out["token_embeddings"].float().cpu().numpy()
             starts = np.array([a for a, b in text_offsets])
             ends = np.array([b for a, b in text_offsets])
@@ -126,8 +132,8 @@ class SentenceTransformerEmbedder(Embedder):
             for a, b in text_spans:
                 mask = real & (starts >= a) & (ends <= b)
                 pooled = tokens[: len(mask)][mask].mean(axis=0) if mask.any() else sentence
-                units.append((pooled / (np.linalg.norm(pooled) or 1.0)).tolist())
-            unit_vectors.append(units)
+                units.append(pooled / (np.linalg.norm(pooled) or 1.0))
+            unit_vectors.append(np.stack(units) if units else np.zeros((0, sentence.shape[0]), dtype=np.float32))
         return vectors, unit_vectors
 
     def count_tokens(self, texts: list[str]) -> list[int]:

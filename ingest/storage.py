@@ -47,8 +47,8 @@ class Storage:
         self,
         transcript: Transcript,
         chunks: list[Chunk],
-        embeddings: list[list[float]],
-        unit_embeddings: list[list[list[float]]],
+        embeddings: np.ndarray,  # float32, a row per chunk
+        unit_embeddings: list[np.ndarray],  # float32, per chunk a row per sentence unit
         embed_model: str,
     ) -> None:
         """Store a video's new version: vectors first, then the catalog switch, then cleanup."""

@@ -43,7 +43,7 @@ class VectorStore:
             raise StoreUnavailable(f"cannot open the vector store at {self.location} ({_short(exc)})") from exc
         self._max_batch = max(1, int(self._client.get_max_batch_size()))
 
-    def upsert(self, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
+    def upsert(self, chunks: list[Chunk], embeddings) -> None:
         """Write chunks with their vectors; ids are deterministic, so a repeat is an update."""
         for i in range(0, len(chunks), self._max_batch):
             batch = chunks[i:i + self._max_batch]
