@@ -249,7 +249,12 @@ def _merge_notes(model: ChatModel, title: str, notes: list[str], template: str =
         return model.complete(template.format(title=title, text="\n\n".join(notes)), max_tokens=_MAX_TOKENS)
     except errors.ContextTooLong:
         if len(notes) < 2:
-            raise
+            return notes[0]  # a single note is a summary already; a small context must not fail the overview
         half = len(notes) // 2
         merged = [_merge_notes(model, title, notes[:half]), _merge_notes(model, title, notes[half:])]
-        return model.complete(template.format(title=title, text="\n\n".join(merged)), max_tokens=_MAX_TOKENS)
+        try:
+            return model.complete(template.format(title=title, text="\n\n".join(merged)), max_tokens=_MAX_TOKENS)
+        except errors.ContextTooLong:
+            # Two notes, each merged already, still do not fit beside the prompt (a 2k-token model writing long
+            # notes): both stay, rather than the whole overview failing.
+            return "\n\n".join(merged)

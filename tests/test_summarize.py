@@ -103,3 +103,20 @@ def test_detected_chapters_are_titled_by_the_model_with_the_offline_title_as_fal
     titles = [c.title for c in overview.chapters]
     assert titles[0] == "Volcanoes and Lava"
     assert all(t and t != "Untitled" and "," not in t and "word word" not in t for t in titles[1:])
+
+
+def test_a_merge_that_never_fits_keeps_the_notes_instead_of_failing(sample_library):
+    """A small-context model whose merge prompts never fit: the overview still comes back, from its notes."""
+    from yt_transcript.ingest import errors as errs
+    from yt_transcript.rag.llm import ChatModel
+    from yt_transcript.rag.summarize import _merge_notes
+
+    class Tiny(ChatModel):
+        def complete(self, prompt, *, max_tokens=None):
+            if "Merge them" in prompt or "TL;DR" in prompt:
+                raise errs.ContextTooLong("the prompt does not fit")
+            return "A note."
+
+    model = Tiny(sample_library.settings.llm, None, llm=object())
+    assert _merge_notes(model, "T", ["one", "two", "three"]) == "one\n\ntwo\n\nthree"
+    assert _merge_notes(model, "T", ["only"], "TL;DR {title} {text}") == "only"

@@ -142,7 +142,9 @@ def main() -> None:
 
             proc, url = start_server(Path(tmp))
             try:
-                served = base.with_settings(model="openai:smollm2", base_url=url, llm_retries=0)
+                # One request at a time: the server answers one, and a queue of four outwaits any timeout.
+                served = base.with_settings(model="openai:smollm2", base_url=url, llm_retries=0, summary_workers=1,
+                                            llm_timeout_s=600)
                 print_table("SmolLM2-135M on a local llama.cpp server", measure(served))
             finally:
                 proc.kill()
