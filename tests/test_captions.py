@@ -239,6 +239,15 @@ def _sane(snippets) -> None:
     assert all(a.end_s <= b.start_s for a, b in zip(cleaned, cleaned[1:]))
 
 
+def _parses_sanely_or_names_the_file(path) -> None:
+    try:
+        parsed = read_caption_file(path)
+    except CaptionFileError as exc:
+        assert str(exc).startswith(str(path))
+        return
+    _sane(parsed.snippets)
+
+
 @pytest.mark.fuzz
 @given(st.lists(st.tuples(_TIME, _TIME, _LINE), min_size=1, max_size=15), st.booleans(), st.booleans())
 def test_generated_cue_files_parse_to_ordered_finite_times(tmp_path_factory, cues, vtt, rolling):
@@ -266,12 +275,7 @@ def test_generated_cue_files_parse_to_ordered_finite_times(tmp_path_factory, cue
 def test_any_text_in_any_caption_format_parses_or_raises_ours(tmp_path_factory, text, name):
     path = tmp_path_factory.mktemp("any") / name
     path.write_text(text, encoding="utf-8")
-    try:
-        parsed = read_caption_file(path)
-    except CaptionFileError as exc:
-        assert str(exc).startswith(str(path))
-        return
-    _sane(parsed.snippets)
+    _parses_sanely_or_names_the_file(path)
 
 
 _NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**6, 10**6), st.text(max_size=5),
@@ -288,9 +292,4 @@ def test_json_captions_with_any_values(tmp_path_factory, items, whisper):
     data = {"segments": items, "language": "en"} if whisper else items
     path = tmp_path_factory.mktemp("json") / "x.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    try:
-        parsed = read_caption_file(path)
-    except CaptionFileError as exc:
-        assert str(exc).startswith(str(path))
-        return
-    _sane(parsed.snippets)
+    _parses_sanely_or_names_the_file(path)

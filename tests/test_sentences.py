@@ -53,7 +53,6 @@ def is_clean_span(extract: str, raw: list[str]) -> bool:
                 or any(k + n < len(raw) and raw[k + n] == w for n in (1, 2, 3))
                 or (len(w) == 1 and k + 1 < len(raw) and raw[k + 1].startswith(w)))
 
-    from functools import lru_cache
 
     @functools.cache
     def match(k: int, j: int) -> bool:  # words[j:] continue at raw[k], skipping only what cleaning drops

@@ -56,14 +56,7 @@ def test_long_chapters_are_map_reduced(sample_library, settings):
 
 
 def test_detected_chapters_when_the_creator_gave_none(settings, library, fake_embedder):
-    snippets = []
-    for t, topic in enumerate(TOPICS):
-        words = topic.split()
-        for k in range(30):
-            snippets.append(Snippet(f"{words[k % 8]} {words[(k + 3) % 8]} {words[(k + 5) % 8]} is what we study "
-                                    f"here today.", t * 180 + k * 6.0, t * 180 + k * 6.0 + 6))
-    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("abcdefghijk", "Four topics"),
-                                                                        snippets))
+    _four_topics(settings, library, fake_embedder, "abcdefghijk")
     overview = library.summarize("abcdefghijk")
     assert overview.chapter_source == "auto" and len(overview.chapters) >= 2
     assert all(c.title and c.title != "Untitled" for c in overview.chapters)

@@ -35,7 +35,7 @@ def fill(target: "Storage", source: "Storage", total: int, rng: np.random.Genera
             transcript.meta = replace(transcript.meta, video_id=vid)
             ids = [f"{record.meta.video_id}:{record.generation}:{i:05d}" for i in range(record.chunk_count)]
             found = source.catalog.chunks(ids)
-            chunks, vectors, units = [], [], []
+            chunks, units = [], []
             for cid in ids:
                 chunk, unit_vecs = found[cid]
                 chunks.append(replace(chunk, chunk_id=f"{vid}:{chunk.generation}:{chunk.index:05d}", video_id=vid))
