@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ class ChatModel:
         self._injected = llm
         self._clients: dict[tuple[bool, int | None], object] = {}
         self._checked = spec is None  # an injected model needs no check
+        # Overviews call the model from several threads at once: one of them checks and builds the client
+        # while the others wait, instead of all asking a one-slot local server for its model list at once.
+        self._lock = threading.RLock()
 
     @classmethod
     def choose(cls, settings: LLMSettings, override: str | None = None, llm=None) -> ChatModel | None:
@@ -136,6 +140,10 @@ class ChatModel:
     def _client(self, *, streaming: bool, max_tokens: int | None):
         if self._injected is not None:
             return self._injected
+        with self._lock:
+            return self._client_once(streaming, max_tokens)
+
+    def _client_once(self, streaming: bool, max_tokens: int | None):
         self.check()
         key = (streaming, max_tokens)
         if key not in self._clients:
@@ -159,12 +167,15 @@ class ChatModel:
         Some servers (llama.cpp's) silently answer with another model when the name is wrong; listing
         the served models first turns a typo into a clear error instead of a wrong model's answer.
         """
-        if self._checked:
-            return
+        with self._lock:
+            if not self._checked:
+                self._check_served()
+
+    def _check_served(self) -> None:
         import openai
 
         client = openai.OpenAI(base_url=self.settings.base_url, api_key=self.settings.key or "not-needed",
-                               timeout=min(self.settings.llm_timeout_s, 10.0), max_retries=self.settings.llm_retries)
+                               timeout=self.settings.llm_timeout_s, max_retries=self.settings.llm_retries)
         try:
             served = [m.id for m in client.models.list()]
         except openai.NotFoundError:

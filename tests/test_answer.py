@@ -189,3 +189,32 @@ def test_a_failing_token_callback_is_not_a_model_failure(sample_library):
 
     with pytest.raises(BrokenPipeError):
         with_llm(sample_library, make_fake_chat_model("Ebbinghaus [S1].")).ask(QUESTION, on_token=closed_pipe)
+
+
+def test_parallel_calls_check_the_model_once(monkeypatch):
+    """An overview calls the model from several threads: only one asks the server for its models."""
+    import threading
+    import time
+
+    import openai
+
+    listed = []
+
+    class Models:
+        def list(self):
+            listed.append(1)
+            time.sleep(0.2)  # a busy one-slot server
+            return [type("M", (), {"id": "m"})()]
+
+    class Client:
+        def __init__(self, **kwargs):
+            self.models = Models()
+
+    monkeypatch.setattr(openai, "OpenAI", Client)
+    model = ChatModel(LLMSettings(base_url="http://127.0.0.1:9/v1"), parse_spec("openai:m"))
+    threads = [threading.Thread(target=model.check) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert listed == [1] and model._checked
