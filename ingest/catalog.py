@@ -97,18 +97,6 @@ def sqlite_failure(exc: sqlite3.Error, path: Path) -> StoreError:
     return CatalogUnreadable(f"cannot use the library catalog {path} ({exc})", path=path)
 
 
-class _Locked:
-    """Gives every Catalog its lock before `_mapped` first takes it."""
-
-    def __get__(self, obj, owner=None):
-        if obj is None:
-            return self
-        lock = obj.__dict__.get("_lock_instance")
-        if lock is None:
-            lock = obj.__dict__.setdefault("_lock_instance", threading.RLock())
-        return lock
-
-
 def _mapped(method):
     """One call at a time per catalog, and SQLite's operational failures as our errors.
 
@@ -119,7 +107,7 @@ def _mapped(method):
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
-            with self._lock:
+            with self.__dict__.setdefault("_lock", threading.RLock()):  # __init__ is wrapped too
                 return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
             if type(exc) not in (sqlite3.OperationalError, sqlite3.DatabaseError):  # IntegrityError etc.: a bug
@@ -130,8 +118,6 @@ def _mapped(method):
 
 class Catalog:
     """SQLite-backed record of what the library holds."""
-
-    _lock = _Locked()
 
     @_mapped
     def __init__(self, path: Path, *, read_only: bool = False):

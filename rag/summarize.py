@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from yt_transcript.ingest.models import Chapter, ChapterSummary, Overview
 from yt_transcript.ingest.settings import LLMSettings
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
+from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import Sentence, pick, sentence_vectors, sentences
 from yt_transcript.rag.titles import topic_title
@@ -129,6 +130,11 @@ def summarize(
         storage.cache(tldr_key, tldr)
     else:
         cached += 1
+    if model is not None:
+        # A model's paragraphs and titles cite nothing: no id, link or clock time it wrote may reach the reader.
+        chosen = [replace(c, title=strip_unsourced(c.title) or c.title) for c in chosen]
+        summaries = [strip_unsourced(s or "") for s in summaries]
+        tldr = strip_unsourced(tldr)
     return Overview(video_id, record.meta.title, source,
                     [ChapterSummary(c.title, c.start_s, c.end_s or duration, s or "") for c, s in zip(chosen, summaries)],
                     tldr, model_name, cached)

@@ -265,17 +265,10 @@ class Library:
     def summarize(self, video: str, *, chapters: str | None = None, model: str | None = None,
                   on_progress: Callable[[int, int], None] | None = None) -> Overview:
         """A TL;DR and one paragraph per chapter (creator chapters, or detected with chapters='auto')."""
-        from yt_transcript.rag.citations import strip_unsourced
         from yt_transcript.rag.summarize import summarize
 
-        overview = summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
-                             on_progress=on_progress)
-        if overview.model == "extractive":
-            return overview
-        # A model's paragraphs cite nothing: no id, link or clock time it wrote may reach the reader.
-        cleaned = [dataclasses.replace(c, title=strip_unsourced(c.title) or c.title, summary=strip_unsourced(c.summary))
-                   for c in overview.chapters]
-        return dataclasses.replace(overview, chapters=cleaned, tldr=strip_unsourced(overview.tldr))
+        return summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
+                         on_progress=on_progress)
 
     def study_cards(self, video: str, *, per_chapter: int = 2, model: str | None = None) -> list[Card]:
         """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
