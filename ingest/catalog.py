@@ -195,6 +195,18 @@ class Catalog:
             return self._db.execute("DELETE FROM videos WHERE video_id = ?", (video_id,)).rowcount > 0
 
     @_mapped
+    def rename(self, video_id: str, title: str | None = None, channel: str | None = None) -> bool:
+        """Change a video's title and/or channel (None keeps it); True if the video is there."""
+        row = self._db.execute("SELECT meta_json FROM videos WHERE video_id = ?", (video_id,)).fetchone()
+        if row is None:
+            return False
+        meta = json.loads(row[0])
+        meta.update({k: v for k, v in (("title", title), ("channel", channel)) if v is not None})
+        with self._db:
+            self._db.execute("UPDATE videos SET meta_json = ? WHERE video_id = ?", (json.dumps(meta), video_id))
+        return True
+
+    @_mapped
     def get(self, video_id: str) -> VideoRecord | None:
         """The record of one video, or None."""
         row = self._db.execute(

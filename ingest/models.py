@@ -245,6 +245,7 @@ class Answer:
     nearest: list[SearchHit] = field(default_factory=list)  # for not_found: the closest passages
     first_token_s: float | None = None  # seconds until the first streamed token
     total_s: float = 0.0  # seconds for the whole answer
+    notice: str | None = None  # one line when model search fell back to (part of) the offline ranking
 
     def to_dict(self) -> dict:
         """The JSON shape of `ask --json`."""
@@ -256,6 +257,7 @@ class Answer:
             "citations": [c.to_dict() for c in self.citations],
             "dropped_ids": self.dropped_ids,
             "nearest": [h.to_dict() for h in self.nearest],
+            "notice": self.notice,
         }
 
     def to_markdown(self) -> str:

@@ -82,6 +82,11 @@ class RetrievalSettings(BaseSettings):
         description="Below this best-sentence relevance nothing counts as found, and the nearest passages are "
         "shown instead of an answer.",
     )
+    model_search: bool = Field(
+        default=True,
+        description="With a chat model configured, search and ask have it rewrite the query and rerank the top "
+        "passages (cached); off: the offline ranking only.",
+    )
 
 
 class LLMSettings(BaseSettings):

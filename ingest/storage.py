@@ -75,6 +75,12 @@ class Storage:
         catalog.remove(video_id)
         return record
 
+    def rename(self, video_id: str, title: str | None = None, channel: str | None = None) -> VideoRecord:
+        """Change a video's title and/or channel (None keeps it); returns the updated record."""
+        self.get(video_id)
+        self._writable().rename(video_id, title, channel)
+        return self.get(video_id)
+
     def cache(self, key: str, value: str) -> None:
         """Keep a generated summary; a read-only home simply does not keep it."""
         if not self.read_only and self.catalog is not None:

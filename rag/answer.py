@@ -9,7 +9,7 @@ from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.models import Answer, SearchHit
 from yt_transcript.ingest.settings import RetrievalSettings
 from yt_transcript.ingest.storage import Storage
-from yt_transcript.rag.citations import format_sources, resolve
+from yt_transcript.rag.citations import cite_each, format_sources, resolve
 from yt_transcript.rag.extractive import extractive_answer
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.retrieve import SearchOptions, search
@@ -50,18 +50,21 @@ def ask(
     *,
     history: list[tuple[str, str]] | None = None,
     on_token: Callable[[str], None] | None = None,
+    retrieve: Callable[[str, SearchOptions], list[SearchHit]] | None = None,
 ) -> Answer:
-    """Retrieve options.k passages, then answer with the model (streaming tokens to on_token) or with quotes."""
+    """Retrieve options.k passages (with `retrieve`, e.g. model search, else offline search), then answer with
+    the model (streaming tokens to on_token) or with quotes."""
     started = time.perf_counter()
-    hits = search(storage, embedder, question, options)
+    hits = retrieve(question, options) if retrieve else search(storage, embedder, question, options)
     relevant = [h for h in hits if h.relevance >= settings.relevance_threshold]
     if not relevant:
         return Answer(question, NOT_FOUND, "none", "not_found", nearest=hits[:3],
                       total_s=time.perf_counter() - started)
     if model is None:
+        # Our own text quoting the transcript: resolving would strip a time the speaker says from a quote.
         text, sources = extractive_answer(storage, embedder, question, relevant)
-        clean, citations, dropped = resolve(text, sources)
-        return Answer(question, clean, "extractive", "extractive", citations, bool(citations), dropped,
+        citations = cite_each(sources)
+        return Answer(question, text, "extractive", "extractive", citations, bool(citations), [],
                       total_s=time.perf_counter() - started)
     raw, first = model.stream(build_messages(question, relevant, history), on_token, started)
     clean, citations, dropped = resolve(raw, relevant)

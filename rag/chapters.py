@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -237,34 +236,6 @@ def snap(t: float, units: list[Unit]) -> float:
 def evenly_spaced(duration_s: float, count: int) -> list[float]:
     """Baseline: count chapters of equal length."""
     return [duration_s * i / count for i in range(count)]
-
-
-def key_phrase_title(text: str, other_texts: list[str], max_words: int = 4) -> str:
-    """A short title from the words that set this chapter apart from the rest (TF-IDF over chapters)."""
-    def terms(t: str) -> list[str]:
-        tokens = re.findall(r"[a-zA-Z][a-zA-Z'-]+", t.lower())
-        keep = [w if w not in STOPWORDS and len(w) > 2 else None for w in tokens]
-        # Bigrams only of words that stood next to each other in the speech.
-        return [w for w in keep if w] + [f"{a} {b}" for a, b in zip(keep, keep[1:]) if a and b and a != b]
-
-    counts = Counter(terms(text))
-    docs = [set(terms(t)) for t in other_texts]
-    n = len(docs) + 1
-
-    def weight(term: str) -> float:
-        df = 1 + sum(term in d for d in docs)
-        return counts[term] * math.log(1 + n / df) * (1.6 if " " in term else 1.0)
-
-    ranked = sorted(counts, key=lambda term: -weight(term))
-    picked: list[str] = []
-    for term in ranked:
-        if any(set(term.split()) & set(p.split()) for p in picked):
-            continue
-        picked.append(term)
-        if sum(len(p.split()) for p in picked) >= max_words or len(picked) == 2:
-            break
-    title = ", ".join(picked) or "Untitled"
-    return title[:1].upper() + title[1:]
 
 
 def chapters_from_starts(starts: list[float], duration_s: float, titles: list[str]) -> list[Chapter]:

@@ -53,6 +53,11 @@ def resolve(answer: str, hits: list[SearchHit]) -> tuple[str, list[Citation], li
     return _tidy(_CLOCK.sub("", _URL.sub("", _GROUP.sub(replace, answer)))), list(cited.values()), dropped
 
 
+def cite_each(hits: list[SearchHit]) -> list[Citation]:
+    """Citations for text we wrote ourselves (the offline quotes): nothing to strip, every source cited."""
+    return [Citation(source_id(n), h.video_id, h.title, h.start_s, h.url, h.text) for n, h in enumerate(hits, 1)]
+
+
 def strip_unsourced(text: str) -> str:
     """Model text that cites nothing (a summary, a card): no citation ids, links or clock times may remain,
     since only code resolves ids and writes times and links."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.errors import ManifestError, QuestionFileError
+from yt_transcript.ingest.models import SearchHit
 from yt_transcript.ingest.settings import IngestSettings
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.retrieve import SearchOptions, search
@@ -60,8 +62,10 @@ def evaluate_retrieval(
     each_video: bool = False,
     k: int = 10,
     options: SearchOptions | None = None,
+    searcher: Callable[[str, SearchOptions], list[SearchHit]] | None = None,
 ) -> dict:
-    """Run every question through search and score it: {"n", "hit@1", "hit@5", "mrr@10", "misses"}."""
+    """Run every question through search (or `searcher`, e.g. model search) and score it:
+    {"n", "hit@1", "hit@5", "mrr@10", "misses"}."""
     if video_id is not None:
         questions = [q for q in questions if q.video_id == video_id]
     hits1 = hits5 = 0
@@ -70,7 +74,7 @@ def evaluate_retrieval(
     for q in questions:
         scope = [video_id] if video_id else ([q.video_id] if each_video else None)
         opts = replace(options or SearchOptions(), video_ids=scope, k=max(k, 10))
-        results = search(storage, embedder, q.question, opts)
+        results = searcher(q.question, opts) if searcher else search(storage, embedder, q.question, opts)
         # Ranks are looked for in all k results (so a miss says where it was); the scores stay @1, @5 and @10.
         rank = next((i for i, h in enumerate(results[:max(k, 10)], 1) if is_hit(q, h.video_id, h.start_s)), None)
         hits1 += rank == 1

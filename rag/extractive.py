@@ -1,48 +1,97 @@
-"""The offline answer: the sentences of the retrieved passages that best answer the question, quoted."""
+"""The offline answer: whole sentences from the retrieved passages that best answer the question, quoted."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.models import SearchHit
 from yt_transcript.ingest.storage import Storage
+from yt_transcript.ingest.timecodes import format_hms
 from yt_transcript.rag.citations import source_id
-from yt_transcript.rag.retrieve import rank_sentences
+from yt_transcript.rag.retrieve import content_terms, sentence_match_scores
+from yt_transcript.rag.sentences import MAX_WORDS, MIN_WORDS, readable, sentence_vectors, sentences
 
-LABEL = "Quotes from the video (no language model configured, so this is not a generated answer):"
-_FILLERS = re.compile(r"\b(?:um+|uh+|erm|you know|I mean|sort of|kind of)\b[,.]?\s*", re.IGNORECASE)
+LABEL = "Quotes from the video, best first (no language model configured, so this is not a generated answer):"
 _MIN_GAP_S = 8.0  # two quotes closer than this repeat each other
+_EDGE_S = 20.0  # read this far past a passage's ends so its first and last sentences are whole
+_LONGEST = 2 * MAX_WORDS  # a longer "sentence" is unpunctuated speech we could not split: not a quote
+# Words that introduce an explanation: a sentence that defines or gives a reason answers a "what" or "why"
+# better than one that only names the topic.
+_EXPLAINS = re.compile(r"\b(?:is|are|means|mean|stands for|called|refers to|because|the reason|the idea|so that"
+                       r"|in other words|basically)\b", re.IGNORECASE)
+_EXPLAINS_BONUS = 0.04
+_UNREADABLE_COST = 0.08  # a fragment or a run-on still may be the only place the answer is said
 
 
-def clean_quote(text: str) -> str:
-    """Drop spoken fillers and tidy spacing; fix the casing lower-case ASR loses (sentence starts, "I")."""
-    text = _FILLERS.sub("", text)
-    text = re.sub(r"\s+", " ", text).strip(" ,")
-    if text == text.lower():  # only all-lower-case ASR; cased captions may say "i" for a loop index
-        text = re.sub(r"\bi\b(?=['\s.,?!]|$)", "I", text)
-        text = re.sub(r"([.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
-    return text[:1].upper() + text[1:] if text else text
+@dataclass
+class Quote:
+    hit_index: int  # which hit (0-based) it comes from
+    start_s: float  # seconds
+    text: str  # a whole sentence of the cleaned transcript, unedited
+    score: float
 
 
 def extractive_answer(
     storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3
 ) -> tuple[str, list[SearchHit]]:
-    """Quotes in time order, each followed by its source id. Returns (text, one source per quote).
+    """The best sentences, best first, each with its time and source id. Returns (text, one source per quote).
 
     Each quote is its own source, starting at its own sentence, so its link lands on the quote.
     """
-    chosen = []
-    for sentence in rank_sentences(storage, embedder, question, hits):
-        hit = hits[sentence.hit_index]
-        if any(hits[c.hit_index].video_id == hit.video_id and abs(c.start_s - sentence.start_s) < _MIN_GAP_S
+    chosen: list[Quote] = []
+    for quote in rank_quotes(storage, embedder, question, hits):
+        hit = hits[quote.hit_index]
+        if any(hits[c.hit_index].video_id == hit.video_id and abs(c.start_s - quote.start_s) < _MIN_GAP_S
                for c in chosen):
             continue
-        chosen.append(sentence)
+        chosen.append(quote)
         if len(chosen) == max_quotes:
             break
-    chosen.sort(key=lambda s: (hits[s.hit_index].video_id, s.start_s))
-    sources = [replace(hits[s.hit_index], start_s=s.start_s, text=s.text) for s in chosen]
-    lines = [f'- "{clean_quote(s.text)}" [{source_id(n)}]' for n, s in enumerate(chosen, 1)]
+    sources = [replace(hits[q.hit_index], start_s=q.start_s, text=q.text, match=None) for q in chosen]
+    lines = [f'- {format_hms(q.start_s)} "{q.text}" [{source_id(n)}]' for n, q in enumerate(chosen, 1)]
     return LABEL + "\n" + "\n".join(lines), sources
+
+
+def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit]) -> list[Quote]:
+    """Every whole sentence spoken in the hits' passages, best answer first.
+
+    Sentences are restored from the caption lines (rag/sentences), so a quote never starts or stops inside a
+    line. Each is scored as search scores a place to land (meaning plus the question's rare words), with a
+    little credit for explaining and a cost for being unreadable.
+    """
+    chunks = storage.chunks([h.chunk_id for h in hits if h.chunk_id])
+    qvec = np.asarray(embedder.embed_query(question), dtype=np.float32)
+    terms = content_terms(question)
+    snippets_of: dict[str, list] = {}
+    found: list[tuple[int, object, np.ndarray]] = []
+    for i, hit in enumerate(hits):
+        if hit.chunk_id not in chunks:
+            continue
+        chunk, unit_vectors = chunks[hit.chunk_id]
+        if not chunk.units or unit_vectors.size == 0:
+            continue
+        if hit.video_id not in snippets_of:
+            snippets_of[hit.video_id] = storage.transcript(hit.video_id).snippets
+        near = [s for s in snippets_of[hit.video_id] if chunk.start_s - _EDGE_S <= s.start_s <= chunk.end_s + _EDGE_S]
+        inside = [s for s in sentences(near) if chunk.start_s <= s.start_s < chunk.end_s]
+        if not inside:
+            continue
+        starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)
+        vectors = sentence_vectors(inside, starts, unit_vectors)
+        found += [(i, s, v) for s, v in zip(inside, vectors)]
+    if not found:
+        return []
+    scores = sentence_match_scores(qvec, np.stack([v for _, _, v in found]), [s.text for _, s, _ in found], terms)
+    quotes = []
+    for (i, sentence, _), score in zip(found, scores):
+        if sentence.words > _LONGEST:
+            continue
+        score += _EXPLAINS_BONUS * bool(_EXPLAINS.search(sentence.text))
+        score -= _UNREADABLE_COST * (not readable(sentence) and not MIN_WORDS <= sentence.words <= MAX_WORDS)
+        quotes.append(Quote(i, sentence.start_s, sentence.text, float(score)))
+    quotes.sort(key=lambda q: -q.score)
+    return quotes

@@ -65,7 +65,7 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
     chunks = storage.chunks(pool)
     pool = [cid for cid in pool if cid in chunks and chunks[cid][0].video_id in searchable]
 
-    terms = _content_terms(query)
+    terms = content_terms(query)
     idf = _pool_idf(terms, [chunks[cid][0].text for cid in pool])
     best_unit = {cid: _best_unit(qvec, *chunks[cid], terms, idf, opts.locate_lexical_weight)
                  for cid in pool}
@@ -164,7 +164,7 @@ def _rrf(rankings: list[list[str]]) -> dict[str, float]:
     return fused
 
 
-def _content_terms(query: str) -> list[str]:
+def content_terms(query: str) -> list[str]:
     """The query's content words, cut to a 5-letter prefix: a stemmer's effect without one."""
     words = [w for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS]
     return list(dict.fromkeys(w[:5] for w in words))
@@ -264,31 +264,14 @@ def _diversify(hits: list[SearchHit], k: int) -> list[SearchHit]:
     return chosen + deferred
 
 
-@dataclass
-class Sentence:
-    """A sentence unit of a retrieved passage, scored against the query."""
-
-    hit_index: int  # which hit (0-based) it comes from
-    start_s: float  # seconds
-    text: str
-    score: float  # cosine plus a share of the query's rare words, as used to locate hits
-
-
-def rank_sentences(storage: Storage, embedder: Embedder, query: str, hits: list[SearchHit]) -> list[Sentence]:
-    """Every sentence unit of the hits' chunks, best match first (no new embedding: unit vectors are stored)."""
-    chunks = storage.chunks([h.chunk_id for h in hits if h.chunk_id])
-    qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
-    terms = _content_terms(query)
-    idf = _pool_idf(terms, [c.text for c, _ in chunks.values()])
-    out: list[Sentence] = []
-    for i, hit in enumerate(hits):
-        if hit.chunk_id not in chunks:
-            continue
-        chunk, vectors = chunks[hit.chunk_id]
-        if not chunk.units or vectors.size == 0:
-            continue
-        # Scored as search locates a hit, so a quote is the sentence a search link would point at.
-        spans, scores = _scored_windows(qvec, chunk, vectors, terms, idf, SearchOptions.locate_lexical_weight)
-        out += [Sentence(i, start, chunk.text[a:b], float(score)) for (start, a, b), score in zip(spans, scores)]
-    out.sort(key=lambda s: -s.score)
-    return out
+def sentence_match_scores(qvec: np.ndarray, vectors: np.ndarray, texts: list[str], terms: list[str],
+                          lexical_weight: float = SearchOptions.locate_lexical_weight) -> np.ndarray:
+    """How well each sentence matches the query, as search scores a place to land: its cosine plus a share of
+    the query's rare words (rare among these sentences)."""
+    scores = vectors @ qvec
+    idf = _pool_idf(terms, texts)
+    total = sum(idf.values()) or 1.0
+    if terms and lexical_weight:
+        scores = scores + lexical_weight * np.array([sum(idf[t] for t in terms if t in _words(x)) / total
+                                                     for x in texts])
+    return scores

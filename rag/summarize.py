@@ -193,21 +193,6 @@ def tldr_extract(found: list[Sentence], vectors: np.ndarray, duration: float, pa
     return " ".join(found[i].text for i in sorted(set(chosen)))
 
 
-def rejoin_sentences(units: list[Unit], vectors: np.ndarray, max_words: int = 45) -> list[tuple[str, np.ndarray]]:
-    """Caption units joined back into sentences (Whisper and ASR lines often stop mid-sentence); the flashcards'."""
-    out: list[tuple[str, np.ndarray]] = []
-    text, rows = "", []
-    for unit, vector in zip(units, vectors):
-        text = f"{text} {unit.text}".strip()
-        rows.append(vector)
-        if unit.text.rstrip().endswith((".", "?", "!")) or len(text.split()) >= max_words:
-            out.append((text, np.mean(rows, axis=0)))
-            text, rows = "", []
-    if text:
-        out.append((text, np.mean(rows, axis=0)))
-    return out
-
-
 def _auto_title(model: ChatModel | None, units: list[Unit], index: int, groups) -> str:
     text = " ".join(u.text for u in units)
     if model is not None:

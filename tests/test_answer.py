@@ -6,7 +6,8 @@ from yt_transcript.ingest import errors
 from yt_transcript.ingest.settings import LLMSettings
 from yt_transcript.rag.answer import NOT_FOUND, SYSTEM_PROMPT, build_messages
 from yt_transcript.rag.chat import condense_offline
-from yt_transcript.rag.extractive import LABEL, clean_quote
+from yt_transcript.ingest.timecodes import format_hms
+from yt_transcript.rag.extractive import LABEL
 from yt_transcript.rag.llm import ChatModel, configured_spec, parse_spec
 
 from .conftest import make_fake_chat_model, with_llm
@@ -19,9 +20,9 @@ def test_offline_answer_is_labelled_quotes_with_citations(sample_library, fake_e
     assert answer.kind == "extractive" and answer.model == "extractive" and answer.grounded
     assert answer.text.startswith(LABEL)
     assert any("Ebbinghaus" in c.text for c in answer.citations)
-    # Each quote links to its own sentence, and quotes come in time order.
-    starts = [c.start_s for c in answer.citations]
-    assert starts == sorted(starts)
+    # Each quote links to its own sentence and shows its time.
+    for citation in answer.citations:
+        assert f'{format_hms(citation.start_s)} "{citation.text}" [{citation.id}]' in answer.text
     ebbinghaus = next(c for c in answer.citations if "Ebbinghaus" in c.text)
     assert 36 <= ebbinghaus.start_s < 45 and ebbinghaus.url.endswith(f"&t={int(ebbinghaus.start_s)}s")
     assert len(answer.citations) <= 3
@@ -52,7 +53,7 @@ def test_answer_without_valid_citation_is_flagged(sample_library, fake_embedder,
 def test_prompt_structure(sample_library, fake_embedder, settings):
     llm = make_fake_chat_model("ok [S1]")
     with_llm(sample_library, llm).ask(QUESTION)
-    system, human = llm.calls[0]
+    system, human = llm.calls[-1]  # the answer is the last call; model search asks first
     assert system.content == SYSTEM_PROMPT
     assert human.content.startswith("Sources:\n\n<<<SOURCE S1 | How to Study")
     assert human.content.endswith(f"Question: {QUESTION}")
@@ -69,7 +70,7 @@ def test_injected_instructions_change_neither_prompt_nor_citation_checks(setting
     # A model that obeys the injection.
     llm = make_fake_chat_model("Sure! [S9] https://evil.example at 0:00 [S1]")
     answer = with_llm(library, llm).ask("Ebbinghaus nonsense syllables forgetting")
-    system, human = llm.calls[0]
+    system, human = llm.calls[-1]  # the answer is the last call; model search asks first
     assert system.content == SYSTEM_PROMPT  # untouched
     assert human.content.count("<<<SOURCE") == 1 and human.content.count("\n>>>") == 1  # one block, still closed
     assert answer.dropped_ids == ["S9"] and [c.id for c in answer.citations] == ["S1"]
@@ -102,16 +103,6 @@ def test_offline_chat_session(sample_library, fake_embedder, settings):
     session.ask("What is interleaving?")
     query, answer = session.ask("why?")
     assert query == "What is interleaving? why?" and answer.kind == "extractive"
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("um so the uh answer is you know forty", "So the answer is forty"),
-    ("So, um, the answer", "So, the answer"),
-    ("i think i'm right. and i've checked", "I think I'm right. And I've checked"),
-    ("In Python the index i is fine", "In Python the index i is fine"),  # cased text is left alone
-])
-def test_quotes_drop_fillers_and_fix_casing(text, expected):
-    assert clean_quote(text) == expected
 
 
 @pytest.mark.parametrize("spec, name", [("openai:gpt-4o-mini", "gpt-4o-mini"), ("llama3.2", "llama3.2"),

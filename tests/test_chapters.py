@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from yt_transcript.rag.chapters import Unit, boundary_scores, evenly_spaced, key_phrase_title, segment, snap
+from yt_transcript.rag.chapters import Unit, boundary_scores, evenly_spaced, segment, snap
 
 from .conftest import FakeEmbedder
 
@@ -65,12 +65,6 @@ def test_evenly_spaced():
 def test_snap_to_nearest_sentence():
     units = [Unit(0.0, "a"), Unit(9.5, "b"), Unit(21.0, "c")]
     assert snap(12.0, units) == 9.5
-
-
-def test_key_phrase_titles_name_what_sets_a_chapter_apart():
-    title = key_phrase_title("the yeast makes the dough rise, knead the dough, bake the dough in the oven",
-                             ["the orchestra plays the symphony", "the rocket reaches orbit"])
-    assert "dough" in title.lower() and title[0].isupper()
 
 
 def test_topic_titles_are_noun_phrases_in_title_case():

@@ -319,15 +319,20 @@ def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or before this date.")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Number of results.")
+@click.option("--no-model-search", "no_model_search", is_flag=True,
+              help="Keep the offline ranking: no query rewriting or reranking by the chat model.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | None, since, until, k: int,
-           as_json: bool) -> None:
-    """Find the moments where QUERY is talked about."""
+           no_model_search: bool, as_json: bool) -> None:
+    """Find the moments where QUERY is talked about (with a chat model configured, it also rewrites QUERY
+    and reranks the results)."""
     from yt_transcript import format_hms
 
+    obj.set(model_search=False if no_model_search else None)
     hits = obj.library.search(query, videos=list(videos), channel=channel, k=k,
                               since=since.date() if since else None, until=until.date() if until else None)
+    _print_notice(obj.library.last_notice)
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], indent=2, ensure_ascii=False))
         return
@@ -343,6 +348,12 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         shown = hit.from_match if hit.from_match == hit.text else f"… {hit.from_match}"
         click.echo(textwrap.fill(shown, width=100, initial_indent="   ", subsequent_indent="   "))
         click.echo()
+
+
+def _print_notice(notice: str | None) -> None:
+    """Model search's one line when it fell back to the offline ranking: on stderr, so --json stays JSON."""
+    if notice:
+        click.echo(notice, err=True)
 
 
 def _print_sources(answer) -> None:
@@ -370,11 +381,13 @@ def _print_sources(answer) -> None:
 @click.option("--channel", help="Ask about this channel's videos only.")
 @click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: offline quotes unless a key is set).")
 @click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama.")
+@click.option("--no-model-search", "no_model_search", is_flag=True,
+              help="Keep the offline ranking: no query rewriting or reranking by the chat model.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def ask(obj: _Context, question: str, videos, channel, model, base_url, as_json: bool) -> None:
+def ask(obj: _Context, question: str, videos, channel, model, base_url, no_model_search: bool, as_json: bool) -> None:
     """Answer QUESTION from the transcripts, citing the moments that support it."""
-    obj.set(model=model, base_url=base_url)
+    obj.set(model=model, base_url=base_url, model_search=False if no_model_search else None)
     streamed: list[str] = []
 
     def on_token(piece: str) -> None:
@@ -382,6 +395,7 @@ def ask(obj: _Context, question: str, videos, channel, model, base_url, as_json:
         click.echo(piece, nl=False)
 
     answer = obj.library.ask(question, videos=list(videos), channel=channel, on_token=None if as_json else on_token)
+    _print_notice(answer.notice)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -495,7 +509,8 @@ def ui(obj: _Context, port: int, host: str) -> None:
             env[f"YT_TRANSCRIPT_{name.upper()}"] = str(value)
     app = Path(__file__).with_name("app.py")
     raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-                                      "--server.address", host, "--browser.gatherUsageStats", "false"], env=env))
+                                      "--server.address", host, "--browser.gatherUsageStats", "false",
+                                      "--client.toolbarMode", "viewer"], env=env))
 
 
 @cli.command("mcp")
@@ -519,11 +534,15 @@ def evaluate() -> None:
 @click.option("--video", "video_id", metavar="ID", help="Only this video's questions, searched within it.")
 @click.option("--each-video", is_flag=True, help="Search each question within its own video (default: library-wide).")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per question.")
+@click.option("--model", help="Measure model search with this chat model, provider:name (default: offline search).")
+@click.option("--base-url", help="OpenAI-compatible server of --model, e.g. http://localhost:11434/v1.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: bool, k: int, as_json: bool) -> None:
+def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: bool, k: int, model: str | None,
+                   base_url: str | None, as_json: bool) -> None:
     """Hit@1, hit@5 and MRR@10 of search over what is ingested, with one line per miss."""
-    report = obj.library.evaluate_retrieval(path, video=video_id, each_video=each_video, k=k)
+    obj.set(base_url=base_url)
+    report = obj.library.evaluate_retrieval(path, video=video_id, each_video=each_video, k=k, model=model)
     if as_json:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -534,6 +553,11 @@ def eval_retrieval(obj: _Context, path: str, video_id: str | None, each_video: b
         click.echo(f"miss  {miss['id']}: {rank}; top was {top}, gold {miss['video_id']} {gold}  ({miss['question']})")
     click.echo(f"n={report['n']}  hit@1={report['hit@1']:.3f}  hit@5={report['hit@5']:.3f}  "
                f"mrr@10={report['mrr@10']:.3f}")
+    if model is not None:
+        click.echo(f"model search with {report['model']}: fell back to the offline ranking, at least in part, on "
+                   f"{report['model_fallbacks']} of {report['n']} questions")
+        for notice in report["model_notices"]:
+            click.echo(f"  {notice}", err=True)
 
 
 @evaluate.command("chapters")

@@ -62,6 +62,8 @@ class Library:
         self._youtube = youtube
         self._llm = llm  # an injected LangChain chat model, used instead of the configured one
         self._models: dict[str | None, ChatModel | None] = {}
+        # The last search's or question's note that model search fell back to the offline ranking, or None.
+        self.last_notice: str | None = None
 
     @classmethod
     def open(cls, home: str | Path | None = None, *, embedder: Embedder | None = None,
@@ -140,6 +142,17 @@ class Library:
             raise failure
         return self.video(outcome.results[0].video_id)
 
+    def known(self, source: str) -> VideoRecord | None:
+        """The video `source` names when the library already holds it (a caption file: with the same transcript),
+        else None; playlists, channels and sources that cannot be read are never known. No network call."""
+        from yt_transcript.ingest.sources import parse_source
+
+        try:
+            parsed = parse_source(source)
+            return None if parsed.kind in {"playlist", "channel", "media"} else self._already_there(parsed)
+        except errors.YtTranscriptError:
+            return None
+
     def _already_there(self, parsed) -> VideoRecord | None:
         if parsed.kind == "video":
             return next((r for r in self.videos() if r.meta.video_id == parsed.value), None)
@@ -180,6 +193,13 @@ class Library:
     def remove(self, video: str) -> VideoRecord:
         """Remove a video and its passages; returns what was removed."""
         return self.storage.remove(video)
+
+    def rename(self, video: str, *, title: str | None = None, channel: str | None = None) -> VideoRecord:
+        """Change a video's title and/or channel (None keeps it; blank is refused); returns the updated record."""
+        if title is not None and not title.strip():
+            raise errors.InputError("a title cannot be blank", advice="Type a title, or keep the one there is")
+        return self.storage.rename(video, title=title.strip() if title is not None else None,
+                                   channel=channel.strip() if channel is not None else None)
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -222,11 +242,12 @@ class Library:
     def search(self, query: str, *, videos: str | list[str] | None = None, channel: str | None = None,
                since: str | date | None = None, until: str | date | None = None, k: int | None = None,
                options: SearchOptions | None = None) -> list[SearchHit]:
-        """The k moments that best match the query, best first. Keyword arguments override `options`."""
-        from yt_transcript.rag.retrieve import search
+        """The k moments that best match the query, best first. Keyword arguments override `options`.
 
+        With a chat model configured (and YT_TRANSCRIPT_MODEL_SEARCH on), the model rewrites the query and
+        reranks the top passages; if it cannot, the offline ranking is kept and `last_notice` says so."""
         opts = self._search_options(options, videos, channel, since, until, k)
-        return search(self.storage, self._embedder_for_queries(), self._query(query, "search"), opts)
+        return self._searcher(self.chat_model())(self._query(query, "search"), opts)
 
     def ask(self, question: str, *, videos: str | list[str] | None = None, channel: str | None = None,
             k: int | None = None, model: str | None = None, options: SearchOptions | None = None,
@@ -237,8 +258,11 @@ class Library:
 
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
+        chat = self.chat_model(model)
         answer = ask(self.storage, self._embedder_for_queries(), self._query(question, "question"),
-                     self.settings.retrieval, opts, self.chat_model(model), history=history, on_token=on_token)
+                     self.settings.retrieval, opts, chat, history=history, on_token=on_token,
+                     retrieve=self._searcher(chat))
+        answer.notice = self.last_notice
         if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
             # A question about one video belongs to its study notes (export "obsidian"); "not found" teaches nothing.
             self.storage.save_answer(opts.video_ids[0], answer)
@@ -300,21 +324,47 @@ class Library:
     # --- measuring --------------------------------------------------------------------------------
 
     def evaluate_retrieval(self, questions: str | Path, *, video: str | None = None, each_video: bool = False,
-                           k: int = 10, options: SearchOptions | None = None) -> dict:
-        """hit@1, hit@5 and MRR@10 of search on a JSONL question file, with one entry per miss."""
+                           k: int = 10, options: SearchOptions | None = None, model: str | None = None) -> dict:
+        """hit@1, hit@5 and MRR@10 of search on a JSONL question file, with one entry per miss.
+
+        Offline search unless `model` (provider:name) is given: then model search, and the report adds the
+        model's name and on how many questions it fell back to the offline ranking."""
         from yt_transcript.rag.evaluate import evaluate_retrieval, load_questions
 
         loaded = load_questions(questions)
         if video is not None:
             self.video(video)  # an unknown id is one clear error, not n misses
-        return evaluate_retrieval(self.storage, self._embedder_for_queries(), loaded, video_id=video,
-                                  each_video=each_video, k=k, options=options)
+        searcher, notices = None, []
+        if model is not None:
+            chat = self.chat_model(model)
+            helped = self._searcher(chat, force=True)
+
+            def searcher(query: str, opts: SearchOptions) -> list[SearchHit]:
+                hits = helped(query, opts)
+                if self.last_notice:
+                    notices.append(self.last_notice)
+                return hits
+
+        report = evaluate_retrieval(self.storage, self._embedder_for_queries(), loaded, video_id=video,
+                                    each_video=each_video, k=k, options=options, searcher=searcher)
+        if model is not None:
+            report.update(model=chat.name, model_fallbacks=len(notices), model_notices=sorted(set(notices))[:5])
+        return report
 
     def evaluate_chapters(self, manifest: str | Path) -> dict:
         """Boundary P/R/F1 at ±30 s and ±60 s of detected chapters on a corpus manifest, with two baselines."""
         from yt_transcript.rag.evaluate import evaluate_chapters
 
         return evaluate_chapters(manifest, self._embedder_for_ingest(), self.settings.ingest)
+
+    def offline(self) -> Library:
+        """The same library with no chat model (quotes, the extractive overview, cloze cards), sharing storage
+        and models: what to show when the configured model cannot be reached."""
+        llm = self.settings.llm.model_copy(update={"model": None, "api_key": None})
+        other = Library(self.settings.model_copy(update={"llm": llm}), embedder=self._embedder,
+                        youtube=self._youtube, storage=self.storage)
+        other._loaded, other._loading = self._loaded, self._loading
+        return other
 
     # --- models -----------------------------------------------------------------------------------
 
@@ -325,6 +375,24 @@ class Library:
         if override not in self._models:
             self._models[override] = ChatModel.choose(self.settings.llm, override, self._llm)
         return self._models[override]
+
+    def _searcher(self, model: ChatModel | None, *, force: bool = False) -> Callable[[str, SearchOptions],
+                                                                             list[SearchHit]]:
+        """How to search: with the model's help when there is a model and model search is on (or forced), its
+        fallback notice kept in `last_notice`; else offline."""
+        from yt_transcript.rag.retrieve import search
+
+        embedder = self._embedder_for_queries()
+        self.last_notice = None
+        if model is None or not (force or self.settings.retrieval.model_search):
+            return lambda query, opts: search(self.storage, embedder, query, opts)
+        from yt_transcript.rag.model_search import model_search
+
+        def helped(query: str, opts: SearchOptions) -> list[SearchHit]:
+            hits, self.last_notice = model_search(self.storage, embedder, query, opts, model)
+            return hits
+
+        return helped
 
     def _embedder_for_ingest(self) -> Embedder:
         with self._loading:

@@ -30,8 +30,7 @@ from tests.benchmarks.overview_data import DEEP_DIVE, load, rows  # noqa: E402
 def old_extracts(units, vectors, chapters, duration) -> tuple[list[list[str]], list[str]]:
     """The previous method (summary extract-1): caption units rejoined up to 45 words, the 3 nearest the
     chapter centroid, clean_quote'd; the TL;DR from the opening 10%."""
-    from yt_transcript.rag.extractive import clean_quote
-    from yt_transcript.rag.summarize import rejoin_sentences
+    from tests.benchmarks.previous_methods import clean_quote, rejoin_sentences
 
     def central(us, vs, count):
         sentences = rejoin_sentences(us, vs)

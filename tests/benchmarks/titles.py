@@ -26,7 +26,8 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def main() -> None:
-    from yt_transcript.rag.chapters import key_phrase_title, segment
+    from tests.benchmarks.previous_methods import key_phrase_title
+    from yt_transcript.rag.chapters import segment
     from yt_transcript.rag.titles import topic_title
 
     methods = {"keywords (before)": key_phrase_title, "topic_title (now)": topic_title}

@@ -1,0 +1,132 @@
+"""Are the offline cloze cards worth learning? Blank quality on every video of a library home.
+
+Run: python tests/benchmarks/cards.py HOME [--show N] [--seed S]
+     (the shared dev videos: HOME=/tmp/devlib96, 51 videos already ingested; the home is only read)
+For every video, the offline cards (`study_cards` with no model) are made, and the script prints:
+- cards, and videos with none;
+- the share of blanks that are stopwords or fillers (goal 0), judged by JUDGE below: the shared stopword list,
+  the sentence fillers, the words the offline titles refuse as topics, and the spoken fillers and generic words
+  the issue found as blanks ("basically", "conversations", "called", "finally", "interesting"...);
+- the share whose answer recurs elsewhere in its chapter (found at least twice in the chapter's text, the
+  card's own sentence being one; a plural counts);
+- the share of multi-word answers, of numbers, and of capitalised names;
+- the mean question length in words, the share over 35 words, and the share starting mid-clause;
+- the 15 most frequent answers, and N sample cards (default 10, a seeded random choice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+# Words a blank should never be, beyond the stopword list: spoken fillers, vague adverbs and adjectives, and
+# generic nouns any talk repeats. Kept here, apart from rag/study.py, so the judge is not the thing judged.
+_GENERIC = frozenset(
+    ["basically", "actually", "really", "literally", "honestly", "obviously", "clearly", "simply", "finally", "eventually", "probably", "maybe", "definitely", "certainly", "exactly", "totally", "truly", "pretty", "quite", "rather", "somewhat", "somehow", "anyway", "anyways", "alright", "interesting", "important", "different", "similar", "certain", "various", "whole", "entire", "general", "particular", "specific", "something", "anything", "everything", "nothing", "someone", "anyone", "everyone", "somebody", "anybody", "everybody", "called", "call", "calls", "calling", "talk", "talked", "talking", "said", "saying", "says", "tell", "told", "telling", "mean", "means", "meant", "conversation", "conversations", "discussion", "question", "questions", "answer", "answers", "people", "person", "guys", "folks", "stuff", "thing", "things", "way", "ways", "time", "times", "today", "yesterday", "tomorrow", "moment", "moments", "example", "examples", "point", "points", "part", "parts", "bunch", "couple", "reason", "reasons", "problem", "problems", "idea", "ideas", "fact", "facts", "there's", "here's", "that's", "what's", "it's", "let's", "i'm", "we're", "you're", "they're", "don't", "doesn't", "didn't", "isn't", "can't", "gonna", "wanna", "gotta", "kinda", "sorta"]
+)
+
+
+def judge_words() -> frozenset[str]:
+    from yt_transcript.rag.sentences import FILLERS
+    from yt_transcript.rag.stopwords import STOPWORDS
+    from yt_transcript.rag.titles import _NOT_TOPIC
+
+    return STOPWORDS | FILLERS | _NOT_TOPIC | _GENERIC
+
+
+def is_filler(answer: str, judge: frozenset[str]) -> bool:
+    """A blank that teaches nothing: a single judged word, or a phrase made only of them."""
+    words = re.findall(r"[\w']+", answer.lower())
+    return not words or all(w in judge for w in words)
+
+
+def recurs(answer: str, chapter_text: str) -> bool:
+    """The answer (or its plural, hyphens and spaces alike) occurs at least twice in the chapter."""
+    parts = [re.escape(w) for w in re.findall(r"[\w']+", answer.lower())]
+    if not parts:
+        return False
+    pattern = r"\b" + r"[\s-]*".join(parts) + r"(?:s|es)?\b"
+    return len(re.findall(pattern, chapter_text.lower())) >= 2
+
+
+def chapter_texts(storage, video_id: str) -> list[tuple[float, str]]:
+    """(start, text) of each chapter, chosen as study_cards chooses them."""
+    import numpy as np
+    from yt_transcript.rag.chapters import Unit
+    from yt_transcript.rag.summarize import choose_chapters, group_units
+
+    record = storage.get(video_id)
+    raw, vectors = storage.video_units(video_id)
+    units = [Unit(s, t) for s, t in raw]
+    if not units:
+        return []
+    duration = float(record.meta.duration_s or units[-1].start_s)
+    _, chapters = choose_chapters(record.meta.chapters, None, units, np.asarray(vectors), duration, video_id)
+    groups = group_units(units, np.asarray(vectors), chapters)
+    return [(c.start_s, " ".join(u.text for u in g[0])) for c, g in zip(chapters, groups)]
+
+
+def text_at(chapters: list[tuple[float, str]], t: float) -> str:
+    earlier = [text for start, text in chapters if start <= t + 1e-6]
+    return earlier[-1] if earlier else (chapters[0][1] if chapters else "")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("home")
+    parser.add_argument("--show", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    from yt_transcript.rag.sentences import starts_mid_clause
+    from yt_transcript.rag.study import study_cards
+
+    from yt_transcript import Library
+
+    judge = judge_words()
+    lib = Library.open(args.home)
+    rows = []  # (video id, card, chapter text)
+    empty = 0
+    for record in lib.videos():
+        vid = record.meta.video_id
+        cards = study_cards(lib.storage, vid, None)
+        empty += not cards
+        chapters = chapter_texts(lib.storage, vid)
+        rows += [(vid, card, text_at(chapters, card.start_s)) for card in cards]
+    if not rows:
+        print("no cards")
+        return
+    n = len(rows)
+    answers = [card.answer for _, card, _ in rows]
+    lengths = [len(card.question.split()) for _, card, _ in rows]
+
+    def share(flags) -> str:
+        flags = list(flags)
+        return f"{sum(flags) / len(flags):.3f} ({sum(flags)}/{len(flags)})"
+
+    print(f"videos {len(lib.videos())}, with no card {empty}, cards {n}")
+    fillers = [a for a in answers if is_filler(a, judge)]
+    print(f"blanks that are stopwords or fillers: {share(is_filler(a, judge) for a in answers)}"
+          + (f": {', '.join(sorted(set(fillers))[:20])}" if fillers else ""))
+    print(f"answers recurring elsewhere in the chapter: {share(recurs(c.answer, t) for _, c, t in rows)}")
+    print(f"multi-word answers: {share(' ' in a.strip() for a in answers)}; "
+          f"numbers: {share(any(ch.isdigit() for ch in a) for a in answers)}; "
+          f"capitalised: {share(a[:1].isupper() for a in answers)}")
+    print(f"question words: mean {sum(lengths) / n:.1f}, over 35 {share(x > 35 for x in lengths)}, "
+          f"starting mid-clause {share(starts_mid_clause(c.question) for _, c, _ in rows)}")
+    print("most frequent answers:", ", ".join(f"{a} {k}" for a, k in Counter(a.lower() for a in answers)
+                                              .most_common(15)))
+    for vid, card, _ in random.Random(args.seed).sample(rows, min(args.show, n)):
+        print(f"- [{vid} {card.start_s:.0f}s | {card.chapter}] {card.question}  -> {card.answer}")
+    lib.close()
+
+
+if __name__ == "__main__":
+    main()

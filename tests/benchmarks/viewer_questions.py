@@ -1,0 +1,141 @@
+"""Viewer questions (issue 13): dev and blind figures side by side, for search and for the offline quotes.
+
+Run: python tests/benchmarks/viewer_questions.py HOME [VARIANT ...] [--dev-only] [--misses]   (needs ../shared; HOME must hold the 52
+shared videos: build it with tests/benchmarks/corpus.py, then ingest the Deep Dive lecture as well)
+
+For each variant it prints hit@1 / hit@5 within each question's video and library-wide:
+- dev-A and dev-B: the dev set (tests/data/retrieval_dev.jsonl) split in two by a hash of the question id.
+  A change is chosen on dev-A and must hold on dev-B (the held-back half), so nothing is kept for one half;
+- holdout: tests/data/retrieval_holdout.jsonl (third session, never tuned on);
+- blind: tests/data/retrieval_blind_questions.jsonl with its gold file. Never tuned on: a change is kept only
+  when it helps dev, and this column says whether that carries to questions nobody tuned on;
+- chapter titles: the dev videos' creator chapter titles as queries, library-wide (hit@1);
+- offline quotes (within the video, no model): the share of answerable questions with any quote inside a gold
+  window, and with the first quote there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+DATA = REPO / "tests" / "data"
+
+# Each variant is a set of SearchOptions fields; "default" is what users get.
+#
+# Tried and not kept (2026-11-29, dev only, within video / library-wide hit@1):
+# - "sections first" as a third ranking in the fusion: each candidate scored by the mean vector of itself and
+#   its neighbours (radius 1, 2, 4 chunks). dev-A 0.96/0.83 -> 0.85/0.68, 0.87/0.66, 0.79/0.64; dev-B mixed
+#   (0.71/0.71 -> 0.75/0.69, 0.69/0.65, 0.60/0.62). The neighbours blur the one chunk that answers.
+# - offline quotes from whole restored sentences (rag/extractive.py, kept): on dev, first quote inside a gold
+#   window 0.66 -> 0.75, any quote 0.91 -> 0.91.
+VARIANTS: dict[str, dict] = {
+    "default": {},
+    "no rerank": dict(rerank=False),
+}
+
+
+def blind_questions():
+    from yt_transcript.rag.evaluate import Question
+
+    gold = {}
+    path = DATA / "retrieval_blind_gold.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines() if path.exists() else []:
+        row = json.loads(line)
+        if not row.get("unanswerable"):
+            gold[row["id"]] = [tuple(w) for w in row["gold"]]
+    rows = [json.loads(line) for line in (DATA / "retrieval_blind_questions.jsonl").read_text().splitlines()]
+    return [Question(r["id"], r["question"], r["video_id"], gold[r["id"]]) for r in rows if r["id"] in gold]
+
+
+def question_sets(library) -> dict[str, list]:
+    from yt_transcript.rag.evaluate import load_questions
+
+    dev = load_questions(DATA / "retrieval_dev.jsonl")
+    half = {q.id: zlib.crc32(q.id.encode()) % 2 for q in dev}
+    present = {r.meta.video_id for r in library.videos()}
+    sets = {
+        "dev-A": [q for q in dev if half[q.id] == 0],
+        "dev-B": [q for q in dev if half[q.id] == 1],
+        "holdout": load_questions(DATA / "retrieval_holdout.jsonl"),
+        "blind": blind_questions(),
+    }
+    return {name: [q for q in qs if q.video_id in present] for name, qs in sets.items()}
+
+
+def quote_hits(library, embedder, questions, options) -> tuple[float, float]:
+    """Offline ask within each question's video: (any quote in a gold window, first quote in one)."""
+    from yt_transcript.rag.answer import ask
+    from yt_transcript.rag.evaluate import is_hit
+
+    any_hit = first_hit = 0
+    for q in questions:  # the rag call, not Library.ask, which would save each answer in the library's notes
+        answer = ask(library.storage, embedder, q.question, library.settings.retrieval,
+                     replace(options, video_ids=[q.video_id], k=library.settings.retrieval.ask_passages), None)
+        starts = [c.start_s for c in answer.citations]
+        any_hit += any(is_hit(q, q.video_id, s) for s in starts)
+        first_hit += bool(starts) and is_hit(q, q.video_id, starts[0])
+    n = len(questions) or 1
+    return any_hit / n, first_hit / n
+
+
+def main() -> None:
+    from yt_transcript import Library, SearchOptions, Settings
+    from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+    from yt_transcript.rag.evaluate import evaluate_retrieval
+
+    home = Path(sys.argv[1])
+    flags = {a for a in sys.argv[2:] if a.startswith("--")}
+    wanted = [a for a in sys.argv[2:] if not a.startswith("--")] or list(VARIANTS)
+    settings = Settings(home=home)
+    embedder = SentenceTransformerEmbedder(settings.embed_model)
+    library = Library(settings, embedder=embedder)
+    sets = question_sets(library)
+    if "--dev-only" in flags:  # while choosing a change: the blind column is read only once it is chosen
+        sets["blind"] = []
+    print(f"{len(library.videos())} videos, {sum(r.chunk_count for r in library.videos())} chunks; "
+          + ", ".join(f"{name} {len(qs)}" for name, qs in sets.items()))
+    print(f"{'variant':28s} " + " ".join(f"{name + ' vid/lib':>22s}" for name in sets)
+          + "   titles   quotes dev any/first   quotes blind any/first   ms/q")
+    for name in wanted:
+        options = SearchOptions(**VARIANTS[name])
+        cells, t0, count = [], time.perf_counter(), 0
+        for qs in sets.values():
+            video = evaluate_retrieval(library.storage, embedder, qs, each_video=True, options=options)
+            wide = evaluate_retrieval(library.storage, embedder, qs, each_video=False, options=options)
+            count += 2 * len(qs)
+            cells.append(f"{video['hit@1']:.2f}/{video['hit@5']:.2f} {wide['hit@1']:.2f}/{wide['hit@5']:.2f}")
+            if "--misses" in flags:
+                print(json.dumps(video["misses"]))
+        ms = (time.perf_counter() - t0) / max(count, 1) * 1000
+        titles = chapter_title_check_with(library, options)
+        dev_quotes = quote_hits(library, embedder, sets["dev-A"] + sets["dev-B"], options)
+        blind_quotes = quote_hits(library, embedder, sets["blind"], options)
+        print(f"{name:28s} " + " ".join(f"{c:>22s}" for c in cells)
+              + f"   {titles:.3f}   {dev_quotes[0]:.2f}/{dev_quotes[1]:.2f}"
+              + f"                {blind_quotes[0]:.2f}/{blind_quotes[1]:.2f}   {ms:.0f}", flush=True)
+
+
+def chapter_title_check_with(library, options) -> float:
+    """Each dev creator chapter title as a library-wide query: a hit when the top result lands in it."""
+    hits = total = 0
+    for record in library.videos():
+        for chapter in record.meta.chapters:
+            if not chapter.title.strip():
+                continue
+            total += 1
+            top = library.search(chapter.title, options=replace(options, k=1))
+            end = chapter.end_s if chapter.end_s is not None else float("inf")
+            hits += bool(top) and top[0].video_id == record.meta.video_id and chapter.start_s <= top[0].start_s < end
+    return hits / total if total else 0.0
+
+
+if __name__ == "__main__":
+    main()

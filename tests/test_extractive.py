@@ -1,0 +1,61 @@
+"""The offline answer quotes whole sentences of the transcript, unedited, best first."""
+
+from yt_transcript.rag.extractive import LABEL, extractive_answer, rank_quotes
+from yt_transcript.rag.retrieve import SearchOptions, search
+from yt_transcript.rag.sentences import sentences
+
+# Lower-case ASR with no punctuation, one short caption line per cue, as YouTube writes it.
+LINES = [
+    "okay so today we talk about memory", "and how we forget things over time",
+    "so what I mean by that is the forgetting", "curve was measured by hermann ebbinghaus",
+    "who learned nonsense syllables and tested", "himself at 10:30 every morning for years",
+    "and the other thing is spacing your", "practice sessions apart helps you remember",
+    "because each session reminds you before", "you forget so the memory lasts longer",
+]
+
+
+def _vtt(lines: list[str]) -> str:
+    cues = [f"00:00:{3 * i:02d}.000 --> 00:00:{3 * i + 3:02d}.000\n{line}\n" for i, line in enumerate(lines)]
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+def _ingested(library, tmp_path):
+    path = tmp_path / "memory.en.vtt"
+    path.write_text(_vtt(LINES), encoding="utf-8")
+    [result] = library.ingest(str(path), video_id="memoryTalk1")
+    assert result.ok
+    return "memoryTalk1"
+
+
+def test_quotes_are_whole_unedited_sentences_of_the_transcript(library, fake_embedder, tmp_path):
+    video_id = _ingested(library, tmp_path)
+    question = "Who measured the forgetting curve?"
+    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=[video_id], k=3))
+    text, sources = extractive_answer(library.storage, fake_embedder, question, hits)
+    whole = {s.text for s in sentences(library.transcript(video_id).snippets)}
+    assert text.startswith(LABEL) and sources
+    for source in sources:
+        assert source.text in whole  # a sentence as restored from the captions, never a fragment of a line
+    # A quote is never edited: "I mean" stays in it (a filler list once made "what by that is" of it).
+    quotes = rank_quotes(library.storage, fake_embedder, question, hits)
+    assert any("I mean by that is" in q.text for q in quotes)
+    assert all("what by that" not in q.text for q in quotes)
+
+
+def test_a_time_the_speaker_says_stays_in_the_answer(library, fake_embedder, tmp_path):
+    video_id = _ingested(library, tmp_path)
+    # The fake embedder's cosines are low: let any passage count as relevant.
+    answer = library.with_settings(relevance_threshold=-1.0).ask("When did Ebbinghaus test himself every morning?",
+                                                                 videos=video_id)
+    assert answer.kind == "extractive"
+    assert "10:30 every morning" in answer.text  # resolving model text would have stripped the clock time
+
+
+def test_quotes_come_best_first(library, fake_embedder, tmp_path):
+    video_id = _ingested(library, tmp_path)
+    question = "Why does spacing practice sessions apart help you remember?"
+    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=[video_id], k=3))
+    quotes = rank_quotes(library.storage, fake_embedder, question, hits)
+    assert [q.score for q in quotes] == sorted((q.score for q in quotes), reverse=True)
+    _, sources = extractive_answer(library.storage, fake_embedder, question, hits)
+    assert "spacing" in sources[0].text.lower()
