@@ -1,13 +1,18 @@
 """The Streamlit app, page by page, with streamlit.testing's AppTest and the fakes from tests/."""
 
+import html
+import re
+
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
-from .conftest import REPO, SAMPLE_VTT, make_fake_chat_model  # noqa: E402
+from .conftest import REPO, SAMPLE_VTT, make_fake_chat_model
 
 APP = str(REPO / "ui" / "app.py")
+SAMPLE = "yttSample01"
+QUESTION = "Who measured forgetting with nonsense syllables?"
 
 
 @pytest.fixture
@@ -25,72 +30,158 @@ def ingest_sample(at):
     return at
 
 
+def goto(at, page, **params):
+    """Open a page as a link would: ?page=NAME&v=...&t=..."""
+    at.query_params.clear()
+    at.query_params.update({"page": page, **params})
+    return at.run()
+
+
+def ask(at, question=QUESTION):
+    at.chat_input(key="chat_q").set_value(question).run()
+    return at
+
+
+def buttons(at, prefix):
+    """The buttons whose name, as a browser shows it, starts with `prefix`."""
+    return [b for b in at.button if html.unescape(b.label).startswith(prefix)]
+
+
 def test_library_page_ingests_lists_and_reports_errors(app):
     at = ingest_sample(app)
     assert not at.exception
-    assert any("How to Study" in s.value for s in at.success)
+    assert any("Added “How to Study" in s.value for s in at.success)
     assert at.dataframe[0].value["title"][0].startswith("How to Study")
     at.text_area(key="sources").input("not a video!").run()
     at.button(key="add").click().run()
-    assert any("Pass a YouTube URL" in e.value for e in at.error)  # the CLI's message
+    assert any("Pass a YouTube URL" in e.value.replace("&#46;", ".") for e in at.error)  # the CLI's message
 
 
-def test_video_page_overview_chat_and_seeking(app):
+def test_a_second_add_of_the_same_file_asks_first(app):
+    at = ingest_sample(app)
+    at.button(key="add").click().run()
+    assert any("Already in the library" in w.value for w in at.warning)
+    assert not at.success  # nothing re-ingested yet
+    at.button(key="skip-dups").click().run()
+    assert any("Nothing new to add" in i.value for i in at.info)
+
+
+def test_rename_and_remove_with_confirmation(app, settings):
+    at = ingest_sample(app)
+    at.text_input(key=f"title-{SAMPLE}").input("Studying from lectures")
+    at.text_input(key=f"channel-{SAMPLE}").input("Sample Channel")
+    at.button(key=f"FormSubmitter:rename-{SAMPLE}-Save title and channel").click().run()
+    assert not at.exception
+    assert at.dataframe[0].value["title"][0] == "Studying from lectures"
+    assert at.dataframe[0].value["channel"][0] == "Sample Channel"
+    assert at.button(key="remove").disabled  # nothing goes before the box is ticked
+    at.checkbox(key=f"sure-{SAMPLE}").check().run()
+    at.button(key="remove").click().run()
+    assert any("library is empty" in i.value for i in at.info)
+
+
+def test_video_page_chat_citation_seeks_and_keeps_the_place_in_the_url(app):
     at = ingest_sample(app)
     at.session_state["llm_override"] = make_fake_chat_model("Ebbinghaus measured it [S1].")
-    at.sidebar.radio(key="page_radio").set_value("Video").run()
+    goto(at, "video", v=SAMPLE)
     assert not at.exception
-    assert any("Why lectures slip away" in b.label for b in at.button)
-    at.text_input(key="question").input("Who measured forgetting with nonsense syllables?")
-    at.button(key="ask").click().run()
-    cite = next(b for b in at.button if b.label.startswith("[S1]"))
+    assert any("Why lectures slip away" in e.label for e in at.expander)  # chapters, collapsed
+    ask(at)
+    [cite] = buttons(at, "[S1] Play ")
+    # The button names the moment and the words it plays, not the video's title again.
+    assert "How to Study" not in cite.label and re.match(r"\[S1\] Play 0:\d\d:\d\d: \w", html.unescape(cite.label))
     cite.click().run()
     assert at.session_state["start_s"] > 0
-    assert any(c.value.startswith("Playing from 0:0") for c in at.caption)
+    assert at.query_params["t"] == str(at.session_state["start_s"]) and at.query_params["v"] == SAMPLE
+    assert any(c.value.startswith("Playing from 0:0") and c.value != "Playing from 0:00:00" for c in at.caption)
 
 
-def test_search_page_groups_results_and_opens_the_video(app):
+def test_a_deep_link_opens_the_video_at_that_moment(app):
     at = ingest_sample(app)
-    at.sidebar.radio(key="page_radio").set_value("Search").run()
+    goto(at, "video", v=SAMPLE, t="100")
+    assert not at.exception
+    assert any(c.value == "Playing from 0:01:40" for c in at.caption)
+
+
+def test_chat_is_kept_per_video_and_can_be_cleared(app, settings):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at)
+    assert buttons(at, "[S1] Play ")
+    goto(at, "search")
+    goto(at, "video", v=SAMPLE)
+    assert buttons(at, "[S1] Play ")  # still there after a trip to another page
+    at.button(key=f"clear-{SAMPLE}").click().run()
+    assert not buttons(at, "[S1] Play ")
+
+
+def test_an_empty_question_gets_a_hint(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at, "   ")
+    assert any("Type a question first" in i.value for i in at.info)
+
+
+def test_search_groups_results_opens_the_video_and_keeps_the_query(app):
+    at = ingest_sample(app)
+    goto(at, "search")
     at.text_input(key="search_query").input("spacing and interleaving").run()
     assert not at.exception and at.subheader[0].value.startswith("How to Study")
     assert any(m.value.count("**") == 2 for m in at.markdown)  # the sentence each timestamp plays is in bold
-    next(b for b in at.button if b.key.startswith("result-")).click().run()
-    assert at.session_state["page_radio"] == "Video" and at.session_state["start_s"] >= 0
+    buttons(at, "Play ")[0].click().run()
+    assert at.session_state["video_id"] == SAMPLE and at.session_state["start_s"] >= 0
+    goto(at, "search")  # back again: the query and its results are still there
+    assert at.text_input(key="search_query").value == "spacing and interleaving"
+    assert at.subheader and buttons(at, "Play ")
 
 
-def test_study_page_makes_cloze_cards(app):
+def test_study_quiz_one_card_at_a_time_graded_and_scored(app):
+    from yt_transcript.rag.study import quiz_order
+
+    from yt_transcript import Library
+
     at = ingest_sample(app)
-    at.sidebar.radio(key="page_radio").set_value("Study").run()
+    goto(at, "study")
     assert not at.exception
-    assert at.expander and "_____" in at.expander[0].label + at.markdown[0].value
+    state = at.session_state["quizzes"][SAMPLE]
+    with Library.open(at.session_state["_library"][1].settings.home) as lib:
+        first = quiz_order(lib.study_cards(SAMPLE), state["seed"])[0]
+    assert any(first.question[:10] in m.value.replace("&#95;", "_") for m in at.markdown)
+    form = f"{SAMPLE}-{state['seed']}-0"
+    at.text_input(key=f"quiz-answer-{form}").input(first.answer.upper())  # case is forgiven
+    at.button(key=f"FormSubmitter:quiz-form-{form}-Check my answer (Enter)").click().run()
+    assert any(s.value.startswith("Right") for s in at.success)
+    assert "score 1 of 1" in at.get("progress")[0].proto.text
+    at.button(key="quiz-next").click().run()
+    assert "Card 2 of" in at.get("progress")[0].proto.text
 
 
 def test_untrusted_text_is_rendered_inert(app, tmp_path):
     evil = tmp_path / "evil.vtt"
     evil.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:05.000\n"
-                    "<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)> text\n")
+                    "<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)> "
+                    "see http://example.com and ![x](http://127.0.0.1:9/t.png) text\n")
     at = app
     at.run()
     at.text_area(key="sources").input(str(evil))
     at.button(key="add").click().run()
-    at.sidebar.radio(key="page_radio").set_value("Video").run()
-    rendered = "\n".join(m.value for m in at.markdown)
+    goto(at, "video", v="evil")
+    at.tabs[0]  # the overview is drawn
+    rendered = "\n".join([m.value for m in at.markdown] + [b.label for b in at.button] + [e.label for e in at.expander])
     assert "alert" in rendered  # the words are shown...
-    assert "<img" not in rendered and "<script" not in rendered  # ...but no markup reaches the page
-    assert "](" not in rendered and "\\(javascript" in rendered  # and no link can form
+    assert not re.search(r"[<>\[\]()!]", rendered.replace("**", ""))  # ...but no markup, link or image can form
+    assert "http://" not in rendered and "\\" not in rendered  # a URL is text: no autolink, no stray backslash
 
 
 @pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "**bold** # h1",
-                                  "<script>alert(1)</script>"])
-def test_safe_escapes_markdown_and_html(text):
-    import re
-
+                                  "<script>alert(1)</script>", "www.example.com http://x.y :red[x] $x$"])
+def test_safe_turns_every_special_character_into_a_reference(text):
     from yt_transcript.ui.app import safe
+    from yt_transcript.ui.common import JOINER
 
     escaped = safe(text)
-    # Every character Markdown or HTML could act on is escaped.
-    assert not re.search(r"(?<!\\)[<>\[\]()*#]", escaped)
+    assert html.unescape(escaped).replace(JOINER, "") == text  # shows exactly the text...
+    assert not re.search(r"[<>\[\]()*#:.$_\\]", re.sub(r"&#\d+;", "", escaped))  # ...with nothing left to act on
 
 
 def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypatch, tmp_path):
@@ -110,7 +201,8 @@ def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypat
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
     at = ingest_sample(app)
-    at.sidebar.radio(key="page_radio").set_value("Study").run()
+    goto(at, "study")
+    at.get("button_group")[0].set_value("All cards").run()
     assert not at.exception
     assert at.get("download_button")[0].label == "Download as an Anki deck (.apkg)"
     with zipfile.ZipFile(io.BytesIO(served["yttSample01.apkg"])) as apkg:
@@ -128,14 +220,24 @@ def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypat
 
 def test_a_question_on_the_video_page_is_kept_for_the_notes(app, settings):
     at = ingest_sample(app)
-    at.sidebar.radio(key="page_radio").set_value("Video").run()
-    at.text_input(key="question").input("Who measured forgetting with nonsense syllables?")
-    at.button(key="ask").click().run()
+    goto(at, "video", v=SAMPLE)
+    ask(at)
     assert not at.exception
 
     from yt_transcript import Library
 
     with Library.open(settings.home) as lib:
-        assert [a.question for a in lib.saved_answers("yttSample01")] == [
-            "Who measured forgetting with nonsense syllables?"]
+        assert [a.question for a in lib.saved_answers("yttSample01")] == [QUESTION]
         assert "### Who measured forgetting with nonsense syllables?" in lib.export("yttSample01", "obsidian")
+
+
+def test_an_unreachable_model_is_named_once_and_the_offline_overview_shown(app, monkeypatch):
+    monkeypatch.setenv("YT_TRANSCRIPT_LLM_RETRIES", "0")
+    at = ingest_sample(app)
+    at.text_input(key="model").input("openai:nothing-here")
+    at.text_input(key="base_url").input("http://127.0.0.1:9/v1")  # nothing listens on the discard port
+    goto(at, "video", v=SAMPLE)
+    assert not at.exception and not at.error
+    assert len(at.warning) == 1 and "could not be reached" in at.warning[0].value
+    assert "--base-url" not in at.warning[0].value
+    assert any("Why lectures slip away" in e.label for e in at.expander)  # the offline overview is there

@@ -165,3 +165,37 @@ def test_models_load_once_for_every_copy_of_a_library(settings, monkeypatch):
     root = Library(settings)
     copies = [root.with_settings(model=f"openai:m{i}") for i in range(3)]
     assert len({id(c._embedder_for_queries()) for c in [root, *copies]}) == 1 and loads == ["all-MiniLM-L6-v2"]
+
+
+def test_rename_changes_title_and_channel_and_keeps_the_rest(sample_library):
+    lib = sample_library
+    before = lib.video("yttSample01")
+    after = lib.rename("yttSample01", title="  Studying from lectures ", channel="Sample Channel")
+    assert (after.meta.title, after.meta.channel) == ("Studying from lectures", "Sample Channel")
+    assert lib.video("yttSample01").meta.title == "Studying from lectures"
+    assert after.meta.chapters == before.meta.chapters and after.chunk_count == before.chunk_count
+    assert lib.search("spacing", k=1)[0].title == "Studying from lectures"  # results carry the new title
+    assert lib.rename("yttSample01", channel="Other").meta.title == "Studying from lectures"  # None keeps it
+    with pytest.raises(errors.InputError):
+        lib.rename("yttSample01", title="   ")
+    with pytest.raises(errors.VideoNotIndexed):
+        lib.rename("noSuchVideo", title="x")
+
+
+def test_known_finds_a_caption_file_already_in_the_library(sample_library, tmp_path):
+    lib = sample_library
+    assert lib.known(str(SAMPLE_VTT)).meta.video_id == "yttSample01"
+    assert lib.known("https://www.youtube.com/watch?v=yttSample01").meta.video_id == "yttSample01"
+    changed = tmp_path / SAMPLE_VTT.name
+    changed.write_text(SAMPLE_VTT.read_text().replace("forget", "remember"))
+    assert lib.known(str(changed)) is None  # same id, other words: not the same transcript
+    assert lib.known("not a video!") is None
+
+
+def test_offline_is_the_same_library_without_a_model(sample_library):
+    from .conftest import make_fake_chat_model, with_llm
+
+    lib = with_llm(sample_library, make_fake_chat_model("never used"))
+    offline = lib.with_settings(model="openai:gpt-4o-mini").offline()
+    assert offline.chat_model() is None and offline.storage is lib.storage
+    assert offline.summarize("yttSample01").model == "extractive"

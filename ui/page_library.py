@@ -1,0 +1,176 @@
+"""The Library page: add talks (with a title and channel for a file), see what is there, open, rename or remove."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+from yt_transcript.ingest.sources import MEDIA_SUFFIXES
+from yt_transcript.ui.common import label, library, open_video, safe, show_error
+
+from yt_transcript import YtTranscriptError, format_hms
+
+CAPTIONS = {"manual": "creator's captions", "auto": "YouTube's automatic captions"}
+
+
+def page() -> None:
+    st.header("Library")
+    _add()
+    records = library().videos()
+    if not records:
+        st.info("The library is empty. Add a talk above: a YouTube link, or a caption, audio or video file.")
+        return
+    _table(records)
+    _manage(records)
+
+
+# --- adding ---------------------------------------------------------------------------------------------
+
+def _add() -> None:
+    with st.expander("Add talks", expanded=not library().videos()):
+        sources = st.text_area("YouTube URLs, playlists, channels or @handles (one per line)", key="sources")
+        upload = st.file_uploader("…or a caption, audio or video file (audio is transcribed on this machine)",
+                                  type=["vtt", "srt", "json", "txt", *(s[1:] for s in MEDIA_SUFFIXES)], key="upload")
+        col1, col2 = st.columns(2)
+        title = col1.text_input("Title of the file's talk (optional)", key="upload_title",
+                                placeholder="taken from the file when empty")
+        channel = col2.text_input("Channel or speaker (optional)", key="upload_channel")
+        whisper_default = library().settings.ingest.whisper != "never"
+        whisper = st.checkbox("Transcribe YouTube videos without captions on this machine (Whisper)", key="whisper",
+                              value=whisper_default)
+        if st.button("Add to library", key="add", type="primary"):
+            jobs = [(line.strip(), {}) for line in (sources or "").splitlines() if line.strip()]
+            if upload is not None:
+                path = Path(tempfile.mkdtemp(prefix="yt-transcript-upload-")) / Path(upload.name).name
+                path.write_bytes(upload.getvalue())
+                jobs.append((str(path), {"title": title.strip() or None, "channel": channel.strip() or None}))
+            if not jobs:
+                st.info("Paste a YouTube link or choose a file first.")
+                return
+            # The box starts as the setting says; only a change of it overrides the setting.
+            mode = None if whisper == whisper_default else ("auto" if whisper else "never")
+            dups = [(src, rec) for src, _ in jobs if (rec := library().known(src)) is not None]
+            if dups:
+                st.session_state["_pending"] = (jobs, mode, [(src, rec.meta.title) for src, rec in dups])
+            else:
+                _ingest(jobs, mode)
+        pending = st.session_state.get("_pending")
+        if pending:
+            jobs, mode, dups = pending
+            names = "; ".join(f"“{t}”" for _, t in dups)
+            st.warning(safe(f"Already in the library, with the same transcript: {names}. Add again anyway "
+                            "(this re-reads and re-indexes it)?"))
+            yes, no = st.columns(2)
+            if yes.button("Add again anyway", key="readd"):
+                del st.session_state["_pending"]
+                _ingest(jobs, mode)
+            if no.button("Skip what is already there", key="skip-dups"):
+                del st.session_state["_pending"]
+                known = {src for src, _ in dups}
+                rest = [job for job in jobs if job[0] not in known]
+                if rest:
+                    _ingest(rest, mode)
+                else:
+                    st.info("Nothing new to add.")
+
+
+def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        words = ("Reading and indexing the transcript…" if stage.startswith("embedding")
+                 else f"Listing the {stage.split()[-1]}…" if stage.startswith("listing") else "Working…")
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=words)
+
+    outcomes = []
+    plain = [src for src, extra in jobs if not extra]
+    try:
+        if plain:
+            outcomes += library().ingest(*plain, whisper=mode, progress=progress)
+        for src, extra in jobs:
+            if extra:
+                outcomes += library().ingest(src, whisper=mode, progress=progress, **extra)
+    except YtTranscriptError as exc:
+        show_error(exc)
+    bar.empty()
+    for outcome in outcomes:
+        if outcome.error is not None:
+            show_error(outcome.error) if isinstance(outcome.error, YtTranscriptError) else st.error(
+                safe(str(outcome.error)))
+        for result in outcome.results:
+            if result.ok:
+                st.success(safe(f"Added “{result.title}”: {result.chunks} passages, ready to search and study."))
+            elif isinstance(result.error, YtTranscriptError):
+                show_error(result.error)
+            else:
+                st.error(safe(result.detail))
+
+
+# --- what is there --------------------------------------------------------------------------------------
+
+def _table(records) -> None:
+    counts = st.session_state.get("_chapter_counts", {})
+
+    def chapters(meta) -> str:
+        if meta.chapters:
+            return str(len(meta.chapters))
+        known = counts.get(meta.video_id)
+        return f"{known[0]} (detected)" if known else "detected when opened"
+
+    rows = [{"title": " ".join(r.meta.title.split()), "channel": r.meta.channel or "—",
+             "length": format_hms(r.meta.duration_s or 0), "chapters": chapters(r.meta),
+             "captions": _captions(r.meta.caption_kind), "added": r.added_at[:10], "id": r.meta.video_id}
+            for r in records]
+    st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. Click a row to open or edit it.")
+    picked = st.dataframe(rows, hide_index=True, key="library_table", on_select="rerun", selection_mode="single-row",
+                          column_config={"title": st.column_config.TextColumn("Title", width="medium"),
+                                         "channel": "Channel", "length": "Length", "chapters": "Chapters",
+                                         "captions": "Captions", "added": "Added",
+                                         "id": st.column_config.TextColumn("Video id", width="small")})
+    selected = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
+    row = records[selected[0]].meta.video_id if selected else None
+    if row != st.session_state.get("_library_row"):  # a row clicked: manage that video below
+        st.session_state["_library_row"] = row
+        if row is not None:
+            st.session_state["library_video"] = row
+
+
+def _captions(kind: str) -> str:
+    if kind.startswith("whisper"):
+        return "transcribed here"
+    return CAPTIONS.get(kind, "—")  # a caption file that does not say who wrote it
+
+
+def _manage(records) -> None:
+    ids = [r.meta.video_id for r in records]
+    titles = {r.meta.video_id: " ".join(r.meta.title.split()) for r in records}
+    if st.session_state.get("library_video") not in ids:
+        st.session_state["library_video"] = ids[0]
+    with st.container(border=True):
+        chosen = st.selectbox("Video", ids, key="library_video", format_func=titles.get)
+        record = next(r for r in records if r.meta.video_id == chosen)
+        st.button(label(f"Open “{titles[chosen]}” on the Video page", 90), key="open", type="primary",
+                  on_click=open_video, args=(chosen, 0))
+        with st.expander("Edit title and channel"), st.form(key=f"rename-{chosen}", border=False):
+            new_title = st.text_input("Title", value=record.meta.title, key=f"title-{chosen}")
+            new_channel = st.text_input("Channel", value=record.meta.channel, key=f"channel-{chosen}")
+            if st.form_submit_button("Save title and channel"):
+                try:
+                    library().rename(chosen, title=new_title, channel=new_channel)
+                except YtTranscriptError as exc:
+                    show_error(exc)
+                else:
+                    st.rerun()
+        with st.expander("Remove from the library"):
+            st.write(safe(f"This removes “{titles[chosen]}”, its passages and the questions asked about it. "
+                          "To get it back, add it again."))
+            sure = st.checkbox("Yes, remove it", key=f"sure-{chosen}")
+            if st.button("Remove this video", key="remove", disabled=not sure):
+                try:
+                    library().remove(chosen)
+                except YtTranscriptError as exc:
+                    show_error(exc)
+                    return
+                st.session_state.pop("library_video", None)
+                st.rerun()

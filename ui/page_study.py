@@ -1,0 +1,134 @@
+"""The Study page: a quiz (one card at a time, shuffled, with a score) or every card at once, and the Anki deck."""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+from yt_transcript.rag.study import grade_answer, quiz_order
+from yt_transcript.ui.common import (
+    cards,
+    label,
+    library,
+    open_video,
+    safe,
+    show_error,
+    snippet,
+)
+
+from yt_transcript import YtTranscriptError, format_hms
+
+
+def page() -> None:
+    st.header("Study")
+    records = {r.meta.video_id: r for r in library().videos()}
+    if not records:
+        st.info("The library is empty: add a talk on the Library page first.")
+        return
+    current = st.session_state.get("study_video_id") or st.session_state.get("video_id")
+    if current not in records:
+        current = next(iter(records))
+    st.session_state["study_video"] = current
+    video_id = st.selectbox("Video", list(records), key="study_video", on_change=_picked,
+                            format_func=lambda v: " ".join(records[v].meta.title.split()))
+    st.session_state["study_video_id"] = video_id
+    made = cards(video_id)
+    if not made:
+        return
+    st.caption("Cards written by the model." if made[0].kind == "model"
+               else "Cloze cards: a key term of a sentence from the video is blanked out (no model configured).")
+    mode = st.segmented_control("Mode", ["Quiz", "All cards"], key="study_mode", default="Quiz",
+                                label_visibility="collapsed") or "Quiz"
+    if mode == "Quiz":
+        quiz(video_id, made)
+    else:
+        for i, card in enumerate(made):
+            with st.expander(label(f"{card.chapter}: {snippet(card.question, 80)}")):
+                st.markdown(safe(card.question))
+                st.markdown(f"**Answer:** {safe(card.answer)}")
+                st.button(f"Watch the moment ({format_hms(card.start_s)})", key=f"card-{i}", on_click=open_video,
+                          args=(video_id, card.start_s))
+    _anki_download(video_id, made)
+
+
+def _picked() -> None:
+    st.session_state["study_video_id"] = st.session_state["study_video"]
+
+
+def quiz(video_id: str, made) -> None:
+    """One card at a time in a shuffled order; a typed answer is graded, and the score kept for the session."""
+    state = st.session_state.setdefault("quizzes", {}).setdefault(video_id, _fresh())
+    order = quiz_order(made, state["seed"])
+    if state["index"] >= len(order):
+        st.success(f"Done: {state['right']} of {state['answered']} right.")
+        st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
+        return
+    card = order[state["index"]]
+    st.progress(state["index"] / len(order),
+                text=f"Card {state['index'] + 1} of {len(order)} · score {state['right']} of {state['answered']}")
+    with st.container(border=True):
+        st.caption(safe(card.chapter))
+        st.markdown(f"**{safe(card.question)}**")  # bold, not a heading: no anchor built from the data
+        graded = state["graded"]
+        with st.form(key=f"quiz-form-{video_id}-{state['seed']}-{state['index']}", border=False):
+            given = st.text_input("Your answer", key=f"quiz-answer-{video_id}-{state['seed']}-{state['index']}",
+                                  disabled=graded is not None)
+            checked = st.form_submit_button("Check my answer (Enter)", disabled=graded is not None)
+        if checked:
+            if not given.strip():
+                st.info("Type an answer first, or show the answer.")
+            else:
+                right = grade_answer(given, card.answer)
+                state.update(graded=(given, right), answered=state["answered"] + 1,
+                             right=state["right"] + int(right))
+                st.rerun()
+        if graded is not None:
+            (st.success if graded[1] else st.warning)(
+                safe(("Right: " if graded[1] else "Not quite. The answer: ") + card.answer))
+        elif state["shown"]:
+            st.info(safe(f"The answer: {card.answer}"))
+        with st.container(horizontal=True):
+            st.button("Show the answer", key="quiz-show", disabled=graded is not None or state["shown"],
+                      on_click=_show, args=(video_id,))
+            st.button(f"Watch the moment ({format_hms(card.start_s)})", key="quiz-watch", on_click=open_video,
+                      args=(video_id, card.start_s))
+            st.button("Next card", key="quiz-next", type="primary", on_click=_next, args=(video_id,))
+    st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
+
+
+def _fresh() -> dict:
+    return {"seed": random.randrange(1 << 30), "index": 0, "right": 0, "answered": 0, "graded": None, "shown": False}
+
+
+def _show(video_id: str) -> None:
+    st.session_state["quizzes"][video_id]["shown"] = True
+
+
+def _next(video_id: str) -> None:
+    state = st.session_state["quizzes"][video_id]
+    state.update(index=state["index"] + 1, graded=None, shown=False)
+
+
+def _restart(video_id: str) -> None:
+    st.session_state["quizzes"][video_id] = _fresh()
+
+
+def _anki_download(video_id: str, made) -> None:
+    try:
+        deck = _anki_bytes(video_id, made)
+    except YtTranscriptError as exc:
+        show_error(exc)
+        return
+    name = re.sub(r"[^\w.-]+", "-", video_id)  # a local id may hold anything; a file name may not
+    st.download_button("Download as an Anki deck (.apkg)", deck, file_name=f"{name}.apkg",
+                       mime="application/octet-stream", key="anki")
+
+
+def _anki_bytes(video_id: str, made) -> bytes:
+    """The deck `yt-transcript study --anki` writes (same ids, so re-importing updates), read back as bytes."""
+    with tempfile.TemporaryDirectory(prefix="yt-transcript-deck-") as folder:
+        deck = library().anki_deck(video_id, Path(folder) / "deck.apkg", cards=made)
+        return Path(deck.path).read_bytes()

@@ -1,0 +1,234 @@
+"""The Video page: the player and the chat in one column that stays in view; overview, transcript, notes and cards
+in tabs beside it. A seek from the chat reruns only the player and the chat (a fragment)."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+from yt_transcript.ui.common import (
+    cards,
+    go,
+    label,
+    library,
+    overview,
+    play_label,
+    safe,
+    seek,
+    show_error,
+    snippet,
+    with_fallback,
+)
+
+from yt_transcript import Citation, YtTranscriptError, format_hms
+
+PARAGRAPHS_PER_PAGE = 15
+SCROLL_TO_PLAYER = """<script>
+// {nonce}: a seek happened; bring the player into view (a no-op when it already is).
+const box = window.parent.document.querySelector('.st-key-player');
+if (box) box.scrollIntoView({{block: 'nearest', behavior: 'instant'}});
+</script>"""
+
+
+def page() -> None:
+    records = {r.meta.video_id: r for r in library().videos()}
+    if not records:
+        st.header("Video")
+        st.info("The library is empty: add a talk on the Library page first.")
+        return
+    if st.session_state.get("video_id") not in records:
+        st.session_state["video_id"], st.session_state["start_s"] = next(iter(records)), 0
+    video_id = st.session_state["video_id"]
+    st.session_state["video_pick"] = video_id  # the box shows the video we are on, whichever way we came
+    st.selectbox("Video", list(records), key="video_pick", on_change=_picked, label_visibility="collapsed",
+                 format_func=lambda v: " ".join(records[v].meta.title.split()))  # options are plain text
+    meta = records[video_id].meta
+    facts = [meta.channel, format_hms(meta.duration_s or 0)]
+    counts = st.session_state.get("_chapter_counts", {}).get(video_id)
+    if counts:
+        facts.append(f"{counts[0]} chapters" + (" (detected)" if counts[1] == "auto" else ""))
+    st.caption(safe(" · ".join(f for f in facts if f)))
+    left, right = st.columns([11, 9], gap="medium")
+    with left:
+        player_and_chat(video_id)
+    with right:
+        sections(video_id)
+
+
+def _picked() -> None:
+    st.session_state["video_id"], st.session_state["start_s"] = st.session_state["video_pick"], 0
+
+
+@st.fragment
+def player_and_chat(video_id: str) -> None:
+    """The player at the current moment, then the chat about this video. Its buttons rerun only this part."""
+    meta = library().video(video_id).meta
+    start = int(st.session_state.get("start_s", 0))
+    place = (video_id, str(start))
+    if (st.query_params.get("v"), st.query_params.get("t")) != place:
+        st.query_params.update({"page": "video", "v": video_id, "t": str(start)})
+    st.session_state["_url_place"] = place
+    with st.container(key="player"):
+        if meta.is_youtube:
+            st.video(meta.url, start_time=start)
+        else:
+            st.info("This video is a local file, so there is no player here; every time still says where a "
+                    "passage is.")
+        st.caption(f"Playing from {format_hms(start)}")
+    seeks = st.session_state.get("_seeks", 0)
+    if seeks != st.session_state.get("_scrolled", 0):  # bring the player into view after a seek
+        st.session_state["_scrolled"] = seeks
+        import streamlit.components.v1 as components
+
+        components.html(SCROLL_TO_PLAYER.format(nonce=seeks), height=0)
+    chat(video_id)
+
+
+def chat(video_id: str) -> None:
+    chats = st.session_state.setdefault("chats", {})
+    turns = chats.setdefault(video_id, [])
+    question = st.chat_input("Ask about this video (Enter asks)", key="chat_q")
+    history = st.container(height=330 if turns or question else "content", key="chat_history",
+                           border=bool(turns or question))
+    if question is not None:
+        if not question.strip():
+            st.info("Type a question first, for example “why does the model make things up?”")
+        else:
+            pending = history.empty()  # the question and the answer as it streams, until it joins the turns
+            with pending.container():
+                st.markdown(f"**You:** {safe(question)}")
+                live = st.empty()
+                streamed: list[str] = []
+
+                def on_token(piece: str, streamed=streamed, live=live) -> None:  # shown as the model writes it
+                    streamed.append(piece)
+                    live.markdown(safe("".join(streamed)))
+
+                failure = None
+                try:
+                    with st.spinner("Finding the moments that answer it…"):
+                        answer = with_fallback(lambda lib: lib.ask(question, videos=[video_id], on_token=on_token),
+                                               "answer")
+                except YtTranscriptError as exc:
+                    failure = exc
+                else:
+                    turns.append(answer)
+            pending.empty()
+            if failure is not None:
+                show_error(failure)
+    if not turns:
+        st.caption("Answers quote the video; each source is a button that plays its moment.")
+        return
+    with history:  # the newest first, right under the question box
+        for n, (t, answer) in enumerate(reversed(list(enumerate(turns)))):
+            if n:
+                st.divider()
+            st.markdown(f"**You:** {safe(answer.question)}")
+            st.markdown(safe(answer.text))
+            if answer.kind == "generated" and not answer.grounded:
+                st.warning("The model cited none of the passages it was given: this answer is not grounded.")
+            if answer.nearest:
+                st.caption("Nothing in the video answers this directly; the nearest passages:")
+            sources = answer.citations + [_as_citation(h) for h in answer.nearest]
+            for i, c in enumerate(sources):
+                st.button(play_label(c.start_s, c.text, c.id if c.id != "near" else None),
+                          key=f"cite-{video_id}-{t}-{i}", on_click=seek, args=(c.start_s,),
+                          help=f"Play the video from {format_hms(c.start_s)}, where this source is")
+    st.button("Clear this chat", key=f"clear-{video_id}", on_click=chats.__setitem__, args=(video_id, []))
+
+
+def _as_citation(hit) -> Citation:
+    return Citation("near", hit.video_id, hit.title, hit.start_s, hit.url, hit.from_match or hit.text)
+
+
+def sections(video_id: str) -> None:
+    """Overview, transcript, notes and cards; only the open tab is drawn."""
+    tabs = st.tabs(["Overview", "Transcript", "Notes", "Cards"], key="video_tab", on_change="rerun")
+    for tab, draw in zip(tabs, (_overview, _transcript, _notes, _cards)):
+        if tab.open:
+            with tab:
+                draw(video_id)
+
+
+def _overview(video_id: str) -> None:
+    try:
+        made = overview(video_id)
+    except YtTranscriptError as exc:
+        show_error(exc)
+        return
+    st.markdown(f"**In short:** {safe(made.tldr)}")
+    kind = ("detected in the transcript (the video has no chapters of its own)" if made.chapter_source == "auto"
+            else "the creator's")
+    how = "summaries quoted from the video" if made.model == "extractive" else "summaries written by the model"
+    st.caption(safe(f"{len(made.chapters)} chapters, {kind}; {how}. Open one to read it."))
+    for i, chapter in enumerate(made.chapters):
+        with st.expander(label(f"{format_hms(chapter.start_s)} · {chapter.title}")):
+            st.button(label(f"Play from {format_hms(chapter.start_s)}"), key=f"chapter-{i}", on_click=seek,
+                      args=(chapter.start_s,), help="Move the player to the start of this chapter")
+            st.markdown(safe(chapter.summary))
+
+
+def _transcript(video_id: str) -> None:
+    needle = st.text_input("Find in this transcript", key="transcript_query",
+                           placeholder="words or a question; Enter finds")
+    if needle.strip():
+        try:
+            found = library().search(needle, videos=[video_id], k=5)
+        except YtTranscriptError as exc:
+            show_error(exc)
+            found = []
+        if not found:
+            st.caption("Nothing matches.")
+        for i, hit in enumerate(found):
+            st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=seek, args=(hit.start_s,))
+        st.divider()
+    paragraphs = library().paragraphs(video_id)
+    pages = max(1, -(-len(paragraphs) // PARAGRAPHS_PER_PAGE))
+    spans = [(p * PARAGRAPHS_PER_PAGE, min(len(paragraphs), (p + 1) * PARAGRAPHS_PER_PAGE)) for p in range(pages)]
+    if st.session_state.get("transcript_page", 0) >= pages:
+        st.session_state["transcript_page"] = 0
+    chosen = st.selectbox("Part of the transcript", range(pages), key="transcript_page",
+                          format_func=lambda p: f"Part {p + 1} of {pages}: from "
+                          f"{format_hms(paragraphs[spans[p][0]][1][0].start_s)}" if paragraphs else "empty")
+    a, b = spans[chosen]
+    for i in range(a, b):
+        chapter, para = paragraphs[i]
+        if chapter is not None and (i == a or paragraphs[i - 1][0] is not chapter):
+            st.markdown(f"**{safe(chapter.title)}**")
+        st.button(f"Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
+                  args=(para[0].start_s,), type="tertiary")
+        st.markdown(safe(" ".join(s.text for s in para)))
+
+
+def _notes(video_id: str) -> None:
+    turns = st.session_state.get("chats", {}).get(video_id, [])
+    st.write("Your notes for this video: the chapter overview, then every question asked about it with its "
+             "answer and sources, as Markdown for Obsidian or any notes app.")
+    try:
+        notes = with_fallback(lambda lib: lib.export(video_id, "obsidian"), "set of notes")
+    except YtTranscriptError as exc:
+        show_error(exc)
+        return
+    name = re.sub(r"[^\w.-]+", "-", video_id)
+    st.download_button("Download notes (Markdown)", notes, file_name=f"{name}-notes.md", key="export",
+                       mime="text/markdown")
+    st.caption(f"{len(turns)} question(s) asked in this session; earlier ones are kept too.")
+
+
+def _quiz(video_id: str) -> None:
+    st.session_state["study_video_id"] = video_id
+    go("study")
+
+
+def _cards(video_id: str) -> None:
+    made = cards(video_id)
+    if not made:
+        return
+    st.caption(f"{len(made)} cards. The Study page quizzes you on them one at a time.")
+    st.button("Quiz me on this video", key="quiz-this", on_click=_quiz, args=(video_id,))
+    for i, card in enumerate(made):
+        with st.expander(label(f"{card.chapter}: {snippet(card.question, 80)}")):
+            st.markdown(safe(card.question))
+            st.markdown(f"**Answer:** {safe(card.answer)}")
+            st.button(f"Play from {format_hms(card.start_s)}", key=f"card-play-{i}", on_click=seek,
+                      args=(card.start_s,), help="Watch the moment this card comes from")
