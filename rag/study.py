@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-from yt_transcript.ingest.models import Answer, Card, Overview
+from yt_transcript.ingest.models import Card
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.chapters import Unit
 from yt_transcript.rag.citations import strip_unsourced
@@ -387,10 +387,3 @@ def quiz_order(cards: list[Card], seed: int) -> list[Card]:
     shuffled = list(cards)
     random.Random(seed).shuffle(shuffled)
     return shuffled
-
-
-def notes_markdown(overview: Overview, turns: list[Answer]) -> str:
-    """Study notes: the overview, then each question with its answer and cited passages."""
-    lines = [overview.to_markdown().rstrip(), "", "## Questions", ""]
-    lines += [answer.to_markdown() for answer in turns]
-    return "\n".join(lines).rstrip() + "\n"

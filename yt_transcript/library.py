@@ -304,10 +304,10 @@ class Library:
     def notes(self, video: str, answers: list[Answer], *, model: str | None = None,
               overview: Overview | None = None) -> str:
         """Study notes in Markdown: the chapter overview (made now unless given), then each question with its
-        answer and sources."""
-        from yt_transcript.rag.study import notes_markdown
+        answer and sources; as the Obsidian export writes them, so nothing from the data is Markdown syntax."""
+        from yt_transcript.ingest.export import obsidian_note
 
-        return notes_markdown(overview or self.summarize(video, model=model), answers)
+        return obsidian_note(self.video(video).meta, overview or self.summarize(video, model=model), answers)
 
     def anki_deck(self, video: str, path: str | Path, *, cards: list[Card] | None = None, per_chapter: int = 2,
                   model: str | None = None) -> AnkiDeck:
