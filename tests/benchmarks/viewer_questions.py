@@ -4,7 +4,7 @@ Run: python tests/benchmarks/viewer_questions.py HOME [VARIANT ...] [--dev-only]
 shared videos: build it with tests/benchmarks/corpus.py, then ingest the Deep Dive lecture as well)
 
 For each variant it prints hit@1 / hit@5 within each question's video and library-wide:
-- dev-A and dev-B: the dev set (tests/data/retrieval_dev.jsonl) split in two by a hash of the question id.
+- dev: the whole dev set; dev-A and dev-B: the dev set (tests/data/retrieval_dev.jsonl) split in two by a hash of the question id.
   A change is chosen on dev-A and must hold on dev-B (the held-back half), so nothing is kept for one half;
 - holdout: tests/data/retrieval_holdout.jsonl (third session, never tuned on);
 - blind: tests/data/retrieval_blind_questions.jsonl with its gold file. Never tuned on: a change is kept only
@@ -62,6 +62,7 @@ def question_sets(library) -> dict[str, list]:
     half = {q.id: zlib.crc32(q.id.encode()) % 2 for q in dev}
     present = {r.meta.video_id for r in library.videos()}
     sets = {
+        "dev": dev,
         "dev-A": [q for q in dev if half[q.id] == 0],
         "dev-B": [q for q in dev if half[q.id] == 1],
         "holdout": load_questions(DATA / "retrieval_holdout.jsonl"),
