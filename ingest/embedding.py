@@ -141,12 +141,12 @@ class SentenceTransformerEmbedder(Embedder):
         return [len(ids) for ids in encoded]
 
 
-class OnnxQueryEmbedder(Embedder):
-    """The same weights run by onnxruntime: starts in a fraction of a second, for query-time embedding.
+class OnnxEmbedder(Embedder):
+    """The same weights run by onnxruntime, for queries and for ingest once a home has the export.
 
-    Importing sentence-transformers costs ~10 s on a laptop CPU; a CLI search should not pay that.
-    The ONNX file is exported once from the sentence-transformers model (export_onnx) and checked
-    to give the same vectors.
+    Importing sentence-transformers costs ~10 s on a laptop CPU, and torch with the model holds ~580 MB: a CLI
+    search should pay neither, nor should a second ingest. The ONNX file is exported once from the
+    sentence-transformers model (export_onnx) and checked to give the same vectors.
     """
 
     def __init__(self, name: str, onnx_path: Path, model_dir: str):
@@ -162,18 +162,46 @@ class OnnxQueryEmbedder(Embedder):
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
-    def _encode(self, texts: list[str]) -> list[list[float]]:
-        import numpy as np
+    def _hidden(self, texts: list[str]) -> tuple[list, np.ndarray, np.ndarray]:
+        """Tokenised texts, their contextual token vectors (padded batch) and the attention mask."""
+        encodings = self._tokenizer.encode_batch(texts)
+        width = max((len(e.ids) for e in encodings), default=0)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for i, enc in enumerate(encodings):
+            ids[i, :len(enc.ids)] = enc.ids
+            mask[i, :len(enc.ids)] = 1
+        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                          "token_type_ids": np.zeros_like(ids)})[0]
+        return encodings, hidden, mask
 
-        out = []
-        for enc in self._tokenizer.encode_batch(texts):
-            ids = np.array([enc.ids], dtype=np.int64)
-            mask = np.array([enc.attention_mask], dtype=np.int64)
-            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                              "token_type_ids": np.zeros_like(ids)})[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1)[0] / max(1, int(mask.sum()))
-            out.append((pooled / (np.linalg.norm(pooled) or 1.0)).tolist())
-        return out
+    def _encode(self, texts: list[str]) -> list[np.ndarray]:
+        if not texts:
+            return []
+        _, hidden, mask = self._hidden(texts)
+        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return list(pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12))
+
+    def _encode_with_units(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        # As SentenceTransformerEmbedder does: a span's vector is the mean of its contextual token vectors.
+        encodings, hidden, mask = self._hidden(texts)
+        vectors, unit_vectors = [], []
+        for enc, tokens, row_mask, text_spans in zip(encodings, hidden, mask, spans):
+            n = int(row_mask.sum())
+            sentence = tokens[:n].mean(axis=0)
+            vectors.append(sentence / (np.linalg.norm(sentence) or 1.0))
+            starts = np.array([a for a, _ in enc.offsets])
+            ends = np.array([b for _, b in enc.offsets])
+            real = ends > starts  # special tokens have empty offsets
+            units = []
+            for a, b in text_spans:
+                keep = real & (starts >= a) & (ends <= b)
+                pooled = tokens[:n][keep].mean(axis=0) if keep.any() else sentence
+                units.append(pooled / (np.linalg.norm(pooled) or 1.0))
+            unit_vectors.append(np.stack(units) if units else np.zeros((0, sentence.shape[0]), dtype=np.float32))
+        return vectors, unit_vectors
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         return [len(e.ids) - 2 for e in self._tokenizer.encode_batch(texts)]
@@ -220,7 +248,7 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
                 opset_version=17,
                 dynamo=False,
             )
-        candidate = OnnxQueryEmbedder(embedder.name, tmp, embedder._path)
+        candidate = OnnxEmbedder(embedder.name, tmp, embedder._path)
         worst = min(float(np.dot(a, b)) for a, b in zip(candidate._encode(_PROBES), embedder._encode(_PROBES)))
     except Exception:  # no onnx package, an unsupported architecture, a read-only home: keep the slow path
         _remove(tmp)
@@ -253,15 +281,15 @@ def onnx_path_for(home: Path, model: str) -> Path:
     return Path(home) / "models" / f"{slug}.onnx"
 
 
-def load_query_embedder(model: str, home: Path) -> Embedder:
-    """The fastest embedder for queries: the cached ONNX export if present, else sentence-transformers
-    (which then exports ONNX so the next start is fast)."""
+def load_fast_embedder(model: str, home: Path) -> Embedder:
+    """The lightest embedder that gives the model's vectors: the home's ONNX export if present, else
+    sentence-transformers (which then exports ONNX so the next start is fast)."""
     onnx_path = onnx_path_for(home, model)
     model_dir = resolve_model_path(model)
     name = model_name(model)
     if onnx_path.is_file() and (Path(model_dir) / "tokenizer.json").is_file():
         try:
-            return OnnxQueryEmbedder(name, onnx_path, model_dir)
+            return OnnxEmbedder(name, onnx_path, model_dir)
         except Exception:
             _remove(onnx_path)  # corrupt or from another onnxruntime: rebuild below
     embedder = SentenceTransformerEmbedder(model)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from yt_transcript.ingest.embedding import OnnxQueryEmbedder, export_onnx, load_query_embedder, onnx_path_for
+from yt_transcript.ingest.embedding import OnnxEmbedder, export_onnx, load_fast_embedder, onnx_path_for
 
 from .conftest import SAMPLE_VTT, FakeEmbedder
 
@@ -40,13 +40,28 @@ def test_pooled_sentence_vectors_pick_the_matching_sentence(real_embedder):
 def test_onnx_export_gives_the_same_vectors(real_embedder, tmp_path):
     path = onnx_path_for(tmp_path, real_embedder.name)
     assert export_onnx(real_embedder, path) and path.is_file()
-    onnx = OnnxQueryEmbedder(real_embedder.name, path, real_embedder._path)
+    onnx = OnnxEmbedder(real_embedder.name, path, real_embedder._path)
     for a, b in zip(onnx._encode(TEXTS), real_embedder._encode(TEXTS)):
         assert float(np.dot(a, b)) >= 1 - 1e-4
     assert onnx.count_tokens(TEXTS) == real_embedder.count_tokens(TEXTS)
     assert onnx.name == real_embedder.name and onnx.max_tokens == real_embedder.max_tokens
-    cached = load_query_embedder(real_embedder.name, tmp_path)
-    assert isinstance(cached, OnnxQueryEmbedder)
+    cached = load_fast_embedder(real_embedder.name, tmp_path)
+    assert isinstance(cached, OnnxEmbedder)
+
+
+@pytest.mark.slow
+def test_onnx_ingest_vectors_match_the_full_model(real_embedder, tmp_path):
+    """Ingest may run on the ONNX export: passages and their sentence spans get the same vectors, batched."""
+    path = onnx_path_for(tmp_path, real_embedder.name)
+    assert export_onnx(real_embedder, path)
+    onnx = OnnxEmbedder(real_embedder.name, path, real_embedder._path)
+    spans = [[(0, len(t) // 2), (len(t) // 2 + 1, len(t))] for t in TEXTS]
+    want, want_units = real_embedder.embed_with_units(TEXTS, spans)
+    got, got_units = onnx.embed_with_units(TEXTS, spans, batch_size=2)  # padded batches of unequal lengths
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert min(float(a @ b) for a, b in zip(got, want)) >= 1 - 1e-4
+    for a, b in zip(got_units, want_units):
+        assert a.shape == b.shape and min(float(x @ y) for x, y in zip(a, b)) >= 1 - 1e-4
 
 
 def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
@@ -58,7 +73,7 @@ def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
     built = []
     monkeypatch.setattr(embedding, "SentenceTransformerEmbedder", lambda model: built.append(model) or FakeEmbedder())
     monkeypatch.setattr(embedding, "export_onnx", lambda embedder, p: False)
-    assert isinstance(load_query_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
+    assert isinstance(load_fast_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
     assert built == ["all-MiniLM-L6-v2"] and not path.exists()
 
 
@@ -70,6 +85,7 @@ def test_the_library_ingest_exports_the_query_model_whoever_calls_it(real_embedd
     lib = Library.open(tmp_path / "home", embedder=real_embedder)
     [result] = lib.ingest(str(SAMPLE_VTT))
     assert result.ok and onnx_path_for(tmp_path / "home", real_embedder.model).is_file()
-    fresh = Library.open(tmp_path / "home")  # a new process's library: searches start on ONNX
-    assert isinstance(fresh._embedder_for_queries(), OnnxQueryEmbedder)
+    fresh = Library.open(tmp_path / "home")  # a new process's library: searches and ingests run on ONNX
+    assert isinstance(fresh._embedder_for_queries(), OnnxEmbedder)
+    assert fresh._embedder_for_ingest() is fresh._embedder_for_queries()
     assert fresh.search("spacing", k=1)[0].video_id == "yttSample01"

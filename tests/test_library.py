@@ -162,7 +162,7 @@ def test_models_load_once_for_every_copy_of_a_library(settings, monkeypatch):
     from .conftest import FakeEmbedder
 
     loads = []
-    monkeypatch.setattr(embedding, "load_query_embedder", lambda model, home: loads.append(model) or FakeEmbedder())
+    monkeypatch.setattr(embedding, "load_fast_embedder", lambda model, home: loads.append(model) or FakeEmbedder())
     root = Library(settings)
     copies = [root.with_settings(model=f"openai:m{i}") for i in range(3)]
     assert len({id(c._embedder_for_queries()) for c in [root, *copies]}) == 1 and loads == ["all-MiniLM-L6-v2"]

@@ -397,9 +397,12 @@ class Library:
     def _embedder_for_ingest(self) -> Embedder:
         with self._loading:
             if "ingest" not in self._loaded:
-                from yt_transcript.ingest.embedding import SentenceTransformerEmbedder
+                # The query model is the same model: once a home has its ONNX export, ingest runs on it too,
+                # without torch (about 580 MB less at peak; see tests/benchmarks/bench_ingest.py).
+                from yt_transcript.ingest.embedding import load_fast_embedder
 
-                self._loaded["ingest"] = SentenceTransformerEmbedder(self.settings.embed_model)
+                self._loaded["ingest"] = self._loaded.get("query") or load_fast_embedder(self.settings.embed_model,
+                                                                                          self.settings.home)
             return self._loaded["ingest"]
 
     def _transcriber_for_ingest(self) -> WhisperTranscriber:
@@ -417,9 +420,9 @@ class Library:
                 if "ingest" in self._loaded:
                     self._loaded["query"] = self._loaded["ingest"]
                 else:
-                    from yt_transcript.ingest.embedding import load_query_embedder
+                    from yt_transcript.ingest.embedding import load_fast_embedder
 
-                    self._loaded["query"] = load_query_embedder(self.settings.embed_model, self.settings.home)
+                    self._loaded["query"] = load_fast_embedder(self.settings.embed_model, self.settings.home)
             return self._loaded["query"]
 
     def _check_store(self) -> None:

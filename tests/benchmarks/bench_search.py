@@ -60,7 +60,7 @@ def timings(fn, queries) -> tuple[float, float]:
 
 
 def main() -> None:
-    from yt_transcript.ingest.embedding import load_query_embedder
+    from yt_transcript.ingest.embedding import load_fast_embedder
     from yt_transcript.ingest.settings import Settings
     from yt_transcript.ingest.storage import Storage
     from yt_transcript.rag.evaluate import load_questions
@@ -69,7 +69,7 @@ def main() -> None:
     # Storage and rag's search, not Library.search: only the search path itself is timed.
     source = Storage(Settings(home=Path(sys.argv[1])))
     model = source.records()[0].embed_model
-    embedder = load_query_embedder(model, Path(sys.argv[1]))
+    embedder = load_fast_embedder(model, Path(sys.argv[1]))
     print(f"query embedder: {type(embedder).__name__}")
     questions = load_questions(REPO / "tests" / "data" / "retrieval_dev.jsonl")
     queries = [q.question for q in questions]
