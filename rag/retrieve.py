@@ -42,7 +42,8 @@ class SearchOptions:
     locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
 
 
-def search(storage: Storage, embedder: Embedder, query: str, options: SearchOptions) -> list[SearchHit]:
+def search(storage: Storage, embedder: Embedder, query: str, options: SearchOptions, *,
+           _again: bool = False) -> list[SearchHit]:
     """The options.k moments that best match the query, best first."""
     opts = options
     records = {r.meta.video_id: r for r in storage.records()}
@@ -63,7 +64,12 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
     fused = _rrf(rankings)
     pool = [cid for cid, _ in sorted(fused.items(), key=lambda kv: -kv[1])][: max(n, 4 * opts.k)]
     chunks = storage.chunks(pool)
-    pool = [cid for cid in pool if cid in chunks and chunks[cid][0].video_id in searchable]
+    found = [cid for cid in pool if cid in chunks and chunks[cid][0].video_id in searchable]
+    if pool and not found and not _again:
+        # Every candidate was replaced between the index lookup and the read: a re-ingest committed in
+        # between. Its new generation is in place now, so asking again finds it (never an empty answer).
+        return search(storage, embedder, query, options, _again=True)
+    pool = found
 
     terms = content_terms(query)
     idf = _pool_idf(terms, [chunks[cid][0].text for cid in pool])

@@ -245,3 +245,19 @@ def test_locating_reads_split_compounds_as_the_query_word(ingestor, library, fak
     add(ingestor, "eeeeeeeeeee", "Lecture", "K", None, lines, step=10.0)
     (hit,) = library.search("pretraining dataset", k=1)
     assert hit.start_s == 10.0  # the line that says "pre-training data set", though no word of it is the query's
+
+
+def test_a_search_that_straddles_a_reingest_asks_again_rather_than_answer_nothing(ingestor, library, monkeypatch):
+    """The candidates' ids came from the old generation, which a re-ingest replaced before they were read."""
+    for vid, talk in TALKS.items():
+        add(ingestor, vid, *talk)
+    real_chunks = library.storage.chunks
+    reads = []
+
+    def replaced_once(ids):
+        reads.append(ids)
+        return {} if len(reads) == 1 else real_chunks(ids)
+
+    monkeypatch.setattr(library.storage, "chunks", replaced_once)
+    hits = library.search("knead the dough", k=1)
+    assert len(reads) == 2 and hits and hits[0].video_id == "ccccccccccc"
