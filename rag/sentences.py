@@ -9,7 +9,9 @@ sentence is a contiguous stretch of what was said.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,10 +47,11 @@ _CUES = {
     "so now": 1.5, "okay so": 1.7, "and now": 1.0, "and then": 0.8, "let's": 0.4, "yeah": 0.8,
 }
 _SO_PHRASES = frozenset("on that far much many forth called".split())
-# Least evidence of a sentence start for an extract (net of the cost of a sentence, so 0: the evidence pays
-# for the break). Stricter values left too few candidates on the ASR copies of the dev videos and more
-# mid-clause starts (tests/benchmarks/readability.py).
-OPENING_MIN = 0.0
+# Least evidence of a sentence start for an extract, in _break_score's units (tests/benchmarks/readability.py).
+OPENING_MIN = 2.0
+# Where the captions have no punctuation, the words around a gap decide (StartTable): half their log-odds,
+# plus the pause.
+START_WEIGHT = 0.5
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
@@ -157,19 +160,27 @@ def is_punctuated(snippets) -> bool:
     return bool(lines) and sum(bool(re.search(r"[.?!]", t)) for t in lines) >= 0.2 * len(lines)
 
 
-def _break_score(words: list[_Word], j: int, punctuated: list[bool]) -> float:
+def _break_score(words: list[_Word], j: int, punctuated: list[bool], starts: StartTable | None = None) -> float:
     """How good a sentence break before words[j] is: evidence for it, less the cost of one more sentence.
 
-    Where the captions are punctuated nearby, their full stops decide; elsewhere pauses and cue words do.
-    A pause alone is weak evidence (speakers also pause mid-phrase to think), so cues and the words on either
-    side weigh as much.
+    Where the captions are punctuated nearby, their full stops decide; elsewhere the words on either side of
+    the gap (the StartTable's log-odds) and the pause do. A pause alone is weak evidence (speakers also pause
+    mid-phrase to think).
     """
     prev, cur = words[j - 1], words[j]
     if _SENTENCE_END.search(prev.token):
         return 6.0
+    if not punctuated[j]:
+        table = starts or default_starts()
+        score = (START_WEIGHT * table.evidence(words, j) + min(prev.pause_after, 1.5)
+                 + (0.2 if prev.line_end else 0.0))
+        # What grammar rules out, whatever the table's few features say: no end on "the"/"and", no cut
+        # inside "and so on" / "so that".
+        if prev.norm in _NO_END or _set_phrase(words, j) or _set_phrase(words, j - 1):
+            score -= 3.0
+        return score
     score = -1.2  # one more sentence
-    if punctuated[j]:
-        score += 0.8 if prev.token.endswith((",", ";", ":")) else -1.5
+    score += 0.8 if prev.token.endswith((",", ";", ":")) else -1.5
     score += min(prev.pause_after, 1.5) + (0.2 if prev.line_end else 0.0)
     two = f"{cur.norm} {words[j + 1].norm}" if j + 1 < len(words) else ""
     if not _set_phrase(words, j):
@@ -179,6 +190,67 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool]) -> float:
     if cur.norm in _NO_START or cur.norm not in STARTERS and cur.norm not in LEADING_MARKERS:
         score -= 1.0
     return score
+
+
+@dataclass(frozen=True)
+class StartTable:
+    """Log-odds that a sentence starts at a gap, given the words around it, learned from punctuated captions.
+
+    Features: the word before, the word after, and the two pairs (before+after, after+next). A start is a
+    gap after a full stop, or after only sentence openers ("and so") that follow one, since those are dropped.
+    Naive Bayes: the features' log-likelihood ratios add to the prior log-odds.
+    """
+
+    prior: float
+    weights: dict[str, float]
+
+    def evidence(self, words: list[_Word], j: int) -> float:
+        return self.prior + sum(self.weights.get(f, 0.0) for f in _start_features([w.norm for w in words], j))
+
+
+def _start_features(norms: list[str], j: int) -> list[str]:
+    def at(k: int) -> str:
+        return norms[k] if 0 <= k < len(norms) else "<s>"
+
+    return [f"p={at(j - 1)}", f"c={at(j)}", f"cn={at(j)}_{at(j + 1)}", f"pc={at(j - 1)}_{at(j)}"]
+
+
+def learn_starts(transcripts, min_count: int = 10, min_weight: float = 0.3) -> StartTable:
+    """A StartTable from punctuated transcripts (lists of snippets); rare and uninformative features dropped."""
+    pos: Counter = Counter()
+    neg: Counter = Counter()
+    for snippets in transcripts:
+        words = drop_fillers(words_of(snippets))
+        norms = [re.sub(r"[^\w']", "", w.norm) for w in words]  # as unpunctuated ASR spells them
+        ends = [bool(_SENTENCE_END.search(w.token)) for w in words]
+        for j in range(1, len(words)):
+            k = j
+            while k > 0 and not ends[k - 1] and norms[k - 1] in LEADING_MARKERS:
+                k -= 1
+            (pos if k == 0 or ends[k - 1] else neg).update(_start_features(norms, j))
+    n_pos, n_neg = sum(pos.values()) / 4, sum(neg.values()) / 4
+    if not n_pos or not n_neg:
+        return StartTable(0.0, {})
+    p = n_pos / (n_pos + n_neg)
+    weights = {}
+    for f in set(pos) | set(neg):
+        if pos[f] + neg[f] >= min_count:
+            w = math.log((pos[f] + 2 * p) / (n_pos + 2 * p)) - math.log((neg[f] + 2 * (1 - p)) / (n_neg + 2 * (1 - p)))
+            if abs(w) >= min_weight:
+                weights[f] = round(w, 2)
+    return StartTable(round(math.log(p / (1 - p)), 3), weights)
+
+
+_DEFAULT_STARTS: list[StartTable] = []
+
+
+def default_starts() -> StartTable:
+    """The table shipped in rag/sentence_starts.py (built by tests/benchmarks/readability.py --learn)."""
+    if not _DEFAULT_STARTS:
+        from yt_transcript.rag.sentence_starts import PRIOR, WEIGHTS
+
+        _DEFAULT_STARTS.append(StartTable(PRIOR, WEIGHTS))
+    return _DEFAULT_STARTS[0]
 
 
 def _set_phrase(words: list[_Word], j: int) -> bool:
@@ -204,13 +276,13 @@ def _length_cost(n: int) -> float:
     return max(0, n - 25) * 0.15
 
 
-def split_sentences(words: list[_Word]) -> list[tuple[int, int]]:
+def split_sentences(words: list[_Word], starts: StartTable | None = None) -> list[tuple[int, int]]:
     """Word ranges of the sentences: the breaks that best balance evidence and length (dynamic programming)."""
     n = len(words)
     if not n:
         return []
     near = _punctuated_near(words)
-    scores = [0.0] + [_break_score(words, j, near) for j in range(1, n)]
+    scores = [0.0] + [_break_score(words, j, near, starts) for j in range(1, n)]
     best = [0.0] + [float("inf")] * n
     back = [0] * (n + 1)
     # A punctuated sentence longer than MAX_WORDS may still need to stand whole: allow it at a high cost.
@@ -242,14 +314,15 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool) -
     return Sentence(words[0].time, words[-1].time + 0.5, text, words[0].index, words[-1].index, opening, closed)
 
 
-def sentences(snippets) -> list[Sentence]:
-    """The transcript as readable sentences, in order."""
+def sentences(snippets, starts: StartTable | None = None) -> list[Sentence]:
+    """The transcript as readable sentences, in order (starts: where sentences start in unpunctuated
+    captions; the shipped table by default)."""
     punctuated = is_punctuated(snippets)
     words = drop_fillers(words_of(snippets))
     near = _punctuated_near(words)
     out = []
-    for a, b in split_sentences(words):
-        opening = 6.0 if a == 0 else _break_score(words, a, near)
+    for a, b in split_sentences(words, starts):
+        opening = 6.0 if a == 0 else _break_score(words, a, near, starts)
         if near[a] and opening < 6.0:
             opening = -1.0  # a cut inside a punctuated sentence: no evidence of a start
         closed = bool(_SENTENCE_END.search(words[b - 1].token)) or not near[b - 1] or b == len(words)

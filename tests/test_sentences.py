@@ -147,3 +147,16 @@ def test_set_phrases_are_not_sentence_starts():
     joined = " ".join(s.text for s in found)
     assert "and so on" in joined.lower()
     assert not any(s.text.startswith(("On ", "That we could")) for s in found)
+
+
+def test_the_start_table_learns_which_words_open_sentences():
+    """From punctuated captions: a word that follows full stops gets positive log-odds, one that follows
+    "the" negative; the table then places a break in unpunctuated text where the captions would."""
+    from yt_transcript.rag.sentences import learn_starts
+
+    lines = ["We boil the water. However the pasta needs salt.", "Then the sauce is ready. However the cheese waits."]
+    snippets = [Snippet(text, 3.0 * i, 3.0 * i + 3.0) for i, text in enumerate(lines * 20)]
+    table = learn_starts([snippets], min_count=5, min_weight=0.1)
+    assert table.weights.get("c=however", 0.0) > 0.0
+    assert table.weights.get("p=the", 0.0) < 0.0
+    assert table.prior < 0.0  # most gaps between words are not sentence starts

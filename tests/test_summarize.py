@@ -113,3 +113,21 @@ def test_a_merge_that_never_fits_keeps_the_notes_instead_of_failing(sample_libra
     model = Tiny(sample_library.settings.llm, None, llm=object())
     assert _merge_notes(model, "T", ["one", "two", "three"]) == "one\n\ntwo\n\nthree"
     assert _merge_notes(model, "T", ["only"], "TL;DR {title} {text}") == "only"
+
+
+def test_the_tldr_prefers_a_statement_of_topic_to_an_aside():
+    """Two sentences equally central by their vectors: the one leaning on "this", "here" and "now" loses."""
+    import numpy as np
+
+    from yt_transcript.rag.sentences import Sentence
+    from yt_transcript.rag.summarize import representativeness, tldr_extract
+
+    texts = ["Tokenization turns text into tokens that the model reads one by one.",
+             "So now this here has to run for a day or two more now.",
+             "Tokens are the atoms of the model, and tokenization decides what they are."]
+    found = [Sentence(10.0 * i, 10.0 * i + 9, t) for i, t in enumerate(texts)]
+    vectors = np.ones((3, 4), dtype=np.float32) / 2.0
+    score = representativeness(found, vectors, [0.0])
+    assert score[1] < score[0] and score[1] < score[2]
+    # One sentence from each third of a 30-second talk, in time order.
+    assert tldr_extract(found, vectors, 30.0) == " ".join(texts)
