@@ -66,7 +66,8 @@ def summarize(
     duration = float(record.meta.duration_s or storage.transcript(video_id).snippets[-1].end_s)
     model_name = model.name if model is not None else "extractive"
 
-    source, chosen = choose_chapters(record.meta.chapters, chapters, units, vectors, duration, video_id)
+    source, chosen = choose_chapters(record.meta.chapters, chapters, units, vectors, duration, video_id,
+                                     detect=lambda: detected_starts(storage, video_id, units, vectors))
     groups = group_units(units, vectors, chosen)
     if source == "auto":
         titles = [_auto_title(model, units_, i, groups) for i, (units_, _) in enumerate(groups)]
@@ -144,16 +145,52 @@ def summarize(
 
 
 def choose_chapters(creator: list[Chapter], wanted: str | None, units: list[Unit], vectors: np.ndarray,
-                    duration: float, video_id: str = "") -> tuple[str, list[Chapter]]:
-    """("creator", the creator's chapters) unless auto is wanted or there are none: ("auto", detected ones)."""
+                    duration: float, video_id: str = "",
+                    detect: Callable[[], list[float]] | None = None) -> tuple[str, list[Chapter]]:
+    """("creator", the creator's chapters) unless auto is wanted or there are none: ("auto", detected ones).
+    `detect` gives the detected starts (e.g. kept ones, see `detected_starts`); else they are detected here."""
     if wanted not in (None, "creator", "auto"):
         raise errors.InvalidChoice("chapters", wanted, ["creator", "auto"])
     if wanted == "creator" and not creator:
         raise errors.NoCreatorChapters(video_id)
     if creator and wanted != "auto":
         return "creator", creator
-    starts = segment(units, vectors, duration)
+    starts = detect() if detect else segment(units, vectors, duration)
     return "auto", chapters_from_starts(starts, duration, [""] * len(starts))
+
+
+def detected_starts(storage: Storage, video_id: str, units: list[Unit] | None = None,
+                    vectors: np.ndarray | None = None) -> list[float]:
+    """The chapter starts detected in a stored video, detected once per transcript version and kept, so the
+    Library's chapter count, the overview and the cards always agree."""
+    record = storage.get(video_id)
+    key = _detected_key(record.generation)
+    kept = storage.cached(key)
+    if kept is not None:
+        return json.loads(kept)
+    if units is None or vectors is None:
+        raw, vectors = storage.video_units(video_id)
+        units = [Unit(start, text) for start, text in raw]
+    if not units:
+        return []
+    duration = float(record.meta.duration_s or storage.transcript(video_id).snippets[-1].end_s)
+    starts = [float(s) for s in segment(units, vectors, duration)]
+    storage.cache(key, json.dumps(starts))
+    return starts
+
+
+def _detected_key(generation: str) -> str:
+    return hashlib.sha256("\x1f".join([generation, "detected-chapters", EXTRACT_VERSION]).encode()).hexdigest()
+
+
+def chapter_count(storage: Storage, video_id: str, *, detect: bool = True) -> tuple[int | None, str]:
+    """(number of chapters, "creator" or "auto"); None when none are kept yet and `detect` is off."""
+    record = storage.get(video_id)
+    if record.meta.chapters:
+        return len(record.meta.chapters), "creator"
+    if not detect and storage.cached(_detected_key(record.generation)) is None:
+        return None, "auto"
+    return len(detected_starts(storage, video_id)), "auto"
 
 
 def group_units(units: list[Unit], vectors: np.ndarray, chapters: list[Chapter]) -> list[tuple[list[Unit], np.ndarray]]:

@@ -200,3 +200,17 @@ def test_offline_is_the_same_library_without_a_model(sample_library):
     offline = lib.with_settings(model="openai:gpt-4o-mini").offline()
     assert offline.chat_model() is None and offline.storage is lib.storage
     assert offline.summarize("yttSample01").model == "extractive"
+
+
+def test_detected_chapters_are_counted_at_ingest_and_agree_with_the_overview(library, tmp_path):
+    """The Library page's count is the overview's: detected at ingest, kept per transcript version."""
+    from .conftest import SAMPLE_VTT
+
+    bare = tmp_path / "talk.en.vtt"  # the sample talk without its info.json: no creator chapters
+    bare.write_text(SAMPLE_VTT.read_text(encoding="utf-8"), encoding="utf-8")
+    [result] = library.ingest(str(bare), video_id="noChapters1")
+    assert result.ok
+    count, source = library.chapter_count("noChapters1", detect=False)  # known without detecting again
+    overview = library.summarize("noChapters1")
+    assert source == overview.chapter_source == "auto"
+    assert count == len(overview.chapters) >= 1

@@ -124,10 +124,9 @@ def _made(kind: str, video_id: str, spinner: str, call, what: str):
 
 
 def overview(video_id: str):
-    """The chapter overview (its chapter count is remembered for the Library page)."""
+    """The chapter overview."""
     made = _made("overview", video_id, "Writing the chapter overview…", lambda lib: lib.summarize(video_id),
                  "overview")
-    st.session_state.setdefault("_chapter_counts", {})[video_id] = (len(made.chapters), made.chapter_source)
     return made
 
 

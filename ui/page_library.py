@@ -110,13 +110,13 @@ def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
 # --- what is there --------------------------------------------------------------------------------------
 
 def _table(records) -> None:
-    counts = st.session_state.get("_chapter_counts", {})
+    lib = library()
 
     def chapters(meta) -> str:
-        if meta.chapters:
-            return str(len(meta.chapters))
-        known = counts.get(meta.video_id)
-        return f"{known[0]} (detected)" if known else "detected when opened"
+        count, source = lib.chapter_count(meta.video_id, detect=False)  # the overview's own count, when known
+        if count is None:
+            return "detected when opened"
+        return str(count) if source == "creator" else f"{count} (detected)"
 
     rows = [{"title": " ".join(r.meta.title.split()), "channel": r.meta.channel or "—",
              "length": format_hms(r.meta.duration_s or 0), "chapters": chapters(r.meta),

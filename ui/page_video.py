@@ -44,9 +44,9 @@ def page() -> None:
                  format_func=lambda v: " ".join(records[v].meta.title.split()))  # options are plain text
     meta = records[video_id].meta
     facts = [meta.channel, format_hms(meta.duration_s or 0)]
-    counts = st.session_state.get("_chapter_counts", {}).get(video_id)
-    if counts:
-        facts.append(f"{counts[0]} chapters" + (" (detected)" if counts[1] == "auto" else ""))
+    count, source = library().chapter_count(video_id, detect=False)  # the number the Library page shows
+    if count is not None:
+        facts.append(f"{count} chapters" + (" (detected)" if source == "auto" else ""))
     st.caption(safe(" · ".join(f for f in facts if f)))
     left, right = st.columns([11, 9], gap="medium")
     with left:

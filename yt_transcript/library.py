@@ -6,6 +6,7 @@ embedding models (loaded on first use) and the chat models, so no call has to th
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 from collections.abc import Callable
@@ -118,7 +119,25 @@ class Library:
         self._check_store()
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
                             progress=progress, on_result=on_result, transcriber=self._transcriber_for_ingest)
-        return [ingestor.ingest(source, opts) for source in sources]
+        results = [ingestor.ingest(source, opts) for source in sources]
+        self._detect_chapters(results)
+        return results
+
+    def _detect_chapters(self, results: list[SourceResult]) -> None:
+        """Detect the chapters of each new video without its own now (~1 s per hour of talk), so the Library's
+        chapter count agrees with the overview from the start. A failure here never fails the ingest."""
+        for result in results:
+            for video in result.results:
+                if video.ok:
+                    with contextlib.suppress(errors.YtTranscriptError):
+                        self.chapter_count(video.video_id)
+
+    def chapter_count(self, video: str, *, detect: bool = True) -> tuple[int | None, str]:
+        """(how many chapters the overview has, "creator" or "auto"). Detected chapters are found once per
+        transcript version and kept; with `detect` off, (None, "auto") when they have not been found yet."""
+        from yt_transcript.rag.summarize import chapter_count
+
+        return chapter_count(self.storage, video, detect=detect)
 
     def fetch(self, source: str, *, refresh: bool = False, progress: Progress | None = None) -> VideoRecord:
         """One video, in the library: taken from it when it is there already (no network call), else ingested.
