@@ -35,7 +35,21 @@ DATA = REPO / "tests" / "data"
 #   its neighbours (radius 1, 2, 4 chunks). dev-A 0.96/0.83 -> 0.85/0.68, 0.87/0.66, 0.79/0.64; dev-B mixed
 #   (0.71/0.71 -> 0.75/0.69, 0.69/0.65, 0.60/0.62). The neighbours blur the one chunk that answers.
 # - offline quotes from whole restored sentences (rag/extractive.py, kept): on dev, first quote inside a gold
-#   window 0.66 -> 0.75, any quote 0.91 -> 0.91.
+#   window 0.66 -> 0.75, any quote 0.91 -> 0.91 (after the learned sentence starts of rag/sentences: 0.77 / 0.88).
+# Each of these as one more ranking in the fusion (or a re-weighting), measured with a scratch copy of search
+# with knobs (not kept), on dev-A / dev-B within the video and library-wide, hit@1; base 0.96/0.83 and 0.71/0.71:
+# - the sentence ranking counted twice: 0.94/0.81, 0.73/0.71;
+# - a second dense query from the content words only: 0.91/0.79, 0.71/0.65;
+# - late interaction (MaxSim of the query's content tokens against each of the top 30 chunks' token vectors,
+#   recomputed): x1 0.96/0.81, 0.71/0.71; x2 0.94/0.83, 0.73/0.73. No gain, and ~1 s of encoding per query;
+# - a penalty for chunks near their video's centroid (recaps repeat every term): weight 0.3 0.91/0.77,
+#   0.71/0.69; 0.6 0.89/0.74, 0.67/0.65; on the sentence score 0.91/0.79, 0.73/0.71;
+# - a bonus for explaining words ("is", "means", "because") in the matching sentence: +0.04 0.94/0.81,
+#   0.73/0.71; +0.08 0.91/0.79, 0.73/0.73;
+# - a penalty for a matching sentence that is a question (an interviewer restating it): 0.96/0.83, 0.73/0.71
+#   (one dev-B question; not kept for one question).
+# - library-mined expansion was not built: MiniLM puts "hallucinations" at cosine 0.087 to "Why do language
+#   models make things up?" (below "tokens", 0.093), so the nearest library terms cannot bridge that case.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
