@@ -100,7 +100,9 @@ def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
                 safe(str(outcome.error)))
         for result in outcome.results:
             if result.ok:
-                st.success(safe(f"Added “{result.title}”: {result.chunks} passages, ready to search and study."))
+                # Local transcription is worth a word (which model, how fast); a caption file's details are not.
+                how = f" Transcribed on this machine ({result.detail})." if "whisper:" in result.detail else ""
+                st.success(safe(f"Added “{result.title}”: {result.chunks} passages, ready to search and study.{how}"))
             elif isinstance(result.error, YtTranscriptError):
                 show_error(result.error)
             else:
