@@ -89,17 +89,25 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2) -> list[Card]:
-    """Cards for every chapter of a stored video, each linked to its moment (cloze cards without a model)."""
+def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np.ndarray, list, list]:
+    """A stored video's units and vectors, its chapters (the creator's, or the kept detected ones the overview
+    uses) and each chapter's (units, vectors)."""
     record = storage.get(video_id)
     raw, vectors = storage.video_units(video_id)
     units = [Unit(s, t) for s, t in raw]
     if not units:
-        return []
+        return units, vectors, [], []
     duration = float(record.meta.duration_s or units[-1].start_s)
     _, chapters = choose_chapters(record.meta.chapters, None, units, vectors, duration, video_id,
                                   detect=lambda: detected_starts(storage, video_id, units, vectors))
-    groups = group_units(units, vectors, chapters)
+    return units, vectors, chapters, group_units(units, vectors, chapters)
+
+
+def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2) -> list[Card]:
+    """Cards for every chapter of a stored video, each linked to its moment (cloze cards without a model)."""
+    units, vectors, chapters, groups = chapters_with_units(storage, video_id)
+    if not units:
+        return []
     texts = [" ".join(u.text for u in g[0]) for g in groups]
     # The titles the offline overview shows (summarize._auto_title without a model), so the two pages agree.
     titles = [c.title or topic_title(texts[i], texts[:i] + texts[i + 1:]) for i, c in enumerate(chapters)]

@@ -154,12 +154,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_http_server(args: list[str], probe: str, log_path: Path, timeout_s: float = 120) -> subprocess.Popen:
+def start_http_server(args: list[str], probe: str, log_path: Path, timeout_s: float = 120, *,
+                      env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
     """Start a server process and wait until GET `probe` answers; its output goes to log_path."""
     import urllib.request
 
     log = open(log_path, "wb")
-    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     deadline = time.time() + timeout_s
     while True:
         try:

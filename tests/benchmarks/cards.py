@@ -58,18 +58,9 @@ def recurs(answer: str, chapter_text: str) -> bool:
 
 def chapter_texts(storage, video_id: str) -> list[tuple[float, str]]:
     """(start, text) of each chapter, chosen as study_cards chooses them."""
-    import numpy as np
-    from yt_transcript.rag.chapters import Unit
-    from yt_transcript.rag.summarize import choose_chapters, group_units
+    from yt_transcript.rag.study import chapters_with_units
 
-    record = storage.get(video_id)
-    raw, vectors = storage.video_units(video_id)
-    units = [Unit(s, t) for s, t in raw]
-    if not units:
-        return []
-    duration = float(record.meta.duration_s or units[-1].start_s)
-    _, chapters = choose_chapters(record.meta.chapters, None, units, np.asarray(vectors), duration, video_id)
-    groups = group_units(units, np.asarray(vectors), chapters)
+    _, _, chapters, groups = chapters_with_units(storage, video_id)
     return [(c.start_s, " ".join(u.text for u in g[0])) for c, g in zip(chapters, groups)]
 
 

@@ -492,23 +492,13 @@ def main() -> None:
 
 
 def _start_app(port: int, env: dict, root: Path):
-    import urllib.request
+    from tests.conftest import start_http_server
 
-    log = (root / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
+    return start_http_server(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "ui" / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "viewer"], stdout=log, stderr=subprocess.STDOUT, env=env, cwd=REPO)
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).read()
-            return proc
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError(f"the app did not start; see {root / 'streamlit.log'}")
-            time.sleep(0.2)
+         "--client.toolbarMode", "viewer"], f"http://127.0.0.1:{port}/_stcore/health", root / "streamlit.log",
+        90, env=env, cwd=REPO)
 
 
 if __name__ == "__main__":
