@@ -510,7 +510,7 @@ def ui(obj: _Context, port: int, host: str) -> None:
     app = Path(__file__).with_name("app.py")
     raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
                                       "--server.address", host, "--browser.gatherUsageStats", "false",
-                                      "--client.toolbarMode", "viewer"], env=env))
+                                      "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"], env=env))
 
 
 @cli.command("mcp")

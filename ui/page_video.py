@@ -78,9 +78,7 @@ def player_and_chat(video_id: str) -> None:
     seeks = st.session_state.get("_seeks", 0)
     if seeks != st.session_state.get("_scrolled", 0):  # bring the player into view after a seek
         st.session_state["_scrolled"] = seeks
-        import streamlit.components.v1 as components
-
-        components.html(SCROLL_TO_PLAYER.format(nonce=seeks), height=0)
+        st.iframe(SCROLL_TO_PLAYER.format(nonce=seeks), height=1)  # our own fixed script, never data
     chat(video_id)
 
 

@@ -497,7 +497,8 @@ def _start_app(port: int, env: dict, root: Path):
     return start_http_server(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "ui" / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--client.toolbarMode", "viewer"], f"http://127.0.0.1:{port}/_stcore/health", root / "streamlit.log",
+         "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"],
+        f"http://127.0.0.1:{port}/_stcore/health", root / "streamlit.log",
         90, env=env, cwd=REPO)
 
 
