@@ -69,14 +69,20 @@ def summarize(
     source, chosen = choose_chapters(record.meta.chapters, chapters, units, vectors, duration, video_id,
                                      detect=lambda: detected_starts(storage, video_id, units, vectors))
     groups = group_units(units, vectors, chosen)
-    if source == "auto":
-        titles = [_auto_title(model, units_, i, groups) for i, (units_, _) in enumerate(groups)]
-        chosen = [Chapter(t, c.start_s, c.end_s) for t, c in zip(titles, chosen)]
 
     def key(kind: str, payload: str) -> str:
         version = PROMPT_VERSION if model is not None else EXTRACT_VERSION
         parts = [record.generation, model_name, settings.base_url or "", version, kind, payload]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    if source == "auto":  # titles are kept like paragraphs: a model's cost calls, the offline ones seconds
+        titles_key = key("titles", json.dumps([c.start_s for c in chosen]))
+        kept = storage.cached(titles_key)
+        titles = json.loads(kept) if kept else [_auto_title(model, units_, i, groups)
+                                                 for i, (units_, _) in enumerate(groups)]
+        if not kept:
+            storage.cache(titles_key, json.dumps(titles))
+        chosen = [Chapter(t, c.start_s, c.end_s) for t, c in zip(titles, chosen)]
 
     sentences_once: list = []
 

@@ -160,3 +160,16 @@ def test_the_start_table_learns_which_words_open_sentences():
     assert table.weights.get("c=however", 0.0) > 0.0
     assert table.weights.get("p=the", 0.0) < 0.0
     assert table.prior < 0.0  # most gaps between words are not sentence starts
+
+
+def test_start_evidence_reads_only_the_words_around_the_gap():
+    """The evidence at a gap is the table's features of the words either side, whatever the words are."""
+    from yt_transcript.rag.sentences import _start_features, default_starts
+
+    words = words_of([Snippet("so we take the documents and", 0.0, 3.0), Snippet("okay so next we tokenize", 3.0, 6.0),
+                      Snippet("them into symbols", 6.0, 9.0)])
+    table = default_starts()
+    norms = [w.norm for w in words]
+    for j in range(len(words)):
+        whole = table.prior + sum(table.weights.get(f, 0.0) for f in _start_features(norms, j))
+        assert table.evidence(words, j) == whole

@@ -92,10 +92,14 @@ def test_detected_chapters_are_titled_by_the_model_with_the_offline_title_as_fal
             return "Volcanoes and Lava" if "volcano" in prompt or "lava" in prompt else " ".join(["word"] * 14)
         return "A summary."
 
-    overview = with_llm(library, make_fake_chat_model(reply)).summarize(video_id, chapters="auto")
+    llm = make_fake_chat_model(reply)
+    overview = with_llm(library, llm).summarize(video_id, chapters="auto")
     titles = [c.title for c in overview.chapters]
     assert titles[0] == "Volcanoes and Lava"
     assert all(t and t != "Untitled" and "," not in t and "word word" not in t for t in titles[1:])
+    calls = len(llm.calls)
+    again = with_llm(library, llm).summarize(video_id, chapters="auto")  # titles are kept with the paragraphs
+    assert len(llm.calls) == calls and again.to_dict() == overview.to_dict()
 
 
 def test_a_merge_that_never_fits_keeps_the_notes_instead_of_failing(sample_library):
