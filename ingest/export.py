@@ -189,7 +189,11 @@ def _yaml_string(value: str) -> str:
 
 
 def _obsidian_answer(answer: Answer) -> list[str]:
-    lines = [f"### {plain(answer.question)}", "", plain_paragraphs(answer.text), ""]
+    text = answer.text
+    if answer.kind != "generated" and answer.citations:
+        # An offline answer's "- time "quote"" lines are its citations, which follow as a real list with links.
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("- "))
+    lines = [f"### {plain(answer.question)}", "", plain_paragraphs(text), ""]
     if answer.kind == "generated" and not answer.grounded:
         lines += [f"*{plain(_NOT_GROUNDED)}*", ""]
     for c in answer.citations:

@@ -380,7 +380,8 @@ def _one_typo(mine: str, theirs: str) -> bool:
 
 def grade_answer(given: str, expected: str) -> bool:
     """Whether a typed answer is the expected one, forgiving what a student shouldn't lose a point for: case,
-    surrounding punctuation, hyphens or spaces inside a term, plurals, and one typo in a word of 5+ letters."""
+    surrounding punctuation, hyphens or spaces inside a term, plurals, one typo in a word of 5+ letters, and one
+    word of their own before or after the term."""
     mine, theirs = normalise_answer(given), normalise_answer(expected)
     if not mine or not theirs:
         return False
@@ -388,7 +389,24 @@ def grade_answer(given: str, expected: str) -> bool:
         return True
     # A typo may land on a final "s" and look like a plural, so typos are also judged on the words as written.
     as_written = normalise_answer(given, singular=False), normalise_answer(expected, singular=False)
-    return _one_typo(mine, theirs) or _one_typo(*as_written)
+    return _one_typo(mine, theirs) or _one_typo(*as_written) or _one_word_more(given, expected)
+
+
+_NEGATIONS = frozenset("not no non never without un anti".split())
+
+
+def _one_word_more(given: str, expected: str) -> bool:
+    """The answer with one word of its own around it ("math olympiad" for "olympiad", "adversarial examples"
+    for "adversarial"): the student knew the term. Never a negation, which turns it into its opposite."""
+    words = [normalise_answer(w) for w in re.split(r"[\s\-]+", given) if normalise_answer(w)]
+    want = [normalise_answer(w) for w in re.split(r"[\s\-]+", expected) if normalise_answer(w)]
+    if not want or len(words) != len(want) + 1:
+        return False
+    for extra in (0, len(words) - 1):
+        rest = words[:extra] + words[extra + 1:]
+        if words[extra] not in _NEGATIONS and all(a == b or _one_typo(a, b) for a, b in zip(rest, want)):
+            return True
+    return False
 
 
 def quiz_order(cards: list[Card], seed: int) -> list[Card]:

@@ -184,6 +184,20 @@ def test_safe_turns_every_special_character_into_a_reference(text):
     assert not re.search(r"[<>\[\]()*#:.$_\\]", re.sub(r"&#\d+;", "", escaped))  # ...with nothing left to act on
 
 
+@pytest.mark.parametrize("quote", ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "**bold** # h1",
+                                   "- nested", "www.example.com"])
+def test_offline_answers_are_a_list_of_inert_quotes(quote):
+    """The quotes become list items (our structure); what each item says stays inert."""
+    from yt_transcript.ui.common import JOINER, safe_with_bullets
+
+    text = f"Quotes from the video, best first:\n- 0:01:02 \"{quote}\" [S1]\n- 0:02:03 \"two\" [S2]\nAfter."
+    lines = safe_with_bullets(text).split("\n")
+    items = [line for line in lines if line.startswith("- ")]
+    assert len(items) == 2 and lines[-2] == ""  # a blank line ends the list, so "After." is its own paragraph
+    assert html.unescape(items[0][2:]).replace(JOINER, "") == f'0:01:02 "{quote}" [S1]'
+    assert not re.search(r"[<>\[\]()*#:.$_\\-]", re.sub(r"&#\d+;", "", items[0][2:]))
+
+
 def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypatch, tmp_path):
     """The download holds the same deck as `study --anki`: one note per card shown, the same note guids."""
     import io

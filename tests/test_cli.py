@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -115,6 +116,24 @@ def test_help_imports_nothing_heavy():
     assert out.strip() == "[]"
     help_text = subprocess.run([sys.executable, "-m", "yt_transcript.ui.cli", "--help"], capture_output=True, text=True).stdout
     assert "ingest" in help_text and "search" in help_text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="on POSIX the command becomes the server")
+def test_stopping_ui_stops_the_study_room(tmp_path):
+    """`yt-transcript ui` is the server's own process: stopping it leaves no server behind on the port."""
+    import urllib.request
+
+    from .conftest import _free_port, start_http_server
+
+    port = _free_port()
+    cli_path = str(Path(sys.executable).with_name("yt-transcript"))
+    proc = start_http_server([cli_path, "--home", str(tmp_path / "home"), "ui", "--port", str(port)],
+                             f"http://127.0.0.1:{port}/_stcore/health", tmp_path / "ui.log", 90,
+                             env={**os.environ, "BROWSER": "true"})  # no browser window from a test
+    proc.terminate()
+    proc.wait(30)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read()
 
 
 @pytest.mark.chroma_server

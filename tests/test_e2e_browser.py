@@ -28,6 +28,7 @@ DESKTOP = {"width": 1400, "height": 900}
 LECTURE = SHARED / "transcripts" / "karpathy-deep-dive" / "7xTGNNLPyMI.en-orig.vtt"
 LECTURE_ID = "7xTGNNLPyMI"
 PLAYER = "iframe[src*='youtube']"
+LIBRARY_READY = "Tick the box at the start of a row"  # the Library page's caption once it lists videos
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +216,7 @@ def test_nothing_from_the_data_renders(app_url, browser, tmp_path):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(app_url)
-        page.get_by_text("The library is empty").or_(page.get_by_text("Click a row", exact=False)).wait_for(
+        page.get_by_text("The library is empty").or_(page.get_by_text(LIBRARY_READY, exact=False)).wait_for(
             timeout=60_000)
         time.sleep(1)
         _open_adder(page)
@@ -250,7 +251,7 @@ def test_nothing_from_the_data_renders(app_url, browser, tmp_path):
             else page.get_by_text("All cards", exact=True).click()
         time.sleep(2)
         open_page(page, "Library")
-        page.get_by_text("Click a row", exact=False).wait_for(timeout=60_000)
+        page.get_by_text(LIBRARY_READY, exact=False).wait_for(timeout=60_000)
         page.mouse.move(300, 300)
         time.sleep(2)
 
@@ -290,7 +291,7 @@ def test_screenshots_of_every_page(app_url, browser, tmp_path, device):
     page.get_by_role("button", name="[S1] Play ", exact=False).first.wait_for(timeout=120_000)
     time.sleep(1)
     page.screenshot(path=str(shots / f"{device}-video-answer.png"))
-    for name, ready in (("Search", None), ("Study", "Card 1 of"), ("Library", "Click a row")):
+    for name, ready in (("Search", None), ("Study", "Card 1 of"), ("Library", LIBRARY_READY)):
         if device == "phone":
             page.locator("[data-testid='stExpandSidebarButton']").click()
             time.sleep(0.5)

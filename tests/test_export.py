@@ -155,5 +155,8 @@ def test_obsidian_export_of_the_sample_talk_holds_the_questions_asked(sample_lib
     assert body.count("\n### [") == 6 and "](https://youtu.be/yttSample01?t=136)" in body
     assert f"## Questions\n\n### {question}\n" in body
     assert all(f"(https://youtu.be/yttSample01?t={int(c.start_s)})" in body for c in answer.citations)
+    # The offline answer's quotes are written once, as its list of citations with their links; no "\- " lines.
+    assert answer.kind == "extractive" and answer.citations and "\n\\- " not in body
+    assert all(body.count(f"\\[{c.id}\\] [") == 1 for c in answer.citations)
     with pytest.raises(InvalidChoice, match="Choose one of: txt, md, srt, vtt, json, obsidian"):
         sample_library.export("yttSample01", "docx")

@@ -37,6 +37,9 @@ from .test_summarize import _four_topics
     ("1,000", "1000"),
     ("GPT", "gpt"),
     ("spacing!", "Spacing"),
+    ("math olympiad", "Olympiad"),  # one word of the student's own around the term
+    ("adversarial examples", "adversarial"),
+    ("1.5 billion", "1.5"),
 ])
 def test_forgiven(typed, expected):
     assert grade_answer(typed, expected)
@@ -53,6 +56,11 @@ def test_forgiven(typed, expected):
     ("Ebbnghas", "Ebbinghaus"),  # two letters off
     ("recall", "retrieval"),
     ("spaced repetition", "spacing"),
+    ("not adversarial", "adversarial"),  # a negation is the opposite
+    ("non-adversarial", "adversarial"),
+    ("math olympiad problems", "olympiad"),  # two words more
+    ("diagram", "cartoon diagram"),  # part of the term
+    ("1.6", "1.5"),
 ])
 def test_not_forgiven(typed, expected):
     assert not grade_answer(typed, expected)

@@ -25,6 +25,7 @@ CSS = """
 }
 [data-testid="stMainBlockContainer"] { padding-top: 4rem; }
 .st-key-player iframe { width: 100%; aspect-ratio: 16 / 9; height: auto; }
+.st-key-player { scroll-margin-top: 4.5rem; }  /* a seek scrolls the player below the app's header, not under it */
 [data-testid="stDataFrame"] { max-width: 100%; }
 </style>
 """

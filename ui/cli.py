@@ -508,9 +508,11 @@ def ui(obj: _Context, port: int, host: str) -> None:
         if value is not None:
             env[f"YT_TRANSCRIPT_{name.upper()}"] = str(value)
     app = Path(__file__).with_name("app.py")
-    raise SystemExit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-                                      "--server.address", host, "--browser.gatherUsageStats", "false",
-                                      "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"], env=env))
+    args = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port), "--server.address", host,
+            "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none"]
+    if os.name == "posix":  # become the server, so stopping this process stops it (a child would outlive us)
+        os.execve(sys.executable, args, env)
+    raise SystemExit(subprocess.call(args, env=env))
 
 
 @cli.command("mcp")

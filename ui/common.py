@@ -33,6 +33,20 @@ def safe(text: str) -> str:
     return escaped.replace("\r\n", "\n").replace("\n", "  \n")
 
 
+def safe_with_bullets(text: str) -> str:
+    """Like `safe`, but lines that open with "- " become a real list (ours: answers quote the video as one), their
+    words still inert. The list is Markdown we write; nothing inside an item is."""
+    out: list[str] = []
+    was_item = None
+    for line in text.replace("\r\n", "\n").split("\n"):
+        item = line.startswith(("- ", "* "))
+        if was_item is not None and item != was_item:
+            out.append("")  # a blank line, so a paragraph never runs on inside the last item
+        out.append(f"- {safe(line[2:].strip())}" if item else safe(line) + "  ")
+        was_item = item
+    return "\n".join(out)
+
+
 def label(text: str, limit: int | None = None) -> str:
     """Text from the data as a one-line inert label (buttons, tabs, expanders), cut at `limit` characters."""
     line = " ".join(text.split())

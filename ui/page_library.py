@@ -124,7 +124,8 @@ def _table(records) -> None:
              "length": format_hms(r.meta.duration_s or 0), "chapters": chapters(r.meta),
              "captions": _captions(r.meta.caption_kind), "added": r.added_at[:10], "id": r.meta.video_id}
             for r in records]
-    st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. Click a row to open or edit it.")
+    st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. "
+               "Tick the box at the start of a row to open or edit it.")
     picked = st.dataframe(rows, hide_index=True, key="library_table", on_select="rerun", selection_mode="single-row",
                           column_config={"title": st.column_config.TextColumn("Title", width="medium"),
                                          "channel": "Channel", "length": "Length", "chapters": "Chapters",

@@ -88,6 +88,7 @@ def quiz(video_id: str, made) -> None:
         if graded is not None:
             (st.success if graded[1] else st.warning)(
                 safe(("Right: " if graded[1] else "Not quite. The answer: ") + card.answer))
+            st.caption(safe(f"You answered: {graded[0].strip()}"))  # the box is cleared, so say what was typed
         elif state["shown"]:
             st.info(safe(f"The answer: {card.answer}"))
         with st.container(horizontal=True):

@@ -14,6 +14,7 @@ from yt_transcript.ui.common import (
     overview,
     play_label,
     safe,
+    safe_with_bullets,
     seek,
     show_error,
     snippet,
@@ -122,7 +123,8 @@ def chat(video_id: str) -> None:
             if n:
                 st.divider()
             st.markdown(f"**You:** {safe(answer.question)}")
-            st.markdown(safe(answer.text))
+            # Our own offline answer is a list of quotes; a model's text stays wholly inert.
+            st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
             if answer.kind == "generated" and not answer.grounded:
                 st.warning("The model cited none of the passages it was given: this answer is not grounded.")
             if answer.nearest:
