@@ -44,6 +44,9 @@ def configured_spec(settings: LLMSettings, override: str | None = None) -> Model
     return None
 
 
+_IDENTIFIED: list = []  # injected models whose id() keys kept results (tests and notebooks inject a handful)
+
+
 class ChatModel:
     """Any chat model, called one way. Built by `choose`; None from `choose` means work offline.
 
@@ -75,6 +78,16 @@ class ChatModel:
         if self.spec is not None:
             return str(self.spec)
         return getattr(self._injected, "model_name", None) or "injected"
+
+    @property
+    def identity(self) -> str:
+        """What kept results are keyed by: the model and where it runs. An injected model is known only as that
+        object, so what it made is kept for this process only."""
+        if self.spec is not None:
+            return f"{self.spec}@{self.where}"
+        if not any(kept is self._injected for kept in _IDENTIFIED):
+            _IDENTIFIED.append(self._injected)  # held, so no later object can reuse its id()
+        return f"{self.name}#{id(self._injected)}"
 
     @property
     def where(self) -> str:

@@ -7,6 +7,7 @@ and the rest of the talk (and the library) rarely uses. Nothing else in the sent
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
@@ -103,8 +104,28 @@ def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np
     return units, vectors, chapters, group_units(units, vectors, chapters)
 
 
+CARDS_VERSION = "cards-2"  # how cards are made: a change makes kept sets stale
+
+
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2) -> list[Card]:
-    """Cards for every chapter of a stored video, each linked to its moment (cloze cards without a model)."""
+    """Cards for every chapter of a stored video, each linked to its moment (cloze cards without a model).
+
+    A set is kept on the catalog for this transcript, model and library (a blank's rarity is judged across the
+    library's videos), so a new session or a repeat costs no model call and no re-reading.
+    """
+    library = sorted(r.generation for r in storage.records())
+    parts = [video_id, storage.get(video_id).generation, model.identity if model is not None else "cloze",
+             CARDS_VERSION, str(per_chapter), *library]
+    key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    kept = storage.cached(key)
+    if kept is not None:
+        return [Card(**card) for card in json.loads(kept)]
+    cards = _make_cards(storage, video_id, model, per_chapter)
+    storage.cache(key, json.dumps([card.to_dict() for card in cards]))
+    return cards
+
+
+def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_chapter: int) -> list[Card]:
     units, vectors, chapters, groups = chapters_with_units(storage, video_id)
     if not units:
         return []

@@ -219,3 +219,37 @@ def test_the_model_writes_cards_and_cloze_cards_stand_in_when_it_cannot(sample_l
         "yttSample01", per_chapter=1)
     assert garbled and all(c.kind == "cloze" and "_____" in c.question for c in garbled)
     assert {c.chapter for c in garbled} <= {c.chapter for c in cards}
+
+
+def test_a_set_of_cards_is_kept_for_its_transcript_model_and_library(sample_library):
+    """A repeat costs no model call; another model, or a change to the library (rarity is judged across it),
+    makes a new set."""
+    llm = make_fake_chat_model(json.dumps([{"question": "What flattens after a day?", "answer": "The curve"}]))
+    first = with_llm(sample_library, llm).study_cards("yttSample01", per_chapter=1)
+    calls = len(llm.calls)
+    assert calls and [c.to_dict() for c in with_llm(sample_library, llm).study_cards(
+        "yttSample01", per_chapter=1)] == [c.to_dict() for c in first]
+    assert len(llm.calls) == calls
+    other = make_fake_chat_model(json.dumps([{"question": "Who drew the curve?", "answer": "Ebbinghaus"}]))
+    assert {c.answer for c in with_llm(sample_library, other).study_cards("yttSample01", per_chapter=1)} == {
+        "Ebbinghaus"}
+    offline = sample_library.study_cards("yttSample01", per_chapter=1)
+    assert offline == sample_library.study_cards("yttSample01", per_chapter=1) and offline[0].kind == "cloze"
+
+
+def test_kept_cards_are_made_again_when_the_library_changes(sample_library, monkeypatch, tmp_path):
+    from yt_transcript.rag import study as study_module
+
+    from .conftest import SAMPLE_VTT
+
+    made = []
+    real = study_module._make_cards
+    monkeypatch.setattr(study_module, "_make_cards", lambda *a: made.append(a[1]) or real(*a))
+    sample_library.study_cards("yttSample01")
+    sample_library.study_cards("yttSample01")
+    assert made == ["yttSample01"]
+    other = tmp_path / "anotherTalk.en.vtt"
+    other.write_text(SAMPLE_VTT.read_text(encoding="utf-8"), encoding="utf-8")
+    sample_library.ingest(str(other))
+    sample_library.study_cards("yttSample01")
+    assert made == ["yttSample01", "yttSample01"]
