@@ -281,6 +281,7 @@ class ChapterSummary:
         return {"start": self.start_s, "end": self.end_s, "title": self.title, "summary": self.summary}
 
 
+NO_CLOSE_MATCH = "Nothing in the transcripts matches this closely; these are the nearest passages."
 EXTRACTIVE_LABEL = "Extractive overview: the most central sentences of each chapter, quoted (no language model)."
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from yt_transcript.ingest.models import NO_CLOSE_MATCH
 from yt_transcript.ingest.youtube import YouTubeClient
 from yt_transcript.ui.cli import cli
 
@@ -49,6 +50,7 @@ def test_ingest_list_search_export_remove(run):
 
     text = run("search", "Ebbinghaus forgetting curve", "--video", "yttSample01").stdout
     assert "[0:00:" in text and "https://www.youtube.com/watch?v=yttSample01&t=" in text
+    text = text.removeprefix(NO_CLOSE_MATCH + "\n\n")  # the fake embedder's relevance means nothing
     shown = " ".join(text.split("\n\n")[0].split("\n")[2:]).split()  # the top hit's words, unwrapped
     match = hits[0]["match"].split()
     if shown[0] == "…":  # text before the matching sentence was cut
@@ -60,6 +62,16 @@ def test_ingest_list_search_export_remove(run):
 
     assert "removed yttSample01" in run("remove", "yttSample01").stdout
     assert json.loads(run("list", "--json").stdout) == []
+
+
+def test_search_says_when_nothing_matches_closely(run, monkeypatch):
+    """Below the relevance `ask` needs to call something found, search says so before the nearest passages."""
+    run("ingest", str(SAMPLE_VTT))
+    monkeypatch.setenv("YT_TRANSCRIPT_RELEVANCE_THRESHOLD", "5")
+    far = run("search", "sourdough bread").stdout
+    assert far.startswith(NO_CLOSE_MATCH + "\n\n1. ")
+    monkeypatch.setenv("YT_TRANSCRIPT_RELEVANCE_THRESHOLD", "-5")
+    assert run("search", "Ebbinghaus forgetting curve").stdout.startswith("1. ")
 
 
 def test_batch_reports_each_source_and_fails_overall(run, tmp_path):

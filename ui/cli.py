@@ -339,6 +339,10 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
     if not hits:
         click.echo("No matching passages.")
         return
+    if not obj.library.is_close_match(hits):
+        from yt_transcript.ingest.models import NO_CLOSE_MATCH
+
+        click.echo(NO_CLOSE_MATCH + "\n")
     for n, hit in enumerate(hits, 1):
         where = f" · {hit.chapter}" if hit.chapter else ""
         click.echo(click.style(f"{n}. {hit.title}{where}  [{format_hms(hit.start_s)}]", bold=True))

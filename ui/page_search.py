@@ -7,6 +7,7 @@ import streamlit as st
 from yt_transcript.ui.common import library, open_video, play_label, safe, show_error
 
 from yt_transcript import YtTranscriptError
+from yt_transcript.ingest.models import NO_CLOSE_MATCH
 
 ALL = "(all channels)"
 
@@ -53,6 +54,8 @@ def page() -> None:
     if not hits:
         st.info("No matching passages.")
         return
+    if not library().is_close_match(hits):
+        st.info(NO_CLOSE_MATCH)
     by_video: dict[str, list] = {}
     for hit in hits:
         by_video.setdefault(hit.video_id, []).append(hit)

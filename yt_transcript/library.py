@@ -268,6 +268,11 @@ class Library:
         opts = self._search_options(options, videos, channel, since, until, k)
         return self._searcher(self.chat_model())(self._query(query, "search"), opts)
 
+    def is_close_match(self, hits: list[SearchHit]) -> bool:
+        """Whether the best hit is close enough to count as found (the bar below which `ask` shows only the
+        nearest passages): a search with none says so rather than show strangers as matches."""
+        return any(h.relevance >= self.settings.retrieval.relevance_threshold for h in hits)
+
     def ask(self, question: str, *, videos: str | list[str] | None = None, channel: str | None = None,
             k: int | None = None, model: str | None = None, options: SearchOptions | None = None,
             history: list[tuple[str, str]] | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
