@@ -91,6 +91,14 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
         forms.setdefault(norm, Counter())[surface] += 1
     docs = [{norm for norm, _ in candidate_phrases(t)} for t in other_texts]
     n = len(docs) + 1
+    lowered = text.lower()
+
+    def spread(term: str) -> int:
+        """In how many quarters of the chapter the term is said: a topic runs through it, an aside's name
+        (a person in one anecdote) sits in one place."""
+        said = r"\s+".join(re.escape(w) for w in term.split())
+        return max(1, len({min(3, 4 * m.start() // max(len(lowered), 1))
+                           for m in re.finditer(rf"(?<![\w']){said}(?![\w'])", lowered)}))
 
     def weight(term: str) -> float:
         df = 1 + sum(term in d for d in docs)
@@ -98,7 +106,7 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
         # A phrase must recur to count as a term of the chapter, not a chance run of words.
         if words > 1 and counts[term] < 2:
             return 0.0
-        return counts[term] * math.log(1 + n / df) * (1.0 + 0.6 * (words - 1))
+        return counts[term] * math.log(1 + n / df) * (1.0 + 0.6 * (words - 1)) * spread(term) / 4
 
     ranked = sorted(counts, key=lambda t: (-weight(t), t))
     picked: list[str] = []

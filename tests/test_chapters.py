@@ -79,6 +79,17 @@ def test_topic_titles_are_noun_phrases_in_title_case():
     assert not title.lower().endswith(("trained", "runs"))  # no dangling verb
 
 
+def test_a_topic_said_throughout_outranks_a_name_said_in_one_anecdote():
+    from yt_transcript.rag.titles import topic_title
+
+    topic = "the model will hallucinate an answer when it does not know. "
+    anecdote = "orson kovats is a made up person, orson kovats was never real, ask about orson kovats. "
+    filler = "we look at how this goes in practice with a few more words here. "
+    text = anecdote * 2 + (topic + filler) * 4
+    title = topic_title(text, ["the orchestra plays the symphony", "the rocket reaches orbit"])
+    assert "Hallucinate" in title.split() and "Orson" not in title
+
+
 def test_topic_title_of_an_empty_chapter():
     from yt_transcript.rag.titles import topic_title
 
