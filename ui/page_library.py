@@ -11,7 +11,7 @@ from yt_transcript.ui.common import label, library, open_video, safe, show_error
 
 from yt_transcript import YtTranscriptError, format_hms
 
-CAPTIONS = {"manual": "creator's captions", "auto": "YouTube's automatic captions"}
+CAPTIONS = {"manual": "by the creator", "auto": "automatic"}  # short: the column is narrow
 
 
 def page() -> None:
@@ -117,7 +117,7 @@ def _table(records) -> None:
     def chapters(meta) -> str:
         count, source = lib.chapter_count(meta.video_id, detect=False)  # the overview's own count, when known
         if count is None:
-            return "detected when opened"
+            return "not counted yet"  # counted when the video is first opened
         return str(count) if source == "creator" else f"{count} (detected)"
 
     rows = [{"title": " ".join(r.meta.title.split()), "channel": r.meta.channel or "—",
