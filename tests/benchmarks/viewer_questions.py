@@ -48,6 +48,10 @@ DATA = REPO / "tests" / "data"
 #   0.73/0.71; +0.08 0.91/0.79, 0.73/0.73;
 # - a penalty for a matching sentence that is a question (an interviewer restating it): 0.96/0.83, 0.73/0.71
 #   (one dev-B question; not kept for one question).
+# - offline quotes (2026-11-30, dev quotes any/first, base 0.88/0.77): a cost for quotes opening on "this/that/
+#   it/then this..." (a lead-in pointing elsewhere) 0.05: 0.91/0.77, 0.1: 0.91/0.78; a cost for quotes under 10
+#   words 0.05: 0.89/0.78, 0.1: 0.89/0.78 (under 8: 0.88/0.77); both 0.05: 0.89/0.78. One to three questions
+#   either way on 95: not kept.
 # - library-mined expansion was not built: MiniLM puts "hallucinations" at cosine 0.087 to "Why do language
 #   models make things up?" (below "tokens", 0.093), so the nearest library terms cannot bridge that case.
 VARIANTS: dict[str, dict] = {
