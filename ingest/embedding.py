@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
@@ -230,6 +232,10 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
     import os
 
     tmp = onnx_path.with_suffix(f".{os.getpid()}.tmp.onnx")  # two first ingests at once each write their own
+    for stale in onnx_path.parent.glob(f"{onnx_path.stem}.*.tmp.onnx"):  # left by a killed export
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > 3600:
+                stale.unlink()
     sample = embedder._model.tokenizer(["hello world"], return_tensors="pt")
     axes = {0: "batch", 1: "tokens"}
     try:
@@ -290,14 +296,17 @@ def load_fast_embedder(model: str, home: Path) -> Embedder:
     model_dir = resolve_model_path(model)
     if not (Path(model_dir) / "tokenizer.json").is_file():
         return SentenceTransformerEmbedder(model)
-    for attempt in range(2):
-        if attempt or not onnx_path.is_file():
-            export_in_child(model, onnx_path)
-        if onnx_path.is_file():
-            try:
-                return OnnxEmbedder(model_name(model), onnx_path, model_dir)
-            except Exception:
-                _remove(onnx_path)  # corrupt or from another onnxruntime: export again, once
+    failed = onnx_path.with_suffix(".failed")  # an export that cannot succeed is not tried at every start
+    for _ in range(2):
+        if not onnx_path.is_file() and not failed.exists() and not export_in_child(model, onnx_path):
+            with contextlib.suppress(OSError):
+                failed.touch()
+        if not onnx_path.is_file():
+            break
+        try:
+            return OnnxEmbedder(model_name(model), onnx_path, model_dir)
+        except Exception:
+            _remove(onnx_path)  # corrupt or from another onnxruntime: export again, once
     return SentenceTransformerEmbedder(model)
 
 
@@ -310,8 +319,8 @@ def export_in_child(model: str, onnx_path: Path) -> bool:
     import subprocess
     import sys
 
-    try:
-        done = subprocess.run([sys.executable, "-m", "yt_transcript.ingest.embedding", model, str(onnx_path)],
+    try:  # -P: a folder named yt_transcript in the working directory must not shadow the installed package
+        done = subprocess.run([sys.executable, "-P", "-m", "yt_transcript.ingest.embedding", model, str(onnx_path)],
                               capture_output=True, timeout=900, check=False)
     except (OSError, subprocess.SubprocessError):
         return False

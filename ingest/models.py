@@ -161,6 +161,7 @@ class SearchHit:
             "text": self.text,
             "match": self.text[self.match[0]:self.match[1]] if self.match else None,
             "score": round(self.score, 4),
+            "relevance": round(self.relevance, 4),  # below YT_TRANSCRIPT_RELEVANCE_THRESHOLD: not a close match
             "url": self.url,
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,6 +46,7 @@ def configured_spec(settings: LLMSettings, override: str | None = None) -> Model
 
 
 _IDENTIFIED: list = []  # injected models whose id() keys kept results (tests and notebooks inject a handful)
+_PROCESS = uuid.uuid4().hex  # ...in this process only: another process's objects may have the same id()
 
 
 class ChatModel:
@@ -82,12 +84,12 @@ class ChatModel:
     @property
     def identity(self) -> str:
         """What kept results are keyed by: the model and where it runs. An injected model is known only as that
-        object, so what it made is kept for this process only."""
+        object, so what it made is found again in this process only."""
         if self.spec is not None:
             return f"{self.spec}@{self.where}"
         if not any(kept is self._injected for kept in _IDENTIFIED):
             _IDENTIFIED.append(self._injected)  # held, so no later object can reuse its id()
-        return f"{self.name}#{id(self._injected)}"
+        return f"{self.name}#{_PROCESS}#{id(self._injected)}"
 
     @property
     def where(self) -> str:

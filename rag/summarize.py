@@ -72,7 +72,7 @@ def summarize(
 
     def key(kind: str, payload: str) -> str:
         version = PROMPT_VERSION if model is not None else EXTRACT_VERSION
-        parts = [record.generation, model_name, settings.base_url or "", version, kind, payload]
+        parts = [record.generation, model.identity if model is not None else model_name, version, kind, payload]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     if source == "auto":  # titles are kept like paragraphs: a model's cost calls, the offline ones seconds

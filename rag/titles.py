@@ -79,6 +79,20 @@ def _spelling(forms: Counter) -> str:
     return " ".join(w if (w.lower() != w or w in _MINOR) else w.capitalize() for w in form.split())
 
 
+def _quarters(text: str, longest: int = 3) -> dict[str, set[int]]:
+    """Each 1- to longest-word run of the text's words (lower-case, as candidate_phrases spells them) with the
+    quarters of the text it is said in; one pass, so a long chapter costs no more per term than a short one."""
+    found = list(_WORD.finditer(text))
+    tokens = [m.group(0).lower() for m in found]
+    where: dict[str, set[int]] = {}
+    for i in range(len(tokens)):
+        quarter = min(3, 4 * found[i].start() // max(len(text), 1))  # by characters: by time, roughly
+        for n in range(1, longest + 1):
+            if i + n <= len(tokens):
+                where.setdefault(" ".join(tokens[i:i + n]), set()).add(quarter)
+    return where
+
+
 def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
     """A 2-5-word title: the chapter's most distinctive phrase, joined with "and" to the next distinct one
     when it alone is too short to name the chapter."""
@@ -91,14 +105,12 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
         forms.setdefault(norm, Counter())[surface] += 1
     docs = [{norm for norm, _ in candidate_phrases(t)} for t in other_texts]
     n = len(docs) + 1
-    lowered = text.lower()
+    quarters = _quarters(text)
 
     def spread(term: str) -> int:
         """In how many quarters of the chapter the term is said: a topic runs through it, an aside's name
         (a person in one anecdote) sits in one place."""
-        said = r"\s+".join(re.escape(w) for w in term.split())
-        return max(1, len({min(3, 4 * m.start() // max(len(lowered), 1))
-                           for m in re.finditer(rf"(?<![\w']){said}(?![\w'])", lowered)}))
+        return max(1, len(quarters.get(term, ())))
 
     def weight(term: str) -> float:
         df = 1 + sum(term in d for d in docs)

@@ -77,6 +77,18 @@ def test_corrupt_onnx_cache_is_rebuilt(tmp_path, monkeypatch):
     assert exports == [path] and built == ["all-MiniLM-L6-v2"] and not path.exists()
 
 
+def test_an_export_that_fails_is_tried_once_not_at_every_start(tmp_path, monkeypatch):
+    import yt_transcript.ingest.embedding as embedding
+
+    exports = []
+    monkeypatch.setattr(embedding, "SentenceTransformerEmbedder", lambda model: FakeEmbedder())
+    monkeypatch.setattr(embedding, "export_in_child", lambda model, p: exports.append(p) or False)
+    (tmp_path / "models").mkdir()
+    for _ in range(3):
+        assert isinstance(load_fast_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
+    assert len(exports) == 1  # a read-only home or a model ONNX cannot export: one child, then the marker
+
+
 @pytest.mark.slow
 def test_a_new_home_exports_in_a_child_and_never_loads_torch_here(tmp_path):
     """The first load makes the export in a child process: this process runs on ONNX, without torch."""

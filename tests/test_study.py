@@ -39,7 +39,7 @@ from .test_summarize import _four_topics
     ("spacing!", "Spacing"),
     ("math olympiad", "Olympiad"),  # one word of the student's own around the term
     ("adversarial examples", "adversarial"),
-    ("1.5 billion", "1.5"),
+    ("Math Olympiad!", "olympiad"),
 ])
 def test_forgiven(typed, expected):
     assert grade_answer(typed, expected)
@@ -61,6 +61,13 @@ def test_forgiven(typed, expected):
     ("math olympiad problems", "olympiad"),  # two words more
     ("diagram", "cartoon diagram"),  # part of the term
     ("1.6", "1.5"),
+    ("1.5 million", "1.5"),  # beside a number a word changes the value
+    ("minus 5", "5"),
+    ("false positives", "positive"),
+    ("isn't adversarial", "adversarial"),
+    ("self-supervised", "supervised"),  # a hyphened prefix makes another term
+    ("semi supervised", "supervised"),
+    ("pre-training", "training"),
 ])
 def test_not_forgiven(typed, expected):
     assert not grade_answer(typed, expected)

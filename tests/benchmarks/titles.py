@@ -9,9 +9,11 @@ videos and on the long ones, then the same with the creator's own spans (titles 
 
 History (mean cosine; dev split into halves by crc32 of the video id, half 0 / half 1):
 - 2026-11-30: weighting each term by the share of the chapter's quarters it is said in (a topic runs through
-  a chapter, a name from one anecdote does not). Detected spans, all videos: 0.339 -> 0.341 / 0.351 -> 0.366
-  (whole dev 0.345 -> 0.352); long: 0.243 -> 0.240 / 0.315 -> 0.330. Creator spans, all: 0.363 -> 0.385 /
-  0.360 -> 0.375; long: 0.270 -> 0.297 / 0.302 -> 0.295. Kept: 6 of 8 cells up, the two drops under 0.01.
+  a chapter, a name from one anecdote does not). Detected spans, all videos: 0.339 -> 0.339 / 0.351 -> 0.366
+  (whole dev 0.345 -> 0.352); long: 0.243 -> 0.240 / 0.315 -> 0.328. Creator spans, all: 0.363 -> 0.384 /
+  0.360 -> 0.372; long: 0.270 -> 0.297 / 0.302 -> 0.293. Kept: 5 of 8 cells up, one level, the two drops
+  under 0.01. (Quarters by token count instead of characters: 0.349 whole dev, one half's detected spans
+  down 0.006: not kept.)
 - Tried and not kept: sublinear counts (1 + log tf): every cell down (detected all 0.300); adding the second
   term only when it weighs >= 0.3 or 0.5 of the first: changes within +-0.01 either way.
 """
