@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -228,8 +229,6 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
         def forward(self, input_ids, attention_mask, token_type_ids):
             return self.inner(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
-
-    import os
 
     tmp = onnx_path.with_suffix(f".{os.getpid()}.tmp.onnx")  # two first ingests at once each write their own
     for stale in onnx_path.parent.glob(f"{onnx_path.stem}.*.tmp.onnx"):  # left by a killed export

@@ -12,7 +12,7 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.citations import cite_each, format_sources, resolve
 from yt_transcript.rag.extractive import extractive_answer
 from yt_transcript.rag.llm import ChatModel
-from yt_transcript.rag.retrieve import SearchOptions, search
+from yt_transcript.rag.retrieve import SearchOptions, close_matches, search
 
 PROMPT_VERSION = "ask-1"
 SYSTEM_PROMPT = """You answer questions about video transcripts, using only the numbered sources you are given.
@@ -56,7 +56,7 @@ def ask(
     the model (streaming tokens to on_token) or with quotes."""
     started = time.perf_counter()
     hits = retrieve(question, options) if retrieve else search(storage, embedder, question, options)
-    relevant = [h for h in hits if h.relevance >= settings.relevance_threshold]
+    relevant = close_matches(hits, settings.relevance_threshold)
     if not relevant:
         return Answer(question, NOT_FOUND, "none", "not_found", nearest=hits[:3],
                       total_s=time.perf_counter() - started)

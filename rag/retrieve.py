@@ -42,6 +42,12 @@ class SearchOptions:
     locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
 
 
+def close_matches(hits: list[SearchHit], threshold: float) -> list[SearchHit]:
+    """The hits whose best sentence is relevant enough to count as found (RetrievalSettings.relevance_threshold):
+    `ask` answers from these only, and a search with none says so."""
+    return [h for h in hits if h.relevance >= threshold]
+
+
 def search(storage: Storage, embedder: Embedder, query: str, options: SearchOptions, *,
            _again: bool = False) -> list[SearchHit]:
     """The options.k moments that best match the query, best first."""

@@ -271,7 +271,9 @@ class Library:
     def is_close_match(self, hits: list[SearchHit]) -> bool:
         """Whether the best hit is close enough to count as found (the bar below which `ask` shows only the
         nearest passages): a search with none says so rather than show strangers as matches."""
-        return any(h.relevance >= self.settings.retrieval.relevance_threshold for h in hits)
+        from yt_transcript.rag.retrieve import close_matches
+
+        return bool(close_matches(hits, self.settings.retrieval.relevance_threshold))
 
     def ask(self, question: str, *, videos: str | list[str] | None = None, channel: str | None = None,
             k: int | None = None, model: str | None = None, options: SearchOptions | None = None,
