@@ -18,6 +18,14 @@ _TIMING = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
 _WORD_TIMING = re.compile(r"<\d{1,2}:\d{2}:\d{2}\.\d{3}>")
+_SYMBOL = re.compile(r"[-+*/=<>^%&|~]")
+_TIMED_WORD = re.compile(r"<(\d{1,2}:\d{2}:\d{2}\.\d{3})>")
+# A pause in YouTube's word-timed captions: the gap between two word onsets, less the time the first word takes
+# to say (in the Deep Dive lecture the median onset gap is 0.06 s plus 0.05 s a letter), of at least 0.3 s:
+# about the top tenth of gaps at every word length. A line is split there, so the pause shows as a line end;
+# it is where a spoken sentence most often ends, and YouTube's own line breaks fall anywhere.
+PAUSE_SPLIT_S = 0.3
+_WORD_S, _LETTER_S = 0.06, 0.05
 _SECONDS_LINE = re.compile(r"^\[(?P<start>\d+(?:\.\d+)?)s\]\s?(?P<text>.*)$")  # the original CLI's "[12.3s] text"
 _LAST_LINE_S_PER_WORD = 0.4  # those files give no end time; the last line is held as long as it takes to say
 
@@ -135,11 +143,42 @@ def _cues_to_snippets(cues: list[_Cue], rolling: bool) -> list[Snippet]:
     snippets: list[Snippet] = []
     previous: set[str] = set()
     for cue in cues:
-        texts = [clean_text(line) for line in cue.lines] if rolling else [clean_text(" ".join(cue.lines))]
-        texts = [t for t in texts if t]
-        snippets.extend(Snippet(t, cue.start_s, cue.end_s) for t in texts if t not in previous)
+        lines = cue.lines if rolling else [" ".join(cue.lines)]
+        texts = []
+        for line in lines:
+            text = clean_text(line)
+            if not text:
+                continue
+            texts.append(text)
+            if text in previous:
+                continue
+            if rolling and _TIMED_WORD.search(line):
+                snippets.extend(_split_at_pauses(line, cue))
+            else:
+                snippets.append(Snippet(text, cue.start_s, cue.end_s))
         previous = set(texts)
     return snippets
+
+
+def _split_at_pauses(line: str, cue: _Cue) -> list[Snippet]:
+    """A word-timed line as pieces spoken without a pause, each from its first word's onset to the next's."""
+    parts = _TIMED_WORD.split(line)  # text before the first timing, then (time, text) pairs
+    timed = [(cue.start_s, parts[0])] + [(parse_clock(parts[i]) or cue.start_s, parts[i + 1])
+                                         for i in range(1, len(parts) - 1, 2)]
+    pieces: list[tuple[float, list[str]]] = []
+    said_by = None  # when the previous word would have been said, had the speaker not paused
+    for onset, raw in timed:
+        # A lone symbol is a word here ("2 * 2", "30 - 4"), though a line of only symbols carries none.
+        bare = re.sub(r"<[^>]*>", "", raw).strip()
+        word = clean_text(raw) or (bare if _SYMBOL.fullmatch(bare) else "")
+        if not word:
+            continue
+        if said_by is None or onset - said_by >= PAUSE_SPLIT_S:
+            pieces.append((onset, []))
+        pieces[-1][1].append(word)
+        said_by = onset + _WORD_S + _LETTER_S * len(word)
+    return [Snippet(" ".join(words), onset, pieces[k + 1][0] if k + 1 < len(pieces) else max(cue.end_s, onset))
+            for k, (onset, words) in enumerate(pieces)]
 
 
 def _parse_seconds_lines(text: str, path: Path) -> ParsedCaptions:

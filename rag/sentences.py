@@ -49,6 +49,10 @@ _CUES = {
 _SO_PHRASES = frozenset("on that far much many forth called".split())
 # Least evidence of a sentence start for an extract, in _break_score's units (tests/benchmarks/readability.py).
 OPENING_MIN = 2.0
+# Evidence that a sentence ends where we cut it (the next break's _break_score), which an extract should have
+# when the stretch offers enough such sentences. In unpunctuated ASR the sentences it drops trail off ("...
+# because at every step of the way."): read on the Deep Dive lecture, where word timings give real pauses.
+CLOSING_MIN = 0.5
 # Where the captions have no punctuation, the words around a gap decide (StartTable): half their log-odds,
 # plus the pause.
 START_WEIGHT = 0.5
@@ -68,6 +72,7 @@ class Sentence:
     last: int = 0
     opening: float = 6.0  # the evidence that a sentence starts here (_break_score; 6: after a full stop)
     closed: bool = True  # ends at a full stop in the captions, or the captions have none nearby
+    closing: float = 6.0  # the evidence that it ends here: _break_score at the gap after it (6: a full stop)
 
     @property
     def words(self) -> int:
@@ -301,7 +306,8 @@ def split_sentences(words: list[_Word], starts: StartTable | None = None) -> lis
     return ranges[::-1]
 
 
-def render(words: list[_Word], punctuated: bool, opening: float, closed: bool) -> Sentence | None:
+def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
+           closing: float = 6.0) -> Sentence | None:
     """The words as a sentence: leading markers off, first letter and "I" capitalised, closing punctuation."""
     while len(words) > 1 and words[0].norm in LEADING_MARKERS and not _set_phrase(words, 0):
         words = words[1:]
@@ -313,7 +319,8 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool) -
     text = text[:1].upper() + text[1:]
     if not _SENTENCE_END.search(text):
         text += "."
-    return Sentence(words[0].time, words[-1].time + 0.5, text, words[0].index, words[-1].index, opening, closed)
+    return Sentence(words[0].time, words[-1].time + 0.5, text, words[0].index, words[-1].index, opening, closed,
+                    closing)
 
 
 def sentences(snippets, starts: StartTable | None = None) -> list[Sentence]:
@@ -328,7 +335,8 @@ def sentences(snippets, starts: StartTable | None = None) -> list[Sentence]:
         if near[a] and opening < 6.0:
             opening = -1.0  # a cut inside a punctuated sentence: no evidence of a start
         closed = bool(_SENTENCE_END.search(words[b - 1].token)) or not near[b - 1] or b == len(words)
-        sentence = render(words[a:b], punctuated, opening, closed)
+        closing = 6.0 if b == len(words) else _break_score(words, b, near, starts)
+        sentence = render(words[a:b], punctuated, opening, closed, closing)
         if sentence:
             out.append(sentence)
     return out
@@ -367,16 +375,25 @@ def readable(sentence: Sentence) -> bool:
             and not starts_mid_clause(sentence.text) and _norm(sentence.text.split()[-1]) not in _NO_END)
 
 
+def quotable(found: list[Sentence], idx, count: int = 1) -> list[int]:
+    """The sentences of idx fit to quote: readable ones that end where a sentence plausibly ends, when there
+    are count of them; else the readable ones; else any of quotable length."""
+    idx = list(idx)
+    fit = [i for i in idx if readable(found[i])]
+    closed = [i for i in fit if found[i].closing >= CLOSING_MIN]
+    if len(closed) >= count:
+        return closed
+    return fit or [i for i in idx if MIN_WORDS <= found[i].words <= MAX_WORDS]
+
+
 def pick(found: list[Sentence], vectors: np.ndarray, count: int, centre: np.ndarray | None = None,
          redundancy: float = 0.7, opening: float = OPENING_WEIGHT) -> list[int]:
     """Indexes (in time order) of up to count readable sentences that represent the stretch and differ from each
     other: maximal marginal relevance against its centroid, so three sentences are not one point made thrice."""
     if not found:
         return []
-    candidates = [i for i, s in enumerate(found) if readable(s)]
-    if not candidates:
-        candidates = [i for i, s in enumerate(found) if MIN_WORDS <= s.words <= MAX_WORDS] or \
-            [max(range(len(found)), key=lambda i: min(found[i].words, MAX_WORDS))]
+    candidates = quotable(found, range(len(found)), count) or \
+        [max(range(len(found)), key=lambda i: min(found[i].words, MAX_WORDS))]
     centre = vectors.mean(axis=0) if centre is None else centre
     centre = centre / (np.linalg.norm(centre) or 1.0)
     relevance = vectors @ centre

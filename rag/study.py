@@ -23,10 +23,8 @@ from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import (
     FILLERS,
-    MAX_WORDS,
-    MIN_WORDS,
     Sentence,
-    readable,
+    quotable,
 )
 from yt_transcript.rag.stopwords import STOPWORDS
 from yt_transcript.rag.summarize import (
@@ -219,8 +217,7 @@ class _ClozeMaker:
         """Up to n cards from the chapter's sentences: the best blank each, the most telling and central first,
         never the same answer twice in the video, nor two near-copies of one sentence."""
         idx = self.by_chapter[chapter]
-        fit = [k for k in idx if readable(self.found[k])] or \
-              [k for k in idx if MIN_WORDS <= self.found[k].words <= MAX_WORDS]
+        fit = quotable(self.found, idx, n)
         if not fit:
             return []
         centre = self.vectors[idx].mean(axis=0)

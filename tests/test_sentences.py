@@ -2,12 +2,13 @@ import functools
 import re
 
 import numpy as np
+import pytest
 
 from yt_transcript.ingest.captions import read_caption_file
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.rag.sentences import (
-    FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, drop_fillers, pick, sentences, words_of,
+    CLOSING_MIN, FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, drop_fillers, pick, quotable, sentences, words_of,
 )
 
 from .conftest import SAMPLE_VTT
@@ -108,6 +109,26 @@ def test_punctuated_captions_keep_their_sentences():
     assert all(s.words <= MAX_WORDS for s in found)
     whole = " ".join(s.text for s in snippets)
     assert sum(s.text in whole for s in found) >= 0.6 * len(found)  # most are the captions' own sentences
+
+
+def test_quotable_prefers_sentences_that_end_where_a_sentence_ends():
+    text = "This is a readable sentence about a topic that we study here."
+    weak, strong = CLOSING_MIN - 1, CLOSING_MIN + 1
+    found = [Sentence(0, 1, text, closing=weak), Sentence(1, 2, text, closing=strong),
+             Sentence(2, 3, text, closing=strong), Sentence(3, 4, "Too short.", closing=strong)]
+    assert quotable(found, range(4), 2) == [1, 2]
+    # Too few end well: every readable sentence, rather than fewer extracts.
+    assert quotable(found, range(4), 3) == [0, 1, 2]
+    # None readable: any of quotable length.
+    unreadable = [Sentence(0, 1, "and then " + text, opening=0.0)]
+    assert quotable(unreadable, range(1)) == [0]
+
+
+def test_asr_sentences_know_the_evidence_for_their_end():
+    found = sentences(asr_snippets())
+    assert found[-1].closing == 6.0  # the transcript's end
+    # A sentence's end evidence is the next one's start evidence: one gap, judged once.
+    assert len(found) > 3 and all(a.closing == pytest.approx(b.opening) for a, b in zip(found, found[1:]) if b.opening < 6.0)
 
 
 def test_pick_prefers_coverage_to_near_duplicates():

@@ -1,0 +1,114 @@
+"""Do the offline overview's sentences start and end where a person would punctuate? Blind labels on real ASR.
+
+The ASR copies of readability.py keep no pause inside a line, so on YouTube's word-timed captions (the Deep Dive
+lecture, the only such transcript in the shared data) the boundaries are judged by a reader instead:
+
+  python tests/benchmarks/read_boundaries.py make DIR A.md B.md ...   # overviews from `summarize` (Markdown)
+  (a reader who sees only DIR/items.txt writes DIR/labels.jsonl: {"id", "start", "end", "complete"} per item)
+  python tests/benchmarks/read_boundaries.py score DIR
+
+`make` finds each extract in the raw, unpunctuated transcript and writes it with 15 words either side, ⟦ and ⟧
+marking the cut, every distinct extract once, shuffled so the reader cannot tell which overview it came from
+(the key goes to DIR.key.json, beside DIR, not in it). `score` prints, per overview, the share of extracts
+the reader says start a sentence, end one, and read as a complete thought.
+
+History (2026-11-30, Deep Dive, 26 detected chapters, 74-82 extracts per overview located):
+- Reader 1, 60 extracts sampled from each: lines as YouTube cuts them (before) start 0.90 / end 0.60 /
+  complete 0.77; lines split at word-timing pauses (ingest/captions.py) 0.97 / 0.53 / 0.80. CLOSING_MIN (0.5)
+  was set by reading the end evidence of that second set against this reader's end labels.
+- Reader 2 (a fresh one), every extract of two overviews: pauses only 0.97 / 0.65 / 0.78; pauses and the
+  CLOSING_MIN tier of rag/sentences.quotable 0.92 / 0.82 / 0.89. One video, and the threshold was read off
+  reader 1's labels of it: an in-sample figure, not a held-out one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import SHARED  # noqa: E402
+
+VTT = SHARED / "transcripts/karpathy-deep-dive/7xTGNNLPyMI.en-orig.vtt"
+_FILLERS = frozenset("uh um uhm umm erm er hmm mm".split())
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^\w']", "", word.lower())
+
+
+def raw_words() -> list[str]:
+    """The words as spoken, in order: the word-timed lines of the rolling VTT, markup stripped."""
+    return [w for line in VTT.read_text(encoding="utf-8").splitlines() if "<c>" in line
+            for w in re.sub(r"<[^>]+>", " ", line).split()]
+
+
+def extracts(markdown: Path) -> list[str]:
+    """The overview's sentences: paragraph lines split after a full stop before a capital or digit."""
+    out: list[str] = []
+    for line in markdown.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith(("#", "_")):
+            out += [s for s in re.split(r"(?<=[.?!])\s+(?=[A-Z0-9])", line.strip()) if s]
+    return out
+
+
+def locator(raw: list[str]):
+    stream = [(i, _norm(w)) for i, w in enumerate(raw) if _norm(w) and _norm(w) not in _FILLERS]
+    first: dict[tuple, list[int]] = {}
+    for k in range(len(stream) - 2):
+        first.setdefault(tuple(x for _, x in stream[k:k + 3]), []).append(k)
+
+    def locate(extract: str) -> tuple[int, int] | None:
+        words = [_norm(w) for w in extract.split() if _norm(w)]
+        for k in first.get(tuple(words[:3]), []):
+            for m in range(k + len(words) - 3, min(len(stream) - 2, k + len(words) + 12)):
+                if [x for _, x in stream[m:m + 3]] == words[-3:]:
+                    return stream[k][0], stream[m + 2][0]
+        return None
+
+    return locate
+
+
+def make(out: Path, overviews: list[Path]) -> None:
+    raw = raw_words()
+    locate = locator(raw)
+    per = {str(p): extracts(p) for p in overviews}
+    shown: dict[str, str] = {}
+    for found in per.values():
+        for e in found:
+            where = locate(e)
+            if where and e not in shown:
+                a, b = where
+                shown[e] = f"{' '.join(raw[max(0, a - 15):a])} ⟦ {' '.join(raw[a:b + 1])} ⟧ {' '.join(raw[b + 1:b + 16])}"
+    items = list(shown.items())
+    random.Random(11).shuffle(items)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "items.txt").write_text("".join(f"y{n:03d}: …{text}…\n" for n, (_, text) in enumerate(items)))
+    key = {"items": {f"y{n:03d}": e for n, (e, _) in enumerate(items)}, "per": per}
+    out.with_suffix(".key.json").write_text(json.dumps(key))
+    print(f"{len(items)} items in {out / 'items.txt'}; " + ", ".join(f"{k}: {len(v)}" for k, v in per.items()))
+
+
+def score(out: Path) -> None:
+    key = json.loads(out.with_suffix(".key.json").read_text())
+    labels = {row["id"]: row for row in map(json.loads, (out / "labels.jsonl").read_text().splitlines())}
+    by_text = {e: labels.get(i) for i, e in key["items"].items()}
+    for name, found in key["per"].items():
+        got = [by_text[e] for e in found if by_text.get(e)]
+        n = len(got) or 1
+        print(f"{name}: {len(got)} of {len(found)} labelled  " + "  ".join(
+            f"{f} {sum(bool(g[f]) for g in got) / n:.2f}" for f in ("start", "end", "complete")))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["make"]:
+        make(Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]])
+    elif sys.argv[1:2] == ["score"]:
+        score(Path(sys.argv[2]))
+    else:
+        sys.exit(__doc__)
