@@ -14,6 +14,10 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   0.360 -> 0.372; long: 0.270 -> 0.297 / 0.302 -> 0.293. Kept: 5 of 8 cells up, one level, the two drops
   under 0.01. (Quarters by token count instead of characters: 0.349 whole dev, one half's detected spans
   down 0.006: not kept.)
+- Tried and not kept (2026-11-30, halves as above, detected spans all/long): a stronger penalty for terms said
+  in most chapters, since the Deep Dive's titles repeat "Model": idf squared 0.339/0.240 -> 0.312/0.217 and
+  0.366/0.328 -> 0.320/0.281; idf x (1 - 0.5 df/n) 0.328/0.231, 0.337/0.296; BM25-style saturated counts were
+  not run after those. The creators' own titles use the talk's common terms too ("model", "network").
 - Tried and not kept: sublinear counts (1 + log tf): every cell down (detected all 0.300); adding the second
   term only when it weighs >= 0.3 or 0.5 of the first: changes within +-0.01 either way.
 """
