@@ -19,6 +19,10 @@ History (2026-11-30, Deep Dive, 26 detected chapters, 74-82 extracts per overvie
 - Reader 2 (a fresh one), every extract of two overviews: pauses only 0.97 / 0.65 / 0.78; pauses and the
   CLOSING_MIN tier of rag/sentences.quotable 0.92 / 0.82 / 0.89. One video, and the threshold was read off
   reader 1's labels of it: an in-sample figure, not a held-out one.
+- Reader 3 (fresh), every extract, on the lines as YouTube cuts them (what a URL ingest gets: no word timings):
+  extract-4 0.85 / 0.65 / 0.73; extract-6 (the CLOSING_MIN tier, "that's" as deixis in the TL;DR) 0.88 / 0.81
+  / 0.85. So the end evidence helps without pauses too; on the ASR copies it did not (readability.py), where
+  no line end is a real pause.
 """
 
 from __future__ import annotations
