@@ -18,6 +18,9 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   in most chapters, since the Deep Dive's titles repeat "Model": idf squared 0.339/0.240 -> 0.312/0.217 and
   0.366/0.328 -> 0.320/0.281; idf x (1 - 0.5 df/n) 0.328/0.231, 0.337/0.296; BM25-style saturated counts were
   not run after those. The creators' own titles use the talk's common terms too ("model", "network").
+- 2026-11-30, kept: no title term ending on "-ical/-ous/-ful/-less" (the Deep Dive had "Neural Network and
+  Mathematical"): detected all 0.339 -> 0.339 / 0.366 -> 0.367, creator spans 0.384 -> 0.382 / 0.372 -> 0.373;
+  neutral, kept for the grammar. With "-ive/-al" too: 0.334 / 0.377, one half down: not kept.
 - Tried and not kept: sublinear counts (1 + log tf): every cell down (detected all 0.300); adding the second
   term only when it weighs >= 0.3 or 0.5 of the first: changes within +-0.01 either way.
 """
