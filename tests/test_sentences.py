@@ -8,7 +8,7 @@ from yt_transcript.ingest.captions import read_caption_file
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.rag.sentences import (
-    CLOSING_MIN, FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, drop_fillers, pick, quotable, sentences, words_of,
+    BOUNDARY_TIERS, FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, drop_fillers, pick, quotable, sentences, words_of,
 )
 
 from .conftest import SAMPLE_VTT
@@ -111,14 +111,18 @@ def test_punctuated_captions_keep_their_sentences():
     assert sum(s.text in whole for s in found) >= 0.6 * len(found)  # most are the captions' own sentences
 
 
-def test_quotable_prefers_sentences_that_end_where_a_sentence_ends():
+def test_quotable_prefers_sentences_that_start_and_end_where_sentences_do():
     text = "This is a readable sentence about a topic that we study here."
-    weak, strong = CLOSING_MIN - 1, CLOSING_MIN + 1
-    found = [Sentence(0, 1, text, closing=weak), Sentence(1, 2, text, closing=strong),
-             Sentence(2, 3, text, closing=strong), Sentence(3, 4, "Too short.", closing=strong)]
-    assert quotable(found, range(4), 2) == [1, 2]
-    # Too few end well: every readable sentence, rather than fewer extracts.
-    assert quotable(found, range(4), 3) == [0, 1, 2]
+    (open_best, close_best), (open_min, close_min) = BOUNDARY_TIERS
+    found = [Sentence(0, 1, text, opening=open_min, closing=close_min - 1),  # readable, trails off
+             Sentence(1, 2, text, opening=open_min, closing=close_min),
+             Sentence(2, 3, text, opening=open_best, closing=close_best),
+             Sentence(3, 4, text, opening=open_best, closing=close_best),
+             Sentence(4, 5, "Too short.")]
+    assert quotable(found, range(5), 2) == [2, 3]
+    assert quotable(found, range(5), 3) == [1, 2, 3]
+    # Too few with evidence: every readable sentence, rather than fewer extracts.
+    assert quotable(found, range(5), 4) == [0, 1, 2, 3]
     # None readable: any of quotable length.
     unreadable = [Sentence(0, 1, "and then " + text, opening=0.0)]
     assert quotable(unreadable, range(1)) == [0]

@@ -23,6 +23,14 @@ History (2026-11-30, Deep Dive, 26 detected chapters, 74-82 extracts per overvie
   extract-4 0.85 / 0.65 / 0.73; extract-6 (the CLOSING_MIN tier, "that's" as deixis in the TL;DR) 0.88 / 0.81
   / 0.85. So the end evidence helps without pauses too; on the ASR copies it did not (readability.py), where
   no line end is a real pause.
+- BOUNDARY_TIERS: sentences with opening >= 2.5 and closing >= 1.0 tried first, read off readers 2 and 3
+  (starts below 2.5 right 0.74-0.78, above 0.9-1.0; ends below 1.0 0.43-0.60, above 0.87-1.0), then checked
+  by fresh readers on new overviews (extract-8 vs the same code with the single CLOSING_MIN tier):
+  reader 4, YouTube's lines 0.88 / 0.80 / 0.85 -> 0.90 / 0.77 / 0.88; reader 5, word-timed 0.91 / 0.82 / 0.92
+  -> 0.93 / 0.85 / 0.99. Readers agree: reader 3 and 4 scored the same line-cut overview 0.88 / 0.81 / 0.85
+  and 0.88 / 0.80 / 0.85.
+- Tried and not kept: the same evidence as a cost on the offline `ask` quotes (0.03 or 0.06 each for opening
+  < 2.5 and closing < 1.0): dev quotes any/first 0.88/0.77 -> 0.88/0.78, one question of 95.
 """
 
 from __future__ import annotations
