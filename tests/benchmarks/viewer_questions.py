@@ -52,6 +52,10 @@ DATA = REPO / "tests" / "data"
 #   it/then this..." (a lead-in pointing elsewhere) 0.05: 0.91/0.77, 0.1: 0.91/0.78; a cost for quotes under 10
 #   words 0.05: 0.89/0.78, 0.1: 0.89/0.78 (under 8: 0.88/0.77); both 0.05: 0.89/0.78. One to three questions
 #   either way on 95: not kept.
+# - a "first mention" ranking in the fusion (2026-11-30; base dev-A 0.96/0.83, dev-B 0.71/0.71): chunks holding
+#   the first time the video says a query term (idf-weighted), the mention allowed WIN s before the chunk.
+#   WIN 0: 0.96/0.81, 0.73/0.73; 15: 0.96/0.81, 0.77/0.73; 30: 0.94/0.77, 0.75/0.71; 60: 0.94/0.77, 0.73/0.69;
+#   180: 0.94/0.77, 0.75/0.69. Never up on dev-A, and dev-B's gain moves with WIN: not kept.
 # - library-mined expansion was not built: MiniLM puts "hallucinations" at cosine 0.087 to "Why do language
 #   models make things up?" (below "tokens", 0.093), so the nearest library terms cannot bridge that case.
 VARIANTS: dict[str, dict] = {
