@@ -72,7 +72,10 @@ _NOT_A_TERM = frozenset(
 )
 # Words, numbers ("3.5", "1,000"), terms like "pre-training", "GPT-2", "C++"; apostrophes stay inside
 # so contractions ("don't") are one token, and rejected as such.
-_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[^\W_](?:[\w+.'\u2019-]*[^\W_])?\+*")
+# A number with comma groups is one token even when ASR garbles the grouping ("1,24" for "1,024"): never a
+# blank inside it.
+_TOKEN = re.compile(r"\d+(?:,\d+)+(?:\.\d+)?|[^\W_](?:[\w+.'\u2019-]*[^\W_])?\+*")
+_GARBLED_NUMBER = re.compile(r"\d+(?:,\d+)*,(?!\d{3}\b)\d+|\d{4,},\d")
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
 _LIBRARY_MIN_VIDEOS = 5  # fewer other videos than this say little about what is common
@@ -108,7 +111,7 @@ def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np
     return units, vectors, chapters, group_units(units, vectors, chapters)
 
 
-CARDS_VERSION = "cards-3"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-4"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2) -> list[Card]:
@@ -316,6 +319,8 @@ def _grams(run: list[re.Match], first: re.Match | None) -> list[_Term]:
             gram = run[i:i + n]
             words = [g.group() for g in gram]
             number = any(ch.isdigit() for ch in words[-1])
+            if any(_GARBLED_NUMBER.fullmatch(w) for w in words):
+                continue  # "1,24": the captions misheard the number, so it is no answer to learn
             if n > 1 and (_past_tense(words[-1].lower()) or len({w.lower() for w in words}) < n
                           or any(not re.search(r"[^\W\d_]", w) for w in words)):
                 continue  # "model trained" is not a term, nor "tokens tokens", nor "beat 2.32"

@@ -168,6 +168,25 @@ def _teaches_nothing(answer: str) -> bool:
     return all(w in STOPWORDS or w in FILLERS or w in ISSUE_FILLERS for w in words)
 
 
+@pytest.mark.parametrize(
+    "sentence, term, is_term",
+    [
+        ("The window holds 1,024 tokens of the text.", "1,024", True),
+        ("It cost 12,000,000 dollars to train.", "12,000,000", True),
+        ("The loss fell to 2.5 by then.", "2.5", True),
+        # ASR's garbling of "1,024": neither the number nor a piece of it is an answer to learn
+        ("We never take more than 1,24 tokens at once.", "1,24", False),
+        ("We never take more than 1,24 tokens at once.", "24", False),
+        ("About 1,2345 people said so.", "2345", False),
+    ],
+)
+def test_numbers_are_whole_terms_or_none(sentence, term, is_term):
+    from yt_transcript.rag.study import _terms
+
+    found = {sentence[t.start:t.end] for t in _terms(sentence)}
+    assert (term in found) is is_term
+
+
 def test_offline_cards_blank_one_key_term_of_a_whole_sentence(sample_library):
     cards = sample_library.study_cards("yttSample01")
     said = {s.text: s for s in sentences(sample_library.transcript("yttSample01").snippets)}
