@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from yt_transcript.ingest.cleaning import clean_text
+from yt_transcript.ingest.cleaning import clean_text, strip_markup
 from yt_transcript.ingest.errors import CaptionFileError
 from yt_transcript.ingest.models import Snippet
 from yt_transcript.ingest.timecodes import parse_clock
@@ -17,9 +17,7 @@ from yt_transcript.ingest.timecodes import parse_clock
 _TIMING = re.compile(
     r"^\s*(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
-_WORD_TIMING = re.compile(r"<\d{1,2}:\d{2}:\d{2}\.\d{3}>")
-_SYMBOL = re.compile(r"[-+*/=<>^%&|~]")
-_TIMED_WORD = re.compile(r"<(\d{1,2}:\d{2}:\d{2}\.\d{3})>")
+_WORD_TIMING = re.compile(r"(<\d{1,2}:\d{2}:\d{2}\.\d{3}>)")
 # A pause in YouTube's word-timed captions: the gap between two word onsets, less the time the first word takes
 # to say (in the Deep Dive lecture the median onset gap is 0.06 s plus 0.05 s a letter), of at least 0.3 s:
 # about the top tenth of gaps at every word length. A line is split there, so the pause shows as a line end;
@@ -137,8 +135,9 @@ def _cues_to_snippets(cues: list[_Cue], rolling: bool) -> list[Snippet]:
 
     YouTube's rolling auto-captions show each line two or three times: once as it is
     spoken (with word timings), then again above the next line. So in a rolling file every
-    cue line is its own snippet, and a repeat keeps the time of the cue that first showed
-    it. In ordinary files a cue's lines wrap one caption and are joined.
+    cue line is its own snippet (split where the speaker pauses, when it has word timings),
+    and a repeat keeps the time of the cue that first showed it. In ordinary files a cue's
+    lines wrap one caption and are joined.
     """
     snippets: list[Snippet] = []
     previous: set[str] = set()
@@ -152,7 +151,7 @@ def _cues_to_snippets(cues: list[_Cue], rolling: bool) -> list[Snippet]:
             texts.append(text)
             if text in previous:
                 continue
-            if rolling and _TIMED_WORD.search(line):
+            if rolling and _WORD_TIMING.search(line):
                 snippets.extend(_split_at_pauses(line, cue))
             else:
                 snippets.append(Snippet(text, cue.start_s, cue.end_s))
@@ -161,24 +160,26 @@ def _cues_to_snippets(cues: list[_Cue], rolling: bool) -> list[Snippet]:
 
 
 def _split_at_pauses(line: str, cue: _Cue) -> list[Snippet]:
-    """A word-timed line as pieces spoken without a pause, each from its first word's onset to the next's."""
-    parts = _TIMED_WORD.split(line)  # text before the first timing, then (time, text) pairs
-    timed = [(cue.start_s, parts[0])] + [(parse_clock(parts[i]) or cue.start_s, parts[i + 1])
-                                         for i in range(1, len(parts) - 1, 2)]
+    """A word-timed line as pieces spoken without a pause, each from its first word's onset to the next's.
+
+    The pieces hold every word of clean_text(line), in order: a timing that steps back or past the cue's end
+    is held at the last one (within the cue), so sorting by time cannot reorder the words."""
+    parts = _WORD_TIMING.split(line)  # text before the first timing, then (time, text) pairs
     pieces: list[tuple[float, list[str]]] = []
+    onset = cue.start_s
     said_by = None  # when the previous word would have been said, had the speaker not paused
-    for onset, raw in timed:
-        # A lone symbol is a word here ("2 * 2", "30 - 4"), though a line of only symbols carries none.
-        bare = re.sub(r"<[^>]*>", "", raw).strip()
-        word = clean_text(raw) or (bare if _SYMBOL.fullmatch(bare) else "")
-        if not word:
+    for i in range(0, len(parts), 2):
+        clock = parse_clock(parts[i - 1].strip("<>")) if i else None
+        onset = min(max(onset, clock if clock is not None else onset), max(cue.end_s, cue.start_s))
+        words = strip_markup(parts[i])
+        if not words:
             continue
         if said_by is None or onset - said_by >= PAUSE_SPLIT_S:
             pieces.append((onset, []))
-        pieces[-1][1].append(word)
-        said_by = onset + _WORD_S + _LETTER_S * len(word)
-    return [Snippet(" ".join(words), onset, pieces[k + 1][0] if k + 1 < len(pieces) else max(cue.end_s, onset))
-            for k, (onset, words) in enumerate(pieces)]
+        pieces[-1][1].append(words)
+        said_by = onset + _WORD_S + _LETTER_S * len(words)
+    return [Snippet(" ".join(words), start, pieces[k + 1][0] if k + 1 < len(pieces) else max(cue.end_s, start))
+            for k, (start, words) in enumerate(pieces)]
 
 
 def _parse_seconds_lines(text: str, path: Path) -> ParsedCaptions:

@@ -18,13 +18,18 @@ _CHEVRONS = re.compile(r"(^|\s)>>+\s*")
 
 def clean_text(text: str) -> str:
     """Strip markup, entities and [Music]-style tags; collapse white space."""
+    text = strip_markup(text)
+    # A line left with only punctuation ("-", "...") carried no words.
+    return text if re.search(r"\w", text) else ""
+
+
+def strip_markup(text: str) -> str:
+    """clean_text for a piece of a line: a lone "*" or "&lt;" between two words is kept."""
     text = html.unescape(html.unescape(text))  # some exports double-escape: &amp;#39;
     text = _TAG.sub("", text)
     text = _ANNOTATION.sub(" ", text)
     text = _CHEVRONS.sub(r"\1", text)
-    text = _SPACE.sub(" ", text).strip()
-    # A line left with only punctuation ("-", "...") carried no words.
-    return text if re.search(r"\w", text) else ""
+    return _SPACE.sub(" ", text).strip()
 
 
 def repair_times(snippets: list[Snippet]) -> list[Snippet]:

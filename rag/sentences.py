@@ -53,9 +53,8 @@ OPENING_MIN = 2.0
 # when the stretch offers enough such sentences. In unpunctuated ASR the sentences it drops trail off ("...
 # because at every step of the way.").
 CLOSING_MIN = 0.5
-# (least opening, least closing evidence) of the sentences quotable() tries first, in order. Readers' labels
-# on the Deep Dive (tests/benchmarks/read_boundaries.py): starts with opening under 2.5 were right 0.74-0.78
-# of the time, above it 0.9-1.0; ends with closing under 1.0 0.43-0.60, above it 0.87-1.0.
+# (least opening, least closing evidence) of the sentences quotable() tries first, in order: readers judged
+# cuts with more evidence right far more often (tests/benchmarks/read_boundaries.py).
 BOUNDARY_TIERS = ((2.5, 1.0), (OPENING_MIN, CLOSING_MIN))
 # Where the captions have no punctuation, the words around a gap decide (StartTable): half their log-odds,
 # plus the pause.
@@ -382,13 +381,18 @@ def readable(sentence: Sentence) -> bool:
 def quotable(found: list[Sentence], idx, count: int = 1) -> list[int]:
     """The sentences of idx fit to quote: the first tier of BOUNDARY_TIERS with count readable sentences whose
     start and end have that much evidence; else the readable ones; else any of quotable length."""
+    *bounded, fit, sized = quotable_tiers(found, idx)
+    return next((t for t in bounded if len(t) >= count), None) or fit or sized
+
+
+def quotable_tiers(found: list[Sentence], idx) -> list[list[int]]:
+    """The sentences of idx by how fit to quote they are, each tier holding the one before: readable with the
+    start and end evidence of each BOUNDARY_TIERS entry, then all readable ones, then any of quotable length."""
     idx = list(idx)
     fit = [i for i in idx if readable(found[i])]
-    for opening, closing in BOUNDARY_TIERS:
-        tier = [i for i in fit if found[i].opening >= opening and found[i].closing >= closing]
-        if len(tier) >= count:
-            return tier
-    return fit or [i for i in idx if MIN_WORDS <= found[i].words <= MAX_WORDS]
+    tiers = [[i for i in fit if found[i].opening >= opening and found[i].closing >= closing]
+             for opening, closing in BOUNDARY_TIERS]
+    return tiers + [fit, [i for i in idx if MIN_WORDS <= found[i].words <= MAX_WORDS]]
 
 
 def pick(found: list[Sentence], vectors: np.ndarray, count: int, centre: np.ndarray | None = None,

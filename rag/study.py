@@ -24,7 +24,7 @@ from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import (
     FILLERS,
     Sentence,
-    quotable,
+    quotable_tiers,
 )
 from yt_transcript.rag.stopwords import STOPWORDS
 from yt_transcript.rag.summarize import (
@@ -75,7 +75,7 @@ _NOT_A_TERM = frozenset(
 # A number with comma groups is one token even when ASR garbles the grouping ("1,24" for "1,024"): never a
 # blank inside it.
 _TOKEN = re.compile(r"\d+(?:,\d+)+(?:\.\d+)?|[^\W_](?:[\w+.'\u2019-]*[^\W_])?\+*")
-_GARBLED_NUMBER = re.compile(r"\d+(?:,\d+)*,(?!\d{3}\b)\d+|\d{4,},\d")
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
 _LIBRARY_MIN_VIDEOS = 5  # fewer other videos than this say little about what is common
@@ -220,26 +220,36 @@ class _ClozeMaker:
         """Up to n cards from the chapter's sentences: the best blank each, the most telling and central first,
         never the same answer twice in the video, nor two near-copies of one sentence."""
         idx = self.by_chapter[chapter]
-        fit = quotable(self.found, idx, n)
-        if not fit:
-            return []
-        centre = self.vectors[idx].mean(axis=0)
-        centre = centre / (np.linalg.norm(centre) or 1.0)
+        *bounded, fit, sized = quotable_tiers(self.found, idx)
+        # The best-bounded sentences first; a wider tier only when they give too few cards (no term, a used
+        # answer, a near-copy).
+        picked: list[tuple[int, _Term]] = []
+        for tier in [*bounded, fit or sized]:
+            picked = self._pick(tier, idx, chapter, n)
+            if len(picked) == n:
+                break
+        self.used.update(term.key for _, term in picked)
+        return [_card(title, self.found[k], term) for k, term in sorted(picked, key=lambda p: p[0])]
+
+    def _pick(self, tier: list[int], idx: list[int], chapter: int, n: int) -> list[tuple[int, _Term]]:
+        """Up to n (sentence, term) pairs from the tier, the most telling and central first."""
+        centre = self.vectors[idx].mean(axis=0) if idx else None
+        centre = None if centre is None else centre / (np.linalg.norm(centre) or 1.0)
         options = []
-        for k in fit:
+        for k in tier:
             best = self._best_term(k, chapter)
             if best is not None:
                 value, term = best
                 options.append((value * (1 + max(0.0, float(self.vectors[k] @ centre))), k, term))
         picked: list[tuple[int, _Term]] = []
         for _, k, term in sorted(options, key=lambda o: -o[0]):
-            if term.key in self.used or any(_near_copy(self.found[k].text, self.found[j].text) for j, _ in picked):
+            if any(term.key == t.key for _, t in picked) or \
+                    any(_near_copy(self.found[k].text, self.found[j].text) for j, _ in picked):
                 continue
             picked.append((k, term))
-            self.used.add(term.key)
             if len(picked) == n:
                 break
-        return [_card(title, self.found[k], term) for k, term in sorted(picked, key=lambda p: p[0])]
+        return picked
 
     def _best_term(self, k: int, chapter: int) -> tuple[float, _Term] | None:
         in_sentence = Counter(t.key for t in self.terms[k])
@@ -319,7 +329,7 @@ def _grams(run: list[re.Match], first: re.Match | None) -> list[_Term]:
             gram = run[i:i + n]
             words = [g.group() for g in gram]
             number = any(ch.isdigit() for ch in words[-1])
-            if any(_GARBLED_NUMBER.fullmatch(w) for w in words):
+            if any(w[:1].isdigit() and "," in w and not _GROUPED_NUMBER.fullmatch(w) for w in words):
                 continue  # "1,24": the captions misheard the number, so it is no answer to learn
             if n > 1 and (_past_tense(words[-1].lower()) or len({w.lower() for w in words}) < n
                           or any(not re.search(r"[^\W\d_]", w) for w in words)):

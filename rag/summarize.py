@@ -249,7 +249,7 @@ def tldr_extract(found: list[Sentence], vectors: np.ndarray, duration: float, pa
 
 
 # Words that point at the screen, the moment or what was just said: a sentence leaning on them is an aside, not
-# a statement of topic ("That's because..." cannot open a TL;DR; on the dev TL;DRs neutral: readability.py).
+# a statement of topic, so they weigh against a TL;DR sentence ("That's because...").
 _DEIXIS = frozenset("this that these those here there now that's here's there's".split())
 _TERM = re.compile(r"[a-z][a-z0-9'-]+")
 

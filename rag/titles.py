@@ -34,8 +34,7 @@ _NOT_TOPIC = frozenset(
     "create creates fill fills draw predict predicts basic simple easy hard above below under between across "
     "along around without within through during beyond behind toward towards upon whether unless".split()
 )
-# Endings that nearly always make an adjective. "-al" and "-ive" also end nouns ("signal", "derivative"): with
-# them the titles benchmark moved -0.005 on one dev half and +0.011 on the other, so they are not here.
+# Endings that nearly always make an adjective ("-al" and "-ive" also end nouns: "signal", "derivative").
 _ADJECTIVE_ENDINGS = ("ical", "ous", "ful", "less")
 _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")

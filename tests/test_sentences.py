@@ -118,11 +118,12 @@ def test_quotable_prefers_sentences_that_start_and_end_where_sentences_do():
              Sentence(1, 2, text, opening=open_min, closing=close_min),
              Sentence(2, 3, text, opening=open_best, closing=close_best),
              Sentence(3, 4, text, opening=open_best, closing=close_best),
-             Sentence(4, 5, "Too short.")]
-    assert quotable(found, range(5), 2) == [2, 3]
-    assert quotable(found, range(5), 3) == [1, 2, 3]
+             Sentence(4, 5, "Too short."),
+             Sentence(5, 6, text, opening=open_min, closing=close_best)]  # ends well, starts on less evidence
+    assert quotable(found, range(6), 2) == [2, 3]
+    assert quotable(found, range(6), 3) == [1, 2, 3, 5]
     # Too few with evidence: every readable sentence, rather than fewer extracts.
-    assert quotable(found, range(5), 4) == [0, 1, 2, 3]
+    assert quotable(found, range(6), 5) == [0, 1, 2, 3, 5]
     # None readable: any of quotable length.
     unreadable = [Sentence(0, 1, "and then " + text, opening=0.0)]
     assert quotable(unreadable, range(1)) == [0]

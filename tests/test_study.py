@@ -176,15 +176,20 @@ def _teaches_nothing(answer: str) -> bool:
         ("The loss fell to 2.5 by then.", "2.5", True),
         # ASR's garbling of "1,024": neither the number nor a piece of it is an answer to learn
         ("We never take more than 1,24 tokens at once.", "1,24", False),
-        ("We never take more than 1,24 tokens at once.", "24", False),
-        ("About 1,2345 people said so.", "2345", False),
+        ("About 1,2345 people said so.", "1,2345", False),
+        ("Some 1,24,000 runs later.", "1,24,000", False),
+        ("Some 1234,567 runs later.", "1234,567", False),
+        ("Some 1,24.5 runs later.", "1,24.5", False),
     ],
 )
 def test_numbers_are_whole_terms_or_none(sentence, term, is_term):
     from yt_transcript.rag.study import _terms
 
-    found = {sentence[t.start:t.end] for t in _terms(sentence)}
-    assert (term in found) is is_term
+    at = sentence.index(term)
+    spans = {(t.start, t.end) for t in _terms(sentence)}
+    assert ((at, at + len(term)) in spans) is is_term
+    # Never a blank inside a number: no term starts or ends within it.
+    assert not any(at < a < at + len(term) or at < b < at + len(term) for a, b in spans)
 
 
 def test_offline_cards_blank_one_key_term_of_a_whole_sentence(sample_library):

@@ -12,6 +12,11 @@ For every video, the offline cards (`study_cards` with no model) are made, and t
 - the share of multi-word answers, of numbers, and of capitalised names;
 - the mean question length in words, the share over 35 words, and the share starting mid-clause;
 - the 15 most frequent answers, and N sample cards (default 10, a seeded random choice).
+
+History: 2026-11-30, cards drawn from the best-bounded sentences first (rag/sentences.quotable_tiers, a wider
+tier only when a chapter gives too few cards), and no blank in or of a garbled number: on /tmp/devlib96,
+1254 -> 1254 cards, answers recurring 0.654 -> 0.651, multi-word 0.328 -> 0.317, numbers 0.090 -> 0.089,
+stopword blanks 0 -> 0.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ marking the cut, every distinct extract once, shuffled so the reader cannot tell
 (the key goes to DIR.key.json, beside DIR, not in it). `score` prints, per overview, the share of extracts
 the reader says start a sentence, end one, and read as a complete thought.
 
-History (2026-11-30, Deep Dive, 26 detected chapters, 74-82 extracts per overview located):
+History (2026-11-30, Deep Dive, 26 detected chapters, 74-82 extracts per overview located; the items then
+took their words from the word-tagged VTT lines only, missing 46 one-word lines):
 - Reader 1, 60 extracts sampled from each: lines as YouTube cuts them (before) start 0.90 / end 0.60 /
   complete 0.77; lines split at word-timing pauses (ingest/captions.py) 0.97 / 0.53 / 0.80. CLOSING_MIN (0.5)
   was set by reading the end evidence of that second set against this reader's end labels.
@@ -55,9 +56,12 @@ def _norm(word: str) -> str:
 
 
 def raw_words() -> list[str]:
-    """The words as spoken, in order: the word-timed lines of the rolling VTT, markup stripped."""
-    return [w for line in VTT.read_text(encoding="utf-8").splitlines() if "<c>" in line
-            for w in re.sub(r"<[^>]+>", " ", line).split()]
+    """The words as spoken, in order, fillers kept: the parsed captions (as ingest reads them, before the
+    sentence splitter drops anything)."""
+    from yt_transcript.ingest.captions import read_caption_file
+    from yt_transcript.ingest.cleaning import clean_snippets
+
+    return [w for s in clean_snippets(read_caption_file(VTT).snippets) for w in s.text.split()]
 
 
 def extracts(markdown: Path) -> list[str]:
