@@ -319,7 +319,18 @@ def _terms(text: str) -> list[_Term]:
             runs.append([])
         runs[-1].append(m)
     first = tokens[0] if tokens else None
-    return [term for run in runs for term in _grams(run, first)]
+    return [term for run in runs for term in _grams(run, first) if not _part_of_a_name(term, tokens, text)]
+
+
+def _part_of_a_name(term: _Term, tokens: list[re.Match], text: str) -> bool:
+    """A capitalised term with a capitalised word right beside it ("Chachi PT", "El Marina"): half of a longer
+    name, often one the captions misheard, so blanking it asks for a fragment."""
+    if not term.capitalised:
+        return False
+    before = [m for m in tokens if m.end() <= term.start and not text[m.end():term.start].strip()]
+    after = [m for m in tokens if m.start() >= term.end and not text[term.end:m.start()].strip()]
+    beside = [m for m in before if m is not tokens[0]] + after
+    return any(m.group()[:1].isupper() and m.group() != "I" for m in beside)
 
 
 def _grams(run: list[re.Match], first: re.Match | None) -> list[_Term]:

@@ -192,6 +192,24 @@ def test_numbers_are_whole_terms_or_none(sentence, term, is_term):
     assert not any(at < a < at + len(term) or at < b < at + len(term) for a, b in spans)
 
 
+@pytest.mark.parametrize(
+    "sentence, term, is_term",
+    [
+        ("Let's build Chachi PT so there are multiple stages.", "Chachi", False),
+        ("Let me show you El Marina this is basically a leader board.", "Marina", False),
+        ("We read Hermann Ebbinghaus on memory.", "Hermann Ebbinghaus", True),
+        ("We read Hermann Ebbinghaus on memory.", "Ebbinghaus", False),
+        ("Finally Ebbinghaus measured it on himself.", "Ebbinghaus", True),  # beside the sentence's first word
+        ("Then Ebbinghaus I think measured it.", "Ebbinghaus", True),
+    ],
+)
+def test_half_a_name_is_no_term(sentence, term, is_term):
+    from yt_transcript.rag.study import _terms
+
+    at = sentence.index(term)
+    assert ((at, at + len(term)) in {(t.start, t.end) for t in _terms(sentence)}) is is_term
+
+
 def test_offline_cards_blank_one_key_term_of_a_whole_sentence(sample_library):
     cards = sample_library.study_cards("yttSample01")
     said = {s.text: s for s in sentences(sample_library.transcript("yttSample01").snippets)}

@@ -17,6 +17,8 @@ History: 2026-11-30, cards drawn from the best-bounded sentences first (rag/sent
 tier only when a chapter gives too few cards), and no blank in or of a garbled number: on /tmp/devlib96,
 1254 -> 1254 cards, answers recurring 0.654 -> 0.651, multi-word 0.328 -> 0.317, numbers 0.090 -> 0.089,
 stopword blanks 0 -> 0.
+Then no capitalised term with a capitalised word beside it (half a name, "Chachi [PT]", "[El] Marina"): the
+dev library's cards are unchanged (1254, same shares); the Deep Dive's "Chachi" and "Marina" cards are gone.
 """
 
 from __future__ import annotations

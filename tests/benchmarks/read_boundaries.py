@@ -31,7 +31,10 @@ took their words from the word-tagged VTT lines only, missing 46 one-word lines)
   -> 0.93 / 0.85 / 0.99. Readers agree: reader 3 and 4 scored the same line-cut overview 0.88 / 0.81 / 0.85
   and 0.88 / 0.80 / 0.85.
 - Tried and not kept: the same evidence as a cost on the offline `ask` quotes (0.03 or 0.06 each for opening
-  < 2.5 and closing < 1.0): dev quotes any/first 0.88/0.77 -> 0.88/0.78, one question of 95.
+  < 2.5 and closing < 1.0): dev quotes any/first 0.88/0.77 -> 0.88/0.78, one question of 95, so not kept by
+  the rule the other quote costs followed (viewer_questions.py). Built once more after a student read "...but
+  keep in mind that the model." as a quote; the same dev figures, and its blind column read 0.80/0.66 ->
+  0.82/0.61. Not kept.
 """
 
 from __future__ import annotations
