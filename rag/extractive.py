@@ -13,7 +13,15 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.ingest.timecodes import format_hms
 from yt_transcript.rag.citations import source_id
 from yt_transcript.rag.retrieve import content_terms, sentence_match_scores
-from yt_transcript.rag.sentences import MAX_WORDS, MIN_WORDS, readable, sentence_vectors, sentences
+from yt_transcript.rag.sentences import (
+    BOUNDARY_TIERS,
+    MAX_WORDS,
+    MIN_WORDS,
+    joined,
+    readable,
+    sentence_vectors,
+    sentences,
+)
 
 LABEL = "Quotes from the video, best first (no language model configured, so this is not a generated answer):"
 _MIN_GAP_S = 8.0  # two quotes closer than this repeat each other
@@ -25,6 +33,8 @@ _EXPLAINS = re.compile(r"\b(?:is|are|means|mean|stands for|called|refers to|beca
                        r"|in other words|basically)\b", re.IGNORECASE)
 _EXPLAINS_BONUS = 0.04
 _UNREADABLE_COST = 0.08  # a fragment or a run-on still may be the only place the answer is said
+_CLOSING = BOUNDARY_TIERS[0][1]  # less evidence of its end than this, and a quote may trail off
+_COMPLETED_WORDS = MAX_WORDS + 10  # a quote completed by the next sentence stays this short
 
 
 @dataclass
@@ -33,6 +43,10 @@ class Quote:
     start_s: float  # seconds
     text: str  # a whole sentence of the cleaned transcript, unedited
     score: float
+    # The sentence with the one after it, when this one trails off (little evidence of its end) and the pair
+    # ends on more; shown in its place unless another quote shown says the second sentence.
+    completed: str | None = None
+    completed_end_s: float = 0.0  # seconds
 
 
 def extractive_answer(
@@ -51,9 +65,19 @@ def extractive_answer(
         chosen.append(quote)
         if len(chosen) == max_quotes:
             break
-    sources = [replace(hits[q.hit_index], start_s=q.start_s, text=q.text, match=None) for q in chosen]
-    lines = [f'- {format_hms(q.start_s)} "{q.text}" [{source_id(n)}]' for n, q in enumerate(chosen, 1)]
+    shown = [_shown(q, chosen, hits) for q in chosen]
+    sources = [replace(hits[q.hit_index], start_s=q.start_s, text=text, match=None) for q, text in zip(chosen, shown)]
+    lines = [f'- {format_hms(q.start_s)} "{text}" [{source_id(n)}]' for n, (q, text) in enumerate(zip(chosen, shown), 1)]
     return LABEL + "\n" + "\n".join(lines), sources
+
+
+def _shown(quote: Quote, chosen: list[Quote], hits: list[SearchHit]) -> str:
+    """The quote as the reader sees it: completed by the next sentence unless another quote shown starts there."""
+    video = hits[quote.hit_index].video_id
+    if quote.completed and not any(
+            hits[c.hit_index].video_id == video and quote.start_s < c.start_s <= quote.completed_end_s for c in chosen):
+        return quote.completed
+    return quote.text
 
 
 def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit]) -> list[Quote]:
@@ -82,16 +106,29 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
             continue
         starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)
         vectors = sentence_vectors(inside, starts, unit_vectors)
-        found += [(i, s, v) for s, v in zip(inside, vectors)]
+        found += [(i, s, v, _completed(near, inside, j)) for j, (s, v) in enumerate(zip(inside, vectors))]
     if not found:
         return []
-    scores = sentence_match_scores(qvec, np.stack([v for _, _, v in found]), [s.text for _, s, _ in found], terms)
+    scores = sentence_match_scores(qvec, np.stack([f[2] for f in found]), [f[1].text for f in found], terms)
     quotes = []
-    for (i, sentence, _), score in zip(found, scores):
+    for (i, sentence, _, completed), score in zip(found, scores):
         if sentence.words > _LONGEST:
             continue
         score += _EXPLAINS_BONUS * bool(_EXPLAINS.search(sentence.text))
         score -= _UNREADABLE_COST * (not readable(sentence) and not MIN_WORDS <= sentence.words <= MAX_WORDS)
-        quotes.append(Quote(i, sentence.start_s, sentence.text, float(score)))
+        quotes.append(Quote(i, sentence.start_s, sentence.text, float(score),
+                            completed.text if completed else None, completed.end_s if completed else 0.0))
     quotes.sort(key=lambda q: -q.score)
     return quotes
+
+
+def _completed(snippets, inside: list, j: int):
+    """inside[j] with the sentence after it, when inside[j] trails off and the pair ends on more evidence and
+    still reads in a breath; else None."""
+    sentence = inside[j]
+    if sentence.closing >= _CLOSING or j + 1 >= len(inside):
+        return None
+    after = inside[j + 1]
+    if after.closing <= sentence.closing or sentence.words + after.words > _COMPLETED_WORDS:
+        return None
+    return joined(snippets, sentence, after)

@@ -345,6 +345,13 @@ def sentences(snippets, starts: StartTable | None = None) -> list[Sentence]:
     return out
 
 
+def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
+    """first through last (sentences() of the same snippets, last after first) as one sentence, rendered as
+    sentences() renders one: a contiguous stretch of the cleaned transcript, the words between kept."""
+    words = [w for w in drop_fillers(words_of(snippets)) if first.first <= w.index <= last.last]
+    return render(words, is_punctuated(snippets), first.opening, last.closed, last.closing) if words else None
+
+
 def starts_mid_clause(text: str) -> bool:
     """A lower-case first word or a conjunction: the extract was cut inside a clause."""
     first = text.split()[0] if text.split() else ""

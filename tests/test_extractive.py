@@ -59,3 +59,17 @@ def test_quotes_come_best_first(library, fake_embedder, tmp_path):
     assert [q.score for q in quotes] == sorted((q.score for q in quotes), reverse=True)
     _, sources = extractive_answer(library.storage, fake_embedder, question, hits)
     assert "spacing" in sources[0].text.lower()
+
+
+def test_a_quote_that_trails_off_is_shown_with_the_next_sentence_unless_that_is_shown_too():
+    from yt_transcript.ingest.models import SearchHit
+    from yt_transcript.rag.extractive import Quote, _shown
+
+    hit = SearchHit("v1", "t", "c", 0.0, 60.0, "x", 1.0, None, chunk_id="v1:0")
+    trailing = Quote(0, 10.0, "But keep in mind that the model.", 0.9, "But keep in mind that the model "
+                     "basically doesn't know.", 16.0)
+    assert _shown(trailing, [trailing], [hit]) == trailing.completed
+    second = Quote(0, 14.0, "Basically doesn't know.", 0.5)
+    assert _shown(trailing, [trailing, second], [hit]) == trailing.text  # never the same words twice
+    elsewhere = Quote(0, 30.0, "Something else entirely said later on.", 0.5)
+    assert _shown(trailing, [trailing, elsewhere], [hit]) == trailing.completed

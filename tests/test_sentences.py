@@ -136,6 +136,21 @@ def test_asr_sentences_know_the_evidence_for_their_end():
     assert len(found) > 3 and all(a.closing == pytest.approx(b.opening) for a, b in zip(found, found[1:]) if b.opening < 6.0)
 
 
+def test_two_sentences_join_as_the_stretch_they_span():
+    from yt_transcript.rag.sentences import joined
+
+    snippets = asr_snippets()
+    found = sentences(snippets)
+    for a, b in zip(found, found[1:]):
+        both = joined(snippets, a, b)
+        assert both.start_s == a.start_s and both.closing == b.closing and both.opening == a.opening
+        # Every word of both, in order, with only the openers dropped between them ("and", "so") added back.
+        words = [w.lower().strip(".,?!") for w in both.text.split()]
+        first, second = ([w.lower().strip(".,?!") for w in s.text.split()] for s in (a, b))
+        assert words[:len(first)] == first and words[len(words) - len(second):] == second
+        assert set(words[len(first):len(words) - len(second)]) <= LEADING_MARKERS
+
+
 def test_pick_prefers_coverage_to_near_duplicates():
     found = [Sentence(i, i + 1, f"This is readable sentence number {i} about a topic here.") for i in range(4)]
     vectors = np.array([[1, 0, 0], [0.99, 0.14, 0], [0, 1, 0], [0.7, 0.7, 0]], dtype=np.float32)
