@@ -223,18 +223,20 @@ class _ClozeMaker:
         *bounded, fit, sized = quotable_tiers(self.found, idx)
         # The best-bounded sentences first; a wider tier only when they give too few cards (no term, a used
         # answer, a near-copy).
+        if not idx:
+            return []
+        centre = self.vectors[idx].mean(axis=0)
+        centre = centre / (np.linalg.norm(centre) or 1.0)
         picked: list[tuple[int, _Term]] = []
         for tier in [*bounded, fit or sized]:
-            picked = self._pick(tier, idx, chapter, n)
+            picked = self._pick(tier, centre, chapter, n)
             if len(picked) == n:
                 break
         self.used.update(term.key for _, term in picked)
         return [_card(title, self.found[k], term) for k, term in sorted(picked, key=lambda p: p[0])]
 
-    def _pick(self, tier: list[int], idx: list[int], chapter: int, n: int) -> list[tuple[int, _Term]]:
+    def _pick(self, tier: list[int], centre: np.ndarray, chapter: int, n: int) -> list[tuple[int, _Term]]:
         """Up to n (sentence, term) pairs from the tier, the most telling and central first."""
-        centre = self.vectors[idx].mean(axis=0) if idx else None
-        centre = None if centre is None else centre / (np.linalg.norm(centre) or 1.0)
         options = []
         for k in tier:
             best = self._best_term(k, chapter)

@@ -133,7 +133,8 @@ def test_asr_sentences_know_the_evidence_for_their_end():
     found = sentences(asr_snippets())
     assert found[-1].closing == 6.0  # the transcript's end
     # A sentence's end evidence is the next one's start evidence: one gap, judged once.
-    assert len(found) > 3 and all(a.closing == pytest.approx(b.opening) for a, b in zip(found, found[1:]) if b.opening < 6.0)
+    pairs = [(a, b) for a, b in zip(found, found[1:]) if b.opening < 6.0]
+    assert len(pairs) > 3 and all(a.closing == pytest.approx(b.opening) for a, b in pairs)
 
 
 def test_two_sentences_join_as_the_stretch_they_span():

@@ -183,13 +183,18 @@ def _teaches_nothing(answer: str) -> bool:
     ],
 )
 def test_numbers_are_whole_terms_or_none(sentence, term, is_term):
+    spans, (at, end) = _term_spans(sentence, term)
+    assert ((at, end) in spans) is is_term
+    # Never a blank inside a number: no term starts or ends within it.
+    assert not any(at < a < end or at < b < end for a, b in spans)
+
+
+def _term_spans(sentence: str, term: str) -> tuple[set[tuple[int, int]], tuple[int, int]]:
+    """Where the sentence's candidate blanks are, and where the term is, as character ranges."""
     from yt_transcript.rag.study import _terms
 
     at = sentence.index(term)
-    spans = {(t.start, t.end) for t in _terms(sentence)}
-    assert ((at, at + len(term)) in spans) is is_term
-    # Never a blank inside a number: no term starts or ends within it.
-    assert not any(at < a < at + len(term) or at < b < at + len(term) for a, b in spans)
+    return {(t.start, t.end) for t in _terms(sentence)}, (at, at + len(term))
 
 
 @pytest.mark.parametrize(
@@ -204,10 +209,8 @@ def test_numbers_are_whole_terms_or_none(sentence, term, is_term):
     ],
 )
 def test_half_a_name_is_no_term(sentence, term, is_term):
-    from yt_transcript.rag.study import _terms
-
-    at = sentence.index(term)
-    assert ((at, at + len(term)) in {(t.start, t.end) for t in _terms(sentence)}) is is_term
+    spans, where = _term_spans(sentence, term)
+    assert (where in spans) is is_term
 
 
 def test_offline_cards_blank_one_key_term_of_a_whole_sentence(sample_library):
