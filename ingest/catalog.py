@@ -261,13 +261,43 @@ class Catalog:
             return []
 
     @_mapped
-    def match_counts(self, terms: list[str]) -> dict[str, int]:
-        """How many chunks each term (a word or phrase) matches, stemmed as the index is."""
+    def texts_with_initials(self, letters: str, n: int, video_ids: list[str] | None = None) -> list[str]:
+        """Texts of up to n chunks (best bm25 first) with words starting with each of the letters near each
+        other: where an acronym's spoken form may be."""
+        if not letters.isalpha():
+            return []
+        match = f"NEAR({' '.join(letter + '*' for letter in letters)}, {len(letters) + 1})"
+        sql = ("SELECT c.text FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+               "WHERE chunks_fts MATCH ?")
+        params: list = [match]
+        if video_ids is not None:
+            sql += f" AND c.video_id IN ({','.join('?' * len(video_ids))})"
+            params += video_ids
+        try:
+            return [row[0] for row in self._db.execute(sql + " ORDER BY bm25(chunks_fts) LIMIT ?", [*params, n])]
+        except sqlite3.OperationalError:
+            return []
+
+    @_mapped
+    def match_counts(self, terms: list[str], video_ids: list[str] | None = None) -> dict[str, int]:
+        """How many chunks each term (a word or phrase) matches, stemmed as the index is, optionally within
+        some videos."""
+        sql, scopes = "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", [[]]
+        if self.uses_video_ranges(video_ids):  # read only their rows, as _lexical_per_video does
+            sql = ("SELECT count(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                   "WHERE chunks_fts MATCH ? AND chunks_fts.rowid BETWEEN ? AND ? AND c.video_id = ?")
+            scopes = [[lo, hi, video_id] for video_id, lo, hi in self._db.execute(
+                f"SELECT video_id, min(rowid), max(rowid) FROM chunks WHERE video_id IN "
+                f"({','.join('?' * len(video_ids))}) GROUP BY video_id", video_ids)]
+        elif video_ids is not None:
+            sql = ("SELECT count(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                   f"WHERE chunks_fts MATCH ? AND c.video_id IN ({','.join('?' * len(video_ids))})")
+            scopes = [list(video_ids)]
         counts = {}
         for term in terms:
             try:
-                counts[term] = self._db.execute("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?",
-                                                (_fts_phrase(term),)).fetchone()[0]
+                counts[term] = sum(self._db.execute(sql, [_fts_phrase(term), *scope]).fetchone()[0]
+                                   for scope in scopes)
             except sqlite3.OperationalError:
                 counts[term] = 0
         return counts

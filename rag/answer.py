@@ -10,6 +10,7 @@ from yt_transcript.ingest.models import Answer, SearchHit
 from yt_transcript.ingest.settings import RetrievalSettings
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.citations import cite_each, format_sources, resolve
+from yt_transcript.rag.expansion import expand_query
 from yt_transcript.rag.extractive import extractive_answer
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.retrieve import SearchOptions, close_matches, search
@@ -62,7 +63,9 @@ def ask(
                       total_s=time.perf_counter() - started)
     if model is None:
         # Our own text quoting the transcript: resolving would strip a time the speaker says from a quote.
-        text, sources = extractive_answer(storage, embedder, question, relevant)
+        # Scored against what search matched: the question with its acronyms spelt out.
+        asked = expand_query(storage, question, options.video_ids) if options.expand else question
+        text, sources = extractive_answer(storage, embedder, asked, relevant)
         citations = cite_each(sources)
         return Answer(question, text, "extractive", "extractive", citations, bool(citations), [],
                       total_s=time.perf_counter() - started)

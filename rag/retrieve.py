@@ -14,6 +14,7 @@ from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
 from yt_transcript.ingest.models import Chunk, SearchHit, VideoRecord
 from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.expansion import expand_query
 from yt_transcript.rag.stopwords import STOPWORDS
 
 _RRF_K = 60  # reciprocal rank fusion constant (Cormack et al.); rank differences matter, not scores
@@ -40,6 +41,7 @@ class SearchOptions:
     diversify: bool = True
     candidates: int | None = None  # per retriever; None: 100 library-wide, 50 within a filter
     locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
+    expand: bool = True  # add each acronym's spoken form, as the videos say it (rag/expansion)
 
 
 def close_matches(hits: list[SearchHit], threshold: float) -> list[SearchHit]:
@@ -57,6 +59,8 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
     if not searchable or not query.strip():
         return []
     restrict = None if len(searchable) == len(records) else sorted(searchable)
+    if opts.expand:
+        query = expand_query(storage, query, restrict)
     qvec = np.asarray(embedder.embed_query(query), dtype=np.float32)
     # Library-wide, many videos compete for the pool: a deeper one lets the sentence ranking reach the right
     # one (dev set, library-wide: hit@5 0.968 -> 0.979 on ~2-minute passages; within one video no change).
