@@ -1,6 +1,8 @@
 """The offline answer quotes whole sentences of the transcript, unedited, best first."""
 
-from yt_transcript.rag.extractive import LABEL, extractive_answer, rank_quotes
+import pytest
+
+from yt_transcript.rag.extractive import _RANK_COST, LABEL, extractive_answer, rank_quotes
 from yt_transcript.rag.retrieve import SearchOptions, search
 from yt_transcript.rag.sentences import sentences
 
@@ -59,6 +61,17 @@ def test_quotes_come_best_first(library, fake_embedder, tmp_path):
     assert [q.score for q in quotes] == sorted((q.score for q in quotes), reverse=True)
     _, sources = extractive_answer(library.storage, fake_embedder, question, hits)
     assert "spacing" in sources[0].text.lower()
+
+
+def test_a_quote_from_a_passage_search_ranked_lower_must_score_clearly_better(library, fake_embedder, tmp_path):
+    video_id = _ingested(library, tmp_path)
+    question = "Why does spacing practice sessions apart help you remember?"
+    [hit] = search(library.storage, fake_embedder, question, SearchOptions(video_ids=[video_id], k=1))
+    quotes = rank_quotes(library.storage, fake_embedder, question, [hit, hit])  # the same passage, ranked 1st and 2nd
+    first, second = ({q.text: q.score for q in quotes if q.hit_index == i} for i in (0, 1))
+    assert first and first.keys() == second.keys()
+    assert all(first[t] - second[t] == pytest.approx(_RANK_COST) for t in first)
+    assert quotes[0].hit_index == 0
 
 
 def test_a_quote_that_trails_off_is_shown_with_the_next_sentence_unless_that_is_shown_too():

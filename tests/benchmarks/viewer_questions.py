@@ -64,6 +64,10 @@ DATA = REPO / "tests" / "data"
 #   0.83/0.78 (dev-A 0.96 -> 0.94, dev-B 0.71 -> 0.73), titles 0.505 -> 0.502 (one title), quotes unchanged;
 #   blind unchanged (0.68/0.54, quotes 0.80/0.66). Kept for what a viewer types: "What is RLHF?" on the Deep
 #   Dive now lands in its RLHF section (before: "RF is not RL" at 3:05:01, as the captions spell it).
+# - offline quotes ordered with search's ranking as a prior (rag/extractive._RANK_COST, kept; 2026-11-30): a
+#   cost per place the quote's passage stands below the top. dev-A first quote 0.85 -> 0.87-0.91 for 0.03-0.3
+#   (0.91 at 0.07 and 0.1), dev-B 0.69 -> 0.73-0.77. At 0.1: dev quotes any/first 0.88/0.77 -> 0.89/0.83;
+#   blind 0.80/0.66 -> 0.82/0.66, so on the blind set the first quote did not improve.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
