@@ -76,6 +76,8 @@ _NOT_A_TERM = frozenset(
 # blank inside it.
 _TOKEN = re.compile(r"\d+(?:,\d+)+(?:\.\d+)?|[^\W_](?:[\w+.'\u2019-]*[^\W_])?\+*")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# Four or more bare digits that are no year: an identifier read off the screen (the token 13659), no fact.
+_IDENTIFIER = re.compile(r"(?!1\d{3}$|20\d{2}$)\d{4,}")
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
 _LIBRARY_MIN_VIDEOS = 5  # fewer other videos than this say little about what is common
@@ -111,7 +113,7 @@ def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np
     return units, vectors, chapters, group_units(units, vectors, chapters)
 
 
-CARDS_VERSION = "cards-4"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-5"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2) -> list[Card]:
@@ -344,6 +346,8 @@ def _grams(run: list[re.Match], first: re.Match | None) -> list[_Term]:
             number = any(ch.isdigit() for ch in words[-1])
             if any(w[:1].isdigit() and "," in w and not _GROUPED_NUMBER.fullmatch(w) for w in words):
                 continue  # "1,24": the captions misheard the number, so it is no answer to learn
+            if any(_IDENTIFIER.fullmatch(w) for w in words):
+                continue
             if n > 1 and (_past_tense(words[-1].lower()) or len({w.lower() for w in words}) < n
                           or any(not re.search(r"[^\W\d_]", w) for w in words)):
                 continue  # "model trained" is not a term, nor "tokens tokens", nor "beat 2.32"

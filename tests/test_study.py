@@ -180,6 +180,12 @@ def _teaches_nothing(answer: str) -> bool:
         ("Some 1,24,000 runs later.", "1,24,000", False),
         ("Some 1234,567 runs later.", "1234,567", False),
         ("Some 1,24.5 runs later.", "1,24.5", False),
+        # Four bare digits or more are an identifier (a token id read off the screen), unless a year
+        ("This token is 13659 and not 3962 as before.", "13659", False),
+        ("This token is 13659 and not 3962 as before.", "3962", False),
+        ("The Transformer paper came out in 2017.", "2017", True),
+        ("Turing wrote about it in 1950.", "1950", True),
+        ("We mint a symbol with the ID 256.", "256", True),
     ],
 )
 def test_numbers_are_whole_terms_or_none(sentence, term, is_term):

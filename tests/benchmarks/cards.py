@@ -19,6 +19,9 @@ tier only when a chapter gives too few cards), and no blank in or of a garbled n
 stopword blanks 0 -> 0.
 Then no capitalised term with a capitalised word beside it (half a name, "Chachi [PT]", "[El] Marina"): the
 dev library's cards are unchanged (1254, same shares); the Deep Dive's "Chachi" and "Marina" cards are gone.
+Then no blank of four or more bare digits unless a year (a token id such as 13659): 1254 cards, recurring
+0.651 -> 0.648, numbers 0.089 -> 0.088; the Deep Dive's cards "11799" and "13659" now blank "neural network"
+and "coin".
 """
 
 from __future__ import annotations
