@@ -23,6 +23,11 @@ def transcript_generation(video_id: str, snippets: list[Snippet], chapters: list
     return digest.hexdigest()[:12]
 
 
+def chunk_id(video_id: str, generation: str, index: int) -> str:
+    """The id of a video's index-th chunk in one generation: the same input always gets the same id."""
+    return f"{video_id}:{generation}:{index:05d}"
+
+
 def split_long_snippets(snippets: list[Snippet], counts: list[int], max_tokens: int) -> tuple[list[Snippet], list[int]]:
     """Split any snippet longer than max_tokens word pieces at word boundaries, interpolating times."""
     out: list[Snippet] = []
@@ -91,7 +96,7 @@ def chunk_transcript(
         text, units = _join_with_units([snippets[j] for j in group])
         chunks.append(
             Chunk(
-                chunk_id=f"{video_id}:{generation}:{index:05d}",
+                chunk_id=chunk_id(video_id, generation, index),
                 video_id=video_id,
                 generation=generation,
                 index=index,

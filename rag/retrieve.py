@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from yt_transcript.ingest.chunking import chunk_id
 from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
 from yt_transcript.ingest.models import Chunk, SearchHit, VideoRecord
@@ -22,6 +23,10 @@ _LIBRARY_CANDIDATES, _FILTERED_CANDIDATES = 100, 50  # chunks each retriever pro
 _MERGE_GAP_S = 30.0  # hits of one video closer than this are one passage
 _SENTENCE_MARK = re.compile(r"[.!?]\s")  # a chunk without one is unpunctuated ASR
 _FRAGMENT_WORDS = 15  # unpunctuated caption lines are joined to about this many words before matching
+# A hit shows at least this many words from its match on, read into the next chunk if need be, to the end of
+# a sentence or caption line, and at most _READ_ON_MORE words further.
+_READ_ON_WORDS, _READ_ON_MORE = 25, 15
+_SENTENCE_END = re.compile(r"[.!?][\"')\]\u201d]*$")
 
 
 @dataclass
@@ -102,7 +107,9 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
         hits = _merge(hits)
     if opts.diversify and (opts.video_ids is None or len(opts.video_ids) > 1):
         hits = _diversify(hits, opts.k)
-    return hits[: opts.k]
+    hits = hits[: opts.k]
+    _read_on(storage, hits, chunks)
+    return hits
 
 
 def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) -> set[str]:
@@ -249,6 +256,45 @@ def _best_unit(qvec: np.ndarray, chunk: Chunk, unit_vectors: np.ndarray, terms: 
     best = int(np.argmax(scores))
     start, a, b = spans[best]
     return start, float(scores[best]), (a, b)
+
+
+def _read_on(storage: Storage, hits: list[SearchHit], chunks: dict[str, tuple[Chunk, np.ndarray]]) -> None:
+    """Give each hit whose matching sentence sits at the end of its chunk the words spoken next, so what is
+    shown from the match on reads to the end of a sentence (or, in unpunctuated captions, runs on a while)
+    instead of stopping where the chunk was cut ("... comes up with stuff and the stuff is")."""
+    short = [h for h in hits if h.match and h.chunk_id in chunks and len(h.from_match.split()) < _READ_ON_WORDS]
+    following = {h.chunk_id: _next_id(chunks[h.chunk_id][0]) for h in short}
+    nexts = storage.chunks(sorted(set(following.values()))) if short else {}
+    for hit in short:
+        if following[hit.chunk_id] not in nexts:
+            continue  # the video's last chunk
+        after = nexts[following[hit.chunk_id]][0]
+        at = _continues_at(chunks[hit.chunk_id][0].text, after.text)
+        line_ends = {b for _, _, b in after.units}
+        need, cut = _READ_ON_WORDS - len(hit.from_match.split()), None
+        for n, word in enumerate(re.finditer(r"\S+", after.text[at:]), 1):
+            cut = at + word.end()
+            # Stop at a sentence's end; in unpunctuated captions, at a line's end, where the speaker paused.
+            if n >= need and (_SENTENCE_END.search(word.group()) or cut in line_ends or n >= need + _READ_ON_MORE):
+                break
+        if cut is not None:
+            hit.text = f"{hit.text} {after.text[at:cut].strip()}"
+            hit.end_s = max(hit.end_s, next((u[0] for u in after.units if u[1] >= cut), after.end_s))
+
+
+def _continues_at(text: str, following: str) -> int:
+    """Where `following` (the next chunk) goes on past `text`: chunks are cut along caption lines, and the
+    next one opens with the last lines of this one (never at a chapter start), so skip the longest end of
+    `text` it opens with. Two words at least: one shared word is more likely chance."""
+    for word in re.finditer(r"\S+", text):
+        tail = text[word.start():]
+        if len(tail.split()) >= 2 and following.startswith(tail):
+            return len(tail)
+    return 0
+
+
+def _next_id(chunk: Chunk) -> str:
+    return chunk_id(chunk.video_id, chunk.generation, chunk.index + 1)
 
 
 def _merge(hits: list[SearchHit]) -> list[SearchHit]:

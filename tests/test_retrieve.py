@@ -260,4 +260,50 @@ def test_a_search_that_straddles_a_reingest_asks_again_rather_than_answer_nothin
 
     monkeypatch.setattr(library.storage, "chunks", replaced_once)
     hits = library.search("knead the dough", k=1)
-    assert len(reads) == 2 and hits and hits[0].video_id == "ccccccccccc"
+    # The candidates are read twice (a third read is the next chunk, read on past a match at a chunk's end).
+    assert reads[0] == reads[1] and hits and hits[0].video_id == "ccccccccccc"
+
+
+@pytest.mark.parametrize("text, following, at", [
+    ("a b c d e f g h", "f g h i j k", len("f g h")),  # the next chunk opens with this one's last lines
+    ("one two three four five six seven", "two three four five six seven eight", len("two three four five six seven")),
+    ("a b c", "x y z", 0),  # no overlap (a chapter starts): all of it follows
+    ("a b c", "c d e", 0),  # one shared word is chance, not an overlap
+    ("", "x y z", 0),
+])
+def test_where_the_next_chunk_goes_on(text, following, at):
+    assert retrieve._continues_at(text, following) == at
+
+
+def _long_talk(ingestor):
+    # Every line a sentence; many lines, so the talk is cut into several chunks that overlap.
+    lines = [f"In part {n} we look at topic number {n} and the way it links to the next part." for n in range(60)]
+    lines[20] = "The secret ingredient is smoked paprika, and it changes everything"
+    lines[21] = "about the stew once it simmers for an hour with the beans and the stock."
+    add(ingestor, "ddddddddddd", "Stews", "Chef", "2023-01-01", lines, step=6.0)
+    return lines
+
+
+def test_a_match_at_a_chunk_end_reads_on_to_the_end_of_its_sentence(ingestor, library, fake_embedder, monkeypatch):
+    lines = _long_talk(ingestor)
+    chunks = library.storage.catalog.chunks(
+        [r[0] for r in library.storage.catalog._db.execute("SELECT chunk_id FROM chunks WHERE video_id = 'ddddddddddd'")])
+    assert len(chunks) > 2
+    # The test's lines put a chunk's end inside the sentence of lines 20-21 (the chunker cuts at 256 words).
+    ending = next(c for c, _ in chunks.values() if c.text.endswith(lines[20]))
+    monkeypatch.setattr(retrieve, "_best_unit", lambda qvec, chunk, *a: (
+        chunk.units[-1][0], 1.0, chunk.units[-1][1:]) if chunk.chunk_id == ending.chunk_id else (chunk.start_s, 0.0, None))
+    options = SearchOptions(video_ids=["ddddddddddd"], k=10, merge=False)
+    [hit] = [h for h in library.search("smoked paprika", options=options) if h.chunk_id == ending.chunk_id]
+    assert hit.from_match == f"{lines[20]} {lines[21]}"  # read on to the sentence's end, and no further
+    assert hit.text.count(lines[20]) == 1  # the next chunk's overlap is not repeated
+    assert hit.end_s == pytest.approx(22 * 6.0)
+
+
+def test_a_match_with_enough_words_after_it_is_shown_as_it_is(ingestor, library, fake_embedder):
+    _long_talk(ingestor)
+    hits = library.search("topic number 3", options=SearchOptions(video_ids=["ddddddddddd"], k=10, merge=False))
+    chunks = library.storage.chunks([h.chunk_id for h in hits])
+    roomy = [h for h in hits if h.match
+             and len(chunks[h.chunk_id][0].text[h.match[0]:].split()) >= retrieve._READ_ON_WORDS]
+    assert roomy and all(h.text == chunks[h.chunk_id][0].text for h in roomy)

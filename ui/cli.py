@@ -6,6 +6,7 @@ Heavy libraries are imported inside commands, so --help is instant. Domain error
 from __future__ import annotations
 
 import json
+import re
 import sys
 import textwrap
 from typing import TYPE_CHECKING, Any
@@ -350,6 +351,7 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
             click.echo(f"   {hit.url}")
         # From the matching sentence on: the words shown are the words the link plays.
         shown = hit.from_match if hit.from_match == hit.text else f"… {hit.from_match}"
+        shown += "" if re.search(r"[.!?][\"')\u201d]*$", shown) else " …"  # the speaker goes on
         click.echo(textwrap.fill(shown, width=100, initial_indent="   ", subsequent_indent="   "))
         click.echo()
 
