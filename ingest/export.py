@@ -120,10 +120,16 @@ def _json(transcript: Transcript) -> str:
 
 # --- Obsidian notes --------------------------------------------------------------------------------------
 
-# Every ASCII character that Obsidian's Markdown (CommonMark, GFM, HTML, wikilinks and embeds, ==highlights==,
-# %%comments%%, $math$, ^block ids, #tags, &entities;) can act on. A backslash before any ASCII punctuation is
-# a literal in CommonMark, so escaping them all leaves the words exactly as spoken and no syntax at all.
-_OBSIDIAN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=%^&])")
+# The ASCII characters Obsidian's Markdown (CommonMark, GFM, HTML, wikilinks and embeds, ==highlights==,
+# %%comments%%, $math$, ^block ids, #tags, &entities;) acts on wherever they stand. A backslash before ASCII
+# punctuation is a literal in CommonMark, so the words read exactly as spoken, with no syntax. "(", ")", "!"
+# and "." act only after "[" (escaped here) or in the places below, so a note's full stops stay plain.
+_OBSIDIAN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$=%^&])")
+# A web address or e-mail would become a link: its punctuation is escaped too ("example\.com").
+_LINKISH = re.compile(r"\S*(?:://|www\.|@)\S*|\S+\.[A-Za-z]{2,}\b\S*")
+_LINK_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=%^&])")
+# What opens a list or rules a line at a line's start: "- ", "+ ", "1. ", "1) ", "---".
+_LINE_OPENER = re.compile(r"^([-+]+)(?=\s|$)|^(\d+)([.)])(?=\s|$)")  # "---" would rule a line
 _NOT_GROUNDED = "Not grounded: the model cited none of the retrieved passages."
 
 
@@ -148,14 +154,24 @@ def obsidian_note(meta: VideoMeta, overview: Overview, answers: list[Answer]) ->
 
 def plain(text: str) -> str:
     """Text from the data as one line of literal Markdown: no link, image, embed, tag, HTML or formatting."""
-    return _OBSIDIAN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    line = " ".join(text.split())
+    out, at = [], 0
+    for link in _LINKISH.finditer(line):
+        out += [_OBSIDIAN_SPECIAL.sub(r"\\\1", line[at:link.start()]), _LINK_SPECIAL.sub(r"\\\1", link.group())]
+        at = link.end()
+    return "".join(out) + _OBSIDIAN_SPECIAL.sub(r"\\\1", line[at:])
 
 
 def plain_paragraphs(text: str) -> str:
     """Like `plain`, line by line: the data's line breaks and paragraphs stay (an answer may list quotes),
     while a line starting with '-', '1.' or '>' is still words, not a list or a quote."""
-    paragraphs = [[plain(line) for line in part.splitlines() if line.strip()] for part in re.split(r"\n\s*\n", text)]
+    paragraphs = [[_LINE_OPENER.sub(_inert_opener, plain(line)) for line in part.splitlines() if line.strip()]
+                  for part in re.split(r"\n\s*\n", text)]
     return "\n\n".join("\n".join(lines) for lines in paragraphs if lines)
+
+
+def _inert_opener(m: re.Match) -> str:
+    return f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}"  # "\---", "1\."
 
 
 def tag_slug(text: str, fallback: str = "untitled") -> str:

@@ -115,6 +115,17 @@ def test_chat_is_kept_per_video_and_can_be_cleared(app, settings):
     assert not buttons(at, "[S1] Play ")
 
 
+def test_the_newest_answer_comes_first_and_earlier_ones_below_it(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at)
+    assert not any("Earlier questions" in c.value for c in at.caption)  # one answer: nothing earlier
+    ask(at, "What is interleaving?")
+    cites = [b.key for b in at.button if b.key and b.key.startswith(f"cite-{SAMPLE}-")]
+    assert cites[0].startswith(f"cite-{SAMPLE}-1-") and any(k.startswith(f"cite-{SAMPLE}-0-") for k in cites)
+    assert any("Earlier questions" in c.value for c in at.caption)
+
+
 def test_an_empty_question_gets_a_hint(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

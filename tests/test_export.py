@@ -137,10 +137,11 @@ def test_obsidian_questions_list_answers_and_their_moments(transcript):
                Answer("Anything else?", "Made up.", "openai:m", "generated", [], grounded=False)]
     _, body = front_matter(note(transcript.meta, answers))
     questions = body.split("## Questions\n", 1)[1]
-    assert questions.startswith("\n### Where is the \\<b\\>middle\\</b\\>?\n\nIt starts at one minute \\[S1\\]\\.\n"
+    # Full stops stay plain: only what could act is escaped (a "- " opening a line would make a list).
+    assert questions.startswith("\n### Where is the \\<b\\>middle\\</b\\>?\n\nIt starts at one minute \\[S1\\].\n"
                                 "\\- not a list\n\n- \\[S1\\] [0:01:01](https://youtu.be/abcdefghijk?t=61) "
-                                "“Now the middle\\.”\n")
-    assert "### Anything else?\n\nMade up\\.\n\n*Not grounded" in questions
+                                "“Now the middle.”\n")
+    assert "### Anything else?\n\nMade up.\n\n*Not grounded" in questions
 
 
 def test_obsidian_export_of_the_sample_talk_holds_the_questions_asked(sample_library, tmp_path):
@@ -160,3 +161,32 @@ def test_obsidian_export_of_the_sample_talk_holds_the_questions_asked(sample_lib
     assert all(body.count(f"\\[{c.id}\\] [") == 1 for c in answer.citations)
     with pytest.raises(InvalidChoice, match="Choose one of: txt, md, srt, vtt, json, obsidian"):
         sample_library.export("yttSample01", "docx")
+
+
+@pytest.mark.parametrize("text, written", [
+    ("It was 2.5 times faster (roughly). Wow!", "It was 2.5 times faster (roughly). Wow!"),  # nothing to act on
+    ("- not a list", "\\- not a list"),
+    ("+ nor this", "\\+ nor this"),
+    ("1. not a numbered list", "1\\. not a numbered list"),
+    ("3) nor this", "3\\) nor this"),
+    ("1.5 billion tokens", "1.5 billion tokens"),  # a number, not a list
+    ("---", "\\---"),  # no rule
+    ("see example.com or www.x.org", "see example\\.com or www\\.x\\.org"),  # no link
+    ("mail me@x.io now", "mail me@x\\.io now"),
+    ("a #tag, [[link]] and *stars*", "a \\#tag, \\[\\[link\\]\\] and \\*stars\\*"),
+])
+def test_plain_paragraphs_escape_only_what_would_act(text, written):
+    from yt_transcript.ingest.export import plain_paragraphs
+
+    assert plain_paragraphs(text) == written
+
+
+@pytest.mark.parametrize("line", ["- item", "+ item", "1. item", "2) item", "---", "===", "> quote", "# head",
+                                  "***", "see www.example.com", "a <b>bold</b> word", "`code`", "![i](x.png)"])
+def test_a_line_of_the_data_renders_as_one_plain_paragraph(line):
+    markdown_it = pytest.importorskip("markdown_it")
+    from yt_transcript.ingest.export import plain_paragraphs
+
+    md = markdown_it.MarkdownIt("commonmark", {"html": True, "linkify": False})
+    html = md.render(f"words before\n{plain_paragraphs(line)}")
+    assert re.findall(r"<(\w+)", html) == ["p"]

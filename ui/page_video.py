@@ -87,13 +87,14 @@ def chat(video_id: str) -> None:
     chats = st.session_state.setdefault("chats", {})
     turns = chats.setdefault(video_id, [])
     question = st.chat_input("Ask about this video (Enter asks)", key="chat_q")
-    history = st.container(height=330 if turns or question else "content", key="chat_history",
-                           border=bool(turns or question))
+    # The newest answer is shown whole, with its play buttons, right under the question box; earlier ones
+    # scroll in a box below it, so a long history never hides the buttons of the answer just given.
+    latest = st.container(key="chat_latest")
     if question is not None:
         if not question.strip():
             st.info("Type a question first, for example “why does the model make things up?”")
         else:
-            pending = history.empty()  # the question and the answer as it streams, until it joins the turns
+            pending = latest.empty()  # the question and the answer as it streams, until it joins the turns
             with pending.container():
                 st.markdown(f"**You:** {safe(question)}")
                 live = st.empty()
@@ -118,23 +119,33 @@ def chat(video_id: str) -> None:
     if not turns:
         st.caption("Answers quote the video; each source is a button that plays its moment.")
         return
-    with history:  # the newest first, right under the question box
-        for n, (t, answer) in enumerate(reversed(list(enumerate(turns)))):
-            if n:
-                st.divider()
-            st.markdown(f"**You:** {safe(answer.question)}")
-            # Our own offline answer is a list of quotes; a model's text stays wholly inert.
-            st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
-            if answer.kind == "generated" and not answer.grounded:
-                st.warning("The model cited none of the passages it was given: this answer is not grounded.")
-            if answer.nearest:
-                st.caption("Nothing in the video answers this directly; the nearest passages:")
-            sources = answer.citations + [_as_citation(h) for h in answer.nearest]
-            for i, c in enumerate(sources):
-                st.button(play_label(c.start_s, c.text, c.id if c.id != "near" else None),
-                          key=f"cite-{video_id}-{t}-{i}", on_click=seek, args=(c.start_s,),
-                          help=f"Play the video from {format_hms(c.start_s)}, where this source is")
+    newest, *earlier = reversed(list(enumerate(turns)))
+    with latest:
+        _turn(video_id, *newest)
+    if earlier:
+        with st.container(height=330, key="chat_history"):
+            st.caption("Earlier questions, newest first")
+            for n, (t, answer) in enumerate(earlier):
+                if n:
+                    st.divider()
+                _turn(video_id, t, answer)
     st.button("Clear this chat", key=f"clear-{video_id}", on_click=chats.__setitem__, args=(video_id, []))
+
+
+def _turn(video_id: str, t: int, answer) -> None:
+    """One question and its answer, then a button per source that plays its moment."""
+    st.markdown(f"**You:** {safe(answer.question)}")
+    # Our own offline answer is a list of quotes; a model's text stays wholly inert.
+    st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
+    if answer.kind == "generated" and not answer.grounded:
+        st.warning("The model cited none of the passages it was given: this answer is not grounded.")
+    if answer.nearest:
+        st.caption("Nothing in the video answers this directly; the nearest passages:")
+    sources = answer.citations + [_as_citation(h) for h in answer.nearest]
+    for i, c in enumerate(sources):
+        st.button(play_label(c.start_s, c.text, c.id if c.id != "near" else None),
+                  key=f"cite-{video_id}-{t}-{i}", on_click=seek, args=(c.start_s,),
+                  help=f"Play the video from {format_hms(c.start_s)}, where this source is")
 
 
 def _as_citation(hit) -> Citation:

@@ -296,7 +296,7 @@ def browsers(app: str, videos: list[tuple[str, str]], seconds: float, sessions: 
                 await box.fill(question)
                 t0 = time.perf_counter()
                 await box.press("Enter")
-                cite = page.locator(".st-key-chat_history").get_by_role("button", name=re.compile(r"Play \d")).first
+                cite = page.locator(".st-key-chat_latest").get_by_role("button", name=re.compile(r"Play \d")).first
                 await cite.wait_for(timeout=120_000)
                 timings["ask"].append((time.perf_counter() - t0) * 1000)
                 cited.append((await cite.inner_text()).startswith("[S1]"))
