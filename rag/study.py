@@ -410,12 +410,28 @@ def _singular(word: str) -> str:
     return word
 
 
-def normalise_answer(text: str, singular: bool = True) -> str:
-    """The comparable core of an answer: case-folded, outer punctuation off, plurals singular, joiners gone."""
+def normalise_answer(text: str, singular: bool = True, stem: bool = False) -> str:
+    """The comparable core of an answer: case-folded, outer punctuation off, plurals singular, joiners gone;
+    with `stem`, each word without its -ing/-ed ending too."""
     text = text.casefold()
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # "1,000" is "1000"
     text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
-    return "".join(_singular(w) if singular else w for w in _JOINERS.split(text) if w)
+    words = [_singular(w) if singular else w for w in _JOINERS.split(text) if w]
+    return "".join(_stem(w) if stem else w for w in words)
+
+
+def _stem(word: str) -> str:
+    """The word without an -ing or -ed ending, a final e or a doubled last consonant: "filtering", "filter",
+    "encoded" and "encode" meet. Never below four letters, where the ending is part of the word ("string")."""
+    for ending in ("ing", "ed"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[:-len(ending)]
+            break
+    if len(word) >= 5 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) >= 5 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -438,13 +454,13 @@ def _one_typo(mine: str, theirs: str) -> bool:
 
 def grade_answer(given: str, expected: str) -> bool:
     """Whether a typed answer is the expected one, forgiving what a student shouldn't lose a point for: case,
-    surrounding punctuation, hyphens or spaces inside a term, plurals, one typo in a word of 5+ letters, and one
-    word of their own before or after the term."""
+    surrounding punctuation, hyphens or spaces inside a term, plurals and -ing/-ed forms, one typo in a word of
+    5+ letters, and one word of their own before or after the term."""
     mine, theirs = normalise_answer(given), normalise_answer(expected)
     if not mine or not theirs:
         return False
-    if mine == theirs:
-        return True
+    if mine == theirs or normalise_answer(given, stem=True) == normalise_answer(expected, stem=True):
+        return True  # the term, or another form of it ("filter" for "filtering")
     # A typo may land on a final "s" and look like a plural, so typos are also judged on the words as written.
     as_written = normalise_answer(given, singular=False), normalise_answer(expected, singular=False)
     return _one_typo(mine, theirs) or _one_typo(*as_written) or _one_word_more(given, expected)

@@ -40,6 +40,11 @@ from .test_summarize import _four_topics
     ("math olympiad", "Olympiad"),  # one word of the student's own around the term
     ("adversarial examples", "adversarial"),
     ("Math Olympiad!", "olympiad"),
+    ("filter", "filtering"),  # another form of the same word
+    ("encode", "encoding"),
+    ("trained", "training"),
+    ("URL filtered", "URL filtering"),
+    ("stopped", "stop"),
 ])
 def test_forgiven(typed, expected):
     assert grade_answer(typed, expected)
@@ -68,6 +73,9 @@ def test_forgiven(typed, expected):
     ("self-supervised", "supervised"),  # a hyphened prefix makes another term
     ("semi supervised", "supervised"),
     ("pre-training", "training"),
+    ("pre-trained", "training"),
+    ("str", "string"),  # an ending is only cut from a word that stays four letters or more
+    ("filtering", "filtering out"),
 ])
 def test_not_forgiven(typed, expected):
     assert not grade_answer(typed, expected)
