@@ -97,9 +97,23 @@ def _quarters(text: str, longest: int = 3) -> dict[str, set[int]]:
     return where
 
 
-def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
+def topic_titles(texts: list[str]) -> list[str]:
+    """A title for each chapter of one video (texts in order), no two naming the same terms: a later chapter
+    whose best pair another already has ("Deep Seek and Model", "Deep Seek and Models") takes its next term."""
+    titles: list[str] = []
+    for i, text in enumerate(texts):
+        titles.append(topic_title(text, texts[:i] + texts[i + 1:], taken={_signature(t) for t in titles}))
+    return titles
+
+
+def _signature(title: str) -> frozenset[str]:
+    return frozenset(w for w in _stems(title.lower()) if w not in _MINOR)
+
+
+def topic_title(text: str, other_texts: list[str], max_words: int = 5, taken: set[frozenset] = frozenset()) -> str:
     """A 2-5-word title: the chapter's most distinctive phrase, joined with "and" to the next distinct one
-    when it alone is too short to name the chapter."""
+    when it alone is too short to name the chapter; never one whose terms are `taken` (signatures of the
+    video's other titles) while another term can make it distinct."""
     mine = candidate_phrases(text)
     if not mine:
         return "Untitled"
@@ -130,6 +144,8 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5) -> str:
         if weight(term) <= 0 or any(_stems(term) & _stems(p) for p in picked):
             continue  # "Solutions and Solution" names one thing twice
         if sum(p.count(" ") + 1 for p in picked) + term.count(" ") + 1 > max_words - (1 if picked else 0):
+            continue
+        if picked and _signature(f"{picked[0]} {term}") in taken:
             continue
         picked.append(term)
         if len(picked) == 2:

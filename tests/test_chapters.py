@@ -118,3 +118,17 @@ def test_optional_gap_signals_find_transitions_and_pauses():
     units_, vectors = synthetic()
     with_all = SegmentParams(lexical=1.0, cues=1.0, pauses=1.0)
     assert boundary_scores(segment(units_, vectors, 720.0, params=with_all), [0, 180, 360, 540], 30)[1] == 1.0
+
+
+def test_no_two_chapters_of_a_video_get_the_same_title():
+    from yt_transcript.rag.titles import _signature, topic_title, topic_titles
+
+    # Two chapters on the same pair of terms, each with its own third term.
+    first = "so deep seek is the model here and " * 6 + "the paper is out and " * 2
+    second = "so deep seek is the models here and " * 6 + "the arena is up and " * 3
+    texts = [first, second, "the orchestra plays the symphony " * 3]
+    alone = [topic_title(t, texts[:i] + texts[i + 1:]) for i, t in enumerate(texts)]
+    assert _signature(alone[0]) == _signature(alone[1])  # titled one by one, they would name the same terms
+    titles = topic_titles(texts)
+    assert titles[0] == alone[0] and titles[2] == alone[2]
+    assert len({_signature(t) for t in titles}) == 3 and titles[1] == "Deep Seek and Arena"

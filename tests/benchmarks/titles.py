@@ -21,6 +21,8 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
 - 2026-11-30, kept: no title term ending on "-ical/-ous/-ful/-less" (the Deep Dive had "Neural Network and
   Mathematical"): detected all 0.339 -> 0.339 / 0.366 -> 0.367, creator spans 0.384 -> 0.382 / 0.372 -> 0.373;
   neutral, kept for the grammar. With "-ive/-al" too: 0.334 / 0.377, one half down: not kept.
+- 2026-11-30, kept: a video's titles made together, none naming the same terms as an earlier one (the Deep
+  Dive had "Deep Seek and Model" and "Deep Seek and Models"): every cell unchanged to three decimals.
 - Tried and not kept: sublinear counts (1 + log tf): every cell down (detected all 0.300); adding the second
   term only when it weighs >= 0.3 or 0.5 of the first: changes within +-0.01 either way.
 """
@@ -45,7 +47,7 @@ def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
 def main() -> None:
     from tests.benchmarks.previous_methods import key_phrase_title
     from yt_transcript.rag.chapters import segment
-    from yt_transcript.rag.titles import topic_title
+    from yt_transcript.rag.titles import topic_title, topic_titles
 
     methods = {"keywords (before)": key_phrase_title, "topic_title (now)": topic_title}
     pairs: dict[tuple[str, str, bool], list[tuple[str, str]]] = {}
@@ -57,8 +59,9 @@ def main() -> None:
         for kind, chosen in spans.items():
             texts = [" ".join(s.text for s in video.snippets if a <= s.start_s < b) for a, b in chosen]
             for name, fn in methods.items():
+                now = topic_titles(texts) if fn is topic_title else None  # a video's titles are made together
                 for k, (span, text) in enumerate(zip(chosen, texts)):
-                    title = fn(text, texts[:k] + texts[k + 1:])
+                    title = now[k] if now else fn(text, texts[:k] + texts[k + 1:])
                     gold = max(truth, key=lambda t: overlap(span, (t[0], t[1])))[2]
                     for subset in ("all", "long") if video.long else ("all",):
                         pairs.setdefault((kind, name, subset), []).append((title, gold))
