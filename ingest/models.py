@@ -172,6 +172,35 @@ class SearchHit:
 
 
 @dataclass
+class Occurrence:
+    """A place where a video says the words looked for: the caption line they start on."""
+
+    video_id: str
+    start_s: float  # seconds: where that line starts
+    text: str  # the line, with the next one when the words run across the break
+
+    @property
+    def url(self) -> str | None:
+        return watch_url(self.video_id, self.start_s) if is_video_id(self.video_id) else None
+
+    def to_dict(self) -> dict:
+        return {"video_id": self.video_id, "start": round(self.start_s, 3), "text": self.text, "url": self.url}
+
+
+@dataclass
+class Finding:
+    """What "find in this video" shows: every place the words are said, then the passages about them."""
+
+    said: list[Occurrence]  # in time order
+    related: list[SearchHit]  # close matches by meaning, away from the places above, best first
+    nearest: list[SearchHit]  # only when neither finds anything: the best passages, however far
+
+    def to_dict(self) -> dict:
+        return {"said": [o.to_dict() for o in self.said], "related": [h.to_dict() for h in self.related],
+                "nearest": [h.to_dict() for h in self.nearest]}
+
+
+@dataclass
 class IngestResult:
     """What happened to one video."""
 

@@ -96,6 +96,23 @@ def test_video_page_chat_citation_seeks_and_keeps_the_place_in_the_url(app):
     assert any(c.value.startswith("Playing from 0:0") and c.value != "Playing from 0:00:00" for c in at.caption)
 
 
+def test_find_in_the_transcript_lists_every_place_the_word_is_said(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    at.session_state["video_tab"] = "Transcript"
+    at.run()
+    at.text_input(key="transcript_query").input("Ebbinghaus").run()
+    assert not at.exception
+    said = [b for b in at.button if b.key and b.key.startswith("said-")]
+    assert said and all("Ebbinghaus" in html.unescape(b.label) for b in said)
+    assert any(c.value.startswith("Said ") for c in at.caption)
+    said[0].click().run()
+    assert at.session_state["start_s"] > 0  # it plays that moment
+    at.text_input(key="transcript_query").input("zyzzyva").run()
+    assert not [b for b in at.button if b.key and b.key.startswith("said-")]
+    assert any("Not said in this video" in c.value or "Passages about it" in c.value for c in at.caption)
+
+
 def test_a_deep_link_opens_the_video_at_that_moment(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE, t="100")

@@ -108,6 +108,16 @@ def test_search_unknown_video(run):
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "not in the library" in result.stderr
 
 
+def test_find_lists_every_place_a_word_is_said(run):
+    run("ingest", str(SAMPLE_VTT))
+    out = run("find", "yttSample01", "Ebbinghaus").stdout
+    assert out.startswith("Said ") and "Ebbinghaus" in out.splitlines()[1]
+    data = json.loads(run("find", "yttSample01", "ebbinghaus", "--json").stdout)
+    assert data["said"] and all("ebbinghaus" in p["text"].lower() for p in data["said"])
+    result = run("find", "zzzzzzzzzzz", "memory")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "not in the library" in result.stderr
+
+
 def test_search_empty_library(run):
     result = run("search", "anything")
     assert result.exit_code == 1 and "library is empty" in result.stderr

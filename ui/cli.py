@@ -328,8 +328,6 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
            no_model_search: bool, as_json: bool) -> None:
     """Find the moments where QUERY is talked about (with a chat model configured, it also rewrites QUERY
     and reranks the results)."""
-    from yt_transcript import format_hms
-
     obj.set(model_search=False if no_model_search else None)
     hits = obj.library.search(query, videos=list(videos), channel=channel, k=k,
                               since=since.date() if since else None, until=until.date() if until else None)
@@ -344,6 +342,43 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
         from yt_transcript.ingest.models import NO_CLOSE_MATCH
 
         click.echo(NO_CLOSE_MATCH + "\n")
+    _print_hits(hits)
+
+
+@cli.command()
+@click.argument("video_id")
+@click.argument("words")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="Passages about the words to show after the places they are said.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def find(obj: _Context, video_id: str, words: str, k: int, as_json: bool) -> None:
+    """Every place VIDEO_ID says WORDS (as Ctrl-F would, across caption lines, a plural "s" aside), then the
+    passages about them elsewhere."""
+    from yt_transcript import format_hms
+
+    finding = obj.library.find(video_id, words, k=k)
+    _print_notice(obj.library.last_notice)
+    if as_json:
+        click.echo(json.dumps(finding.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if finding.said:
+        click.echo(click.style(f"Said {len(finding.said)} time{'s' if len(finding.said) > 1 else ''}:", bold=True))
+        for place in finding.said:
+            click.echo(f"  {format_hms(place.start_s)}  {place.text}  {place.url or ''}".rstrip())
+        click.echo()
+    if finding.related:
+        click.echo(click.style("Passages about it:", bold=True))
+    elif finding.nearest:
+        click.echo("Not said in this video, and nothing matches closely; the nearest passages:\n")
+    elif not finding.said:
+        click.echo("No matching passages.")
+    _print_hits(finding.related or finding.nearest)
+
+
+def _print_hits(hits) -> None:
+    from yt_transcript import format_hms
+
     for n, hit in enumerate(hits, 1):
         where = f" · {hit.chapter}" if hit.chapter else ""
         click.echo(click.style(f"{n}. {hit.title}{where}  [{format_hms(hit.start_s)}]", bold=True))

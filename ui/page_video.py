@@ -24,6 +24,7 @@ from yt_transcript.ui.common import (
 from yt_transcript import Citation, YtTranscriptError, format_hms
 
 PARAGRAPHS_PER_PAGE = 15
+_SAID_SHOWN = 10  # places the words are said, shown as buttons; the count says how many more
 SCROLL_TO_PLAYER = """<script>
 // {nonce}: a seek happened; bring the player into view (a no-op when it already is).
 const box = window.parent.document.querySelector('.st-key-player');
@@ -184,14 +185,9 @@ def _transcript(video_id: str) -> None:
                            placeholder="words or a question; Enter finds")
     if needle.strip():
         try:
-            found = library().search(needle, videos=[video_id], k=5)
+            _finding(library().find(video_id, needle))
         except YtTranscriptError as exc:
             show_error(exc)
-            found = []
-        if not found:
-            st.caption("Nothing matches.")
-        for i, hit in enumerate(found):
-            st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=seek, args=(hit.start_s,))
         st.divider()
     paragraphs = library().paragraphs(video_id)
     pages = max(1, -(-len(paragraphs) // PARAGRAPHS_PER_PAGE))
@@ -209,6 +205,24 @@ def _transcript(video_id: str) -> None:
         st.button(f"Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
                   args=(para[0].start_s,), type="tertiary")
         st.markdown(safe(" ".join(s.text for s in para)))
+
+
+def _finding(finding) -> None:
+    """Every place the words are said (a button each), then the passages about them."""
+    said = finding.said
+    if said:
+        st.caption(f"Said {len(said)} time{'s' if len(said) > 1 else ''}"
+                   + (f"; the first {_SAID_SHOWN}:" if len(said) > _SAID_SHOWN else ":"))
+        for i, place in enumerate(said[:_SAID_SHOWN]):
+            st.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=seek, args=(place.start_s,))
+    if finding.related:
+        st.caption("Passages about it:")
+    elif finding.nearest:
+        st.caption("Not said in this video, and nothing matches closely; the nearest passages:")
+    elif not said:
+        st.caption("Nothing matches.")
+    for i, hit in enumerate(finding.related or finding.nearest):
+        st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=seek, args=(hit.start_s,))
 
 
 def _notes(video_id: str) -> None:

@@ -28,7 +28,9 @@ _PUBLIC = {
     "Chapter": "yt_transcript.ingest.models",
     "ChapterSummary": "yt_transcript.ingest.models",
     "Citation": "yt_transcript.ingest.models",
+    "Finding": "yt_transcript.ingest.models",
     "IngestResult": "yt_transcript.ingest.models",
+    "Occurrence": "yt_transcript.ingest.models",
     "Overview": "yt_transcript.ingest.models",
     "SearchHit": "yt_transcript.ingest.models",
     "Snippet": "yt_transcript.ingest.models",
@@ -51,8 +53,8 @@ _PUBLIC = {
 }
 
 __all__ = [
-    "Answer", "Card", "Chapter", "ChapterSummary", "ChatSession", "Citation", "IngestOptions", "IngestResult",
-    "InputError", "Library", "ModelError", "Overview", "SearchHit", "SearchOptions", "Settings", "Snippet",
+    "Answer", "Card", "Chapter", "ChapterSummary", "ChatSession", "Citation", "Finding", "IngestOptions",
+    "IngestResult", "InputError", "Library", "ModelError", "Occurrence", "Overview", "SearchHit", "SearchOptions", "Settings", "Snippet",
     "SourceError", "SourceResult", "StoreError", "SyncOutcome", "SyncReport", "Transcript", "VideoMeta",
     "VideoRecord", "YtTranscriptError", "errors", "format_hms", "parse_source", "watch_url",
 ]

@@ -20,6 +20,7 @@ from yt_transcript.ingest.models import (
     Answer,
     Card,
     Chapter,
+    Finding,
     Overview,
     SearchHit,
     Snippet,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from yt_transcript.rag.retrieve import SearchOptions
 
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
+_SAME_PLACE_S = 20.0  # a passage this close to a place the words are said shows that same moment
 
 
 class Library:
@@ -267,6 +269,20 @@ class Library:
         reranks the top passages; if it cannot, the offline ranking is kept and `last_notice` says so."""
         opts = self._search_options(options, videos, channel, since, until, k)
         return self._searcher(self.chat_model())(self._query(query, "search"), opts)
+
+    def find(self, video: str, words: str, *, k: int = 5) -> Finding:
+        """Where one video says these words (every place, in time order), then up to k passages that match
+        their meaning elsewhere; when neither finds anything, the k nearest passages, marked as such."""
+        from yt_transcript.rag.occurrences import occurrences
+        from yt_transcript.rag.retrieve import close_matches
+
+        words = self._query(words, "search")
+        said = occurrences(video, self.transcript(video).snippets, words)
+        hits = self.search(words, videos=[video], k=k)
+        close = close_matches(hits, self.settings.retrieval.relevance_threshold)
+        # A passage at a place already listed would show the same moment twice.
+        related = [h for h in close if not any(abs(h.start_s - o.start_s) < _SAME_PLACE_S for o in said)]
+        return Finding(said, related, [] if said or close else hits)
 
     def is_close_match(self, hits: list[SearchHit]) -> bool:
         """Whether the best hit is close enough to count as found (the bar below which `ask` shows only the

@@ -1,0 +1,67 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from yt_transcript.ingest.errors import VideoNotIndexed
+from yt_transcript.ingest.models import Snippet
+from yt_transcript.rag.occurrences import occurrences
+
+
+def _lines(*texts):
+    return [Snippet(t, 10.0 * i, 10.0 * i + 10.0) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize("lines, words, found", [
+    (["how many r are there in", "strawberry well three"], "strawberry", [(10.0, "strawberry well three")]),
+    (["Strawberries, anyone?"], "strawberry", [(0.0, "Strawberries, anyone?")]),  # case, punctuation, plural
+    (["the tokens here"], "token", [(0.0, "the tokens here")]),
+    # A phrase over line breaks is found once, on the line it starts on, with the lines it runs over.
+    (["what's called reinforcement", "learning from", "Human feedback and so"], "reinforcement learning from human feedback",
+     [(0.0, "what's called reinforcement learning from Human feedback and so")]),
+    (["learning from human", "feedback"], "reinforcement learning", []),  # in order, or not at all
+    (["a strawberry and a strawberry"], "strawberry", [(0.0, "a strawberry and a strawberry")]),  # a line once
+    (["the straw", "berry"], "strawberry", []),  # words, not letters
+    (["anything"], "?!", []),
+    ([], "strawberry", []),
+])
+def test_occurrences(lines, words, found):
+    assert [(o.start_s, o.text) for o in occurrences("v", _lines(*lines), words)] == found
+
+
+_WORDS = st.sampled_from("the model token tokens learns from human feedback a strawberry".split())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=6).map(" ".join), max_size=12),
+       st.lists(_WORDS, min_size=1, max_size=3).map(" ".join))
+def test_each_place_found_holds_the_words_and_none_is_missed(texts, words):
+    lines = _lines(*texts)
+    found = occurrences("v", lines, words)
+    starts = [o.start_s for o in found]
+    assert starts == sorted(set(starts))  # time order, one per line
+    norm = [w.rstrip("s") for w in words.split()]
+    for o in found:
+        assert " ".join(w.rstrip("s") for w in o.text.split()).count(" ".join(norm)) >= 1
+    # Every place in the whole text where the words start is on a line that was found.
+    flat = [(i, w.rstrip("s")) for i, t in enumerate(texts) for w in t.split()]
+    for j in range(len(flat) - len(norm) + 1):
+        if [w for _, w in flat[j:j + len(norm)]] == norm:
+            assert lines[flat[j][0]].start_s in starts
+
+
+def test_find_lists_where_the_words_are_said_then_passages_about_them(sample_library):
+    video = sample_library.videos()[0].meta.video_id
+    word = sample_library.transcript(video).snippets[3].text.split()[-1].strip(".,!?")
+    finding = sample_library.with_settings(relevance_threshold=-1.0).find(video, word)
+    assert finding.said and all(word.lower() in o.text.lower() for o in finding.said)
+    assert all(min(abs(h.start_s - o.start_s) for o in finding.said) >= 20 for h in finding.related)
+    assert finding.nearest == []
+    assert set(finding.to_dict()) == {"said", "related", "nearest"}
+
+
+def test_find_says_when_nothing_is_said_or_close(sample_library):
+    video = sample_library.videos()[0].meta.video_id
+    finding = sample_library.with_settings(relevance_threshold=2.0).find(video, "zyzzyva quasar")
+    assert finding.said == [] and finding.related == [] and finding.nearest  # the nearest, marked as such
+    with pytest.raises(VideoNotIndexed):
+        sample_library.find("nosuchvideo1", "anything")
