@@ -113,6 +113,17 @@ def test_find_in_the_transcript_lists_every_place_the_word_is_said(app):
     assert any("Not said in this video" in c.value or "Passages about it" in c.value for c in at.caption)
 
 
+def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    at.session_state["video_tab"] = "Notes"
+    at.run()
+    assert any(c.value == "No question has been asked about this video yet." for c in at.caption)
+    ask(at)
+    at.run()
+    assert any(c.value.startswith("They hold the 1 question asked about this video") for c in at.caption)
+
+
 def test_a_deep_link_opens_the_video_at_that_moment(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE, t="100")

@@ -226,7 +226,6 @@ def _finding(finding) -> None:
 
 
 def _notes(video_id: str) -> None:
-    turns = st.session_state.get("chats", {}).get(video_id, [])
     st.write("Your notes for this video: the chapter overview, then every question asked about it with its "
              "answer and sources, as Markdown for Obsidian or any notes app.")
     try:
@@ -237,7 +236,9 @@ def _notes(video_id: str) -> None:
     name = re.sub(r"[^\w.-]+", "-", video_id)
     st.download_button("Download notes (Markdown)", notes, file_name=f"{name}-notes.md", key="export",
                        mime="text/markdown")
-    st.caption(f"{len(turns)} question(s) asked in this session; earlier ones are kept too.")
+    asked = len(library().saved_answers(video_id))
+    st.caption(f"They hold the {asked} question{'s' if asked != 1 else ''} asked about this video so far, in the "
+               "app or on the command line." if asked else "No question has been asked about this video yet.")
 
 
 def _quiz(video_id: str) -> None:
