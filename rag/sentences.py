@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from yt_transcript.rag.stopwords import NOT_TOPIC, STOPWORDS
+
 # Words that carry nothing in speech. "you know" only when it is not a question ("do you know").
 FILLERS = frozenset("uh um uhm umm erm er hmm mm".split())
 _YOU_KNOW_GUARD = frozenset("do did don't didn't if as to whether what how".split())
@@ -63,6 +65,7 @@ START_WEIGHT = 0.5
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
+_CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
 
 
@@ -378,11 +381,21 @@ def sentence_vectors(found: list[Sentence], unit_starts: np.ndarray, unit_vector
 
 
 def readable(sentence: Sentence) -> bool:
-    """Fit to quote on its own: 8 to 35 words, not starting inside a clause, not trailing off."""
+    """Fit to quote on its own: 8 to 35 words, not starting inside a clause, not trailing off, and saying
+    something."""
     first = _norm(sentence.text.split()[0])
     return (MIN_WORDS <= sentence.words <= MAX_WORDS and sentence.opening >= OPENING_MIN and sentence.closed
             and (len(first) > 1 or first in ("a", "i"))  # not the tail of a word ASR split ("C so you can")
-            and not starts_mid_clause(sentence.text) and _norm(sentence.text.split()[-1]) not in _NO_END)
+            and not starts_mid_clause(sentence.text) and _norm(sentence.text.split()[-1]) not in _NO_END
+            and says_something(sentence.text))
+
+
+def says_something(text: str) -> bool:
+    """At least _CONTENT_WORDS words that could be a topic: "It's actually kind of subtle and kind of
+    interesting" or "This is what you will find on this website" names nothing a reader could learn."""
+    words = (_norm(w) for w in text.split())
+    return sum(len(w) > 2 and w not in STOPWORDS and w not in NOT_TOPIC and w not in FILLERS
+               for w in words) >= _CONTENT_WORDS
 
 
 def quotable(found: list[Sentence], idx, count: int = 1) -> list[int]:

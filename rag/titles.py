@@ -13,27 +13,8 @@ import re
 from collections import Counter
 
 from yt_transcript.rag.sentences import FILLERS
-from yt_transcript.rag.stopwords import STOPWORDS
+from yt_transcript.rag.stopwords import NOT_TOPIC, STOPWORDS
 
-# Words that are not topics: spoken verbs, adverbs and vague nouns/adjectives common in any lecture.
-_NOT_TOPIC = frozenset(
-    "go goes went come comes came take takes took give gives gave put puts look looks looked need needs needed "
-    "try tries tried call calls called mean means meant start starts started keep keeps kept work works worked "
-    "happen happens happened find finds found show shows showed shown tell tells told feel feels felt seem "
-    "seems seemed become becomes became turn turns turned bit little pretty sure able okay yes yeah hey hi "
-    "whatever anything something everything nothing someone everyone anyone somebody kinda gotta wanna "
-    "maybe probably definitely exactly simply certain different same new old good bad great big small nice "
-    "important interesting whole entire next last first second third time times today people guys stuff "
-    "example examples case cases point points part parts fact idea question answer talk talking thinking "
-    "getting doing going making looking trying saying coming taking using basically actually literally "
-    "certainly obviously especially fairly quite rather again already always never sometimes often usually "
-    "sense terms number numbers kind sort type types piece pieces bunch couple level there's here's that's "
-    "what's it's let's i'm we're you're they're don't doesn't didn't isn't aren't wasn't can't won't "
-    "wouldn't shouldn't couldn't i've we've you've i'll we'll you'll i'd we'd you'd they've they'll he's "
-    "she's single every respect less tiny huge large lots real true false fine kinds ways thing things "
-    "create creates fill fills draw predict predicts basic simple easy hard above below under between across "
-    "along around without within through during beyond behind toward towards upon whether unless".split()
-)
 # Endings that nearly always make an adjective ("-al" and "-ive" also end nouns: "signal", "derivative").
 _ADJECTIVE_ENDINGS = ("ical", "ous", "ful", "less")
 _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
@@ -41,14 +22,14 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
 
 
 def _content(norm: str) -> bool:
-    return (len(norm) > 2 and norm not in STOPWORDS and norm not in _NOT_TOPIC and norm not in FILLERS
+    return (len(norm) > 2 and norm not in STOPWORDS and norm not in NOT_TOPIC and norm not in FILLERS
             and not norm.endswith(("ly", "'s")))
 
 
 def _verbal(norm: str) -> bool:
     """A word form that cannot end a noun phrase: usually a verb ("model trained", "tokens predicted") or an
     adjective ("Mathematical", "tokens useful")."""
-    return (norm.endswith("ed") and not norm.endswith(("eed", "ded")) or norm in _NOT_TOPIC
+    return (norm.endswith("ed") and not norm.endswith(("eed", "ded")) or norm in NOT_TOPIC
             or norm.endswith(_ADJECTIVE_ENDINGS))
 
 

@@ -215,3 +215,16 @@ def test_start_evidence_reads_only_the_words_around_the_gap():
     for j in range(len(words)):
         whole = table.prior + sum(table.weights.get(f, 0.0) for f in _start_features(norms, j))
         assert table.evidence(words, j) == whole
+
+
+@pytest.mark.parametrize("text, says", [
+    ("It's actually kind of subtle and kind of interesting.", False),
+    ("This is what you will find on this website.", False),
+    ("Now let's say we do it one more time.", False),
+    ("The first thing here is something called URL filtering.", True),
+    ("Hermann Ebbinghaus measured how fast he forgot nonsense syllables.", True),
+])
+def test_a_quotable_sentence_says_something(text, says):
+    from yt_transcript.rag.sentences import says_something
+
+    assert says_something(text) is says

@@ -45,10 +45,9 @@ _GENERIC = frozenset(
 
 def judge_words() -> frozenset[str]:
     from yt_transcript.rag.sentences import FILLERS
-    from yt_transcript.rag.stopwords import STOPWORDS
-    from yt_transcript.rag.titles import _NOT_TOPIC
+    from yt_transcript.rag.stopwords import NOT_TOPIC, STOPWORDS
 
-    return STOPWORDS | FILLERS | _NOT_TOPIC | _GENERIC
+    return STOPWORDS | FILLERS | NOT_TOPIC | _GENERIC
 
 
 def is_filler(answer: str, judge: frozenset[str]) -> bool:

@@ -31,6 +31,10 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   on real ASR (read_boundaries.py); on the copies, whose evidence has no pause, it moves 9 of 620.
 - "that's/there's/here's" as deixis in the TL;DR score (summarize._DEIXIS): TL;DRs starting mid-clause,
   captions 6.4% -> 7.7% (one of 78), copies 32.9% -> 30.0% (two of 70); kept for what a reader sees first.
+- 2026-11-30: a quotable sentence must say something (sentences.says_something: two words or more that could
+  be a topic; "It's actually kind of subtle and kind of interesting" has one). Captions 9.6% / 4.7% -> 9.7% /
+  4.7% (chapter extracts mid-clause / ends), TL;DR unchanged; ASR copies 47.3% / 63.1% -> 47.3% / 62.8%.
+  Kept: neutral here, and a reader no longer gets a sentence that names nothing.
 - The end check once matched the extract's last three words earlier inside it: fixed, ends on the copies
   63.3% -> 63.1% (of 509 judged); nothing else moved.
 """
