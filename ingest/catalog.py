@@ -261,20 +261,16 @@ class Catalog:
             return []
 
     @_mapped
-    def texts_with_initials(self, letters: str, n: int, video_ids: list[str] | None = None) -> list[str]:
-        """Texts of up to n chunks (best bm25 first) with words starting with each of the letters near each
-        other: where an acronym's spoken form may be."""
-        if not letters.isalpha():
+    def texts_with_initials(self, letters: str, n: int) -> list[str]:
+        """Texts of up to n chunks of the library (best bm25 first) with words starting with each of the
+        letters near each other: where an acronym's spoken form may be."""
+        if not (letters.isascii() and letters.isalpha()):
             return []
         match = f"NEAR({' '.join(letter + '*' for letter in letters)}, {len(letters) + 1})"
-        sql = ("SELECT c.text FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-               "WHERE chunks_fts MATCH ?")
-        params: list = [match]
-        if video_ids is not None:
-            sql += f" AND c.video_id IN ({','.join('?' * len(video_ids))})"
-            params += video_ids
         try:
-            return [row[0] for row in self._db.execute(sql + " ORDER BY bm25(chunks_fts) LIMIT ?", [*params, n])]
+            return [row[0] for row in self._db.execute(
+                "SELECT c.text FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ? "
+                "ORDER BY bm25(chunks_fts) LIMIT ?", (match, n))]
         except sqlite3.OperationalError:
             return []
 

@@ -127,7 +127,7 @@ def _json(transcript: Transcript) -> str:
 _OBSIDIAN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~$=%^&])")
 # A web address or e-mail would become a link: its punctuation is escaped too ("example\.com").
 _LINKISH = re.compile(r"\S*(?:://|www\.|@)\S*|\S+\.[A-Za-z]{2,}\b\S*")
-_LINK_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=%^&])")
+_LINK_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$=%^&:])")  # ":" too: "http://localhost" has no dot
 # What opens a list or rules a line at a line's start: "- ", "+ ", "1. ", "1) ", "---".
 _LINE_OPENER = re.compile(r"^([-+]+)(?=\s|$)|^(\d+)([.)])(?=\s|$)")  # "---" would rule a line
 _NOT_GROUNDED = "Not grounded: the model cited none of the retrieved passages."

@@ -162,9 +162,9 @@ class Storage:
         """How many chunks each word or phrase matches in the lexical index, optionally within some videos."""
         return self.catalog.match_counts(terms, video_ids) if self.catalog else {t: 0 for t in terms}
 
-    def texts_with_initials(self, letters: str, n: int, video_ids: list[str] | None = None) -> list[str]:
-        """Up to n chunk texts where words starting with each of the letters stand near each other."""
-        return self.catalog.texts_with_initials(letters, n, video_ids) if self.catalog else []
+    def texts_with_initials(self, letters: str, n: int) -> list[str]:
+        """Up to n chunk texts of the library where words starting with each of the letters stand near each other."""
+        return self.catalog.texts_with_initials(letters, n) if self.catalog else []
 
     def lexical_search(self, counts: dict[str, int], n: int, video_ids: list[str] | None = None) -> list[str]:
         """Chunk ids ranked by bm25 for any of the terms (with their match counts from `term_counts`).

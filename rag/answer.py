@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.models import Answer, SearchHit
@@ -56,15 +57,17 @@ def ask(
     """Retrieve options.k passages (with `retrieve`, e.g. model search, else offline search), then answer with
     the model (streaming tokens to on_token) or with quotes."""
     started = time.perf_counter()
-    hits = retrieve(question, options) if retrieve else search(storage, embedder, question, options)
+    if retrieve:
+        hits, asked = retrieve(question, options), question
+    else:  # spelt out once, and the quotes are scored against the same words search matched
+        asked = expand_query(storage, question, options.video_ids) if options.expand else question
+        hits = search(storage, embedder, asked, replace(options, expand=False))
     relevant = close_matches(hits, settings.relevance_threshold)
     if not relevant:
         return Answer(question, NOT_FOUND, "none", "not_found", nearest=hits[:3],
                       total_s=time.perf_counter() - started)
     if model is None:
         # Our own text quoting the transcript: resolving would strip a time the speaker says from a quote.
-        # Scored against what search matched: the question with its acronyms spelt out.
-        asked = expand_query(storage, question, options.video_ids) if options.expand else question
         text, sources = extractive_answer(storage, embedder, asked, relevant)
         citations = cite_each(sources)
         return Answer(question, text, "extractive", "extractive", citations, bool(citations), [],

@@ -24,13 +24,17 @@ _SAMPLE = 300  # passages read per acronym, best bm25 first: a phrase said often
 _MIN_SAID, _MIN_DEFINED = 3, 2  # distinct sayings an expansion needs, alone or with the acronym beside it
 _BESIDE = 8  # words either side of a saying where the acronym counts as said beside it
 _DOMINANCE = 2.0  # the winner is said at least twice as often as any other reading
+_MOST = 3  # acronyms looked up per query
 
 
 def acronyms(query: str) -> list[str]:
     """The query's acronyms, lower-case and without a plural s: typed in capitals, or lower-case without a
-    vowel (almost no English word of three to five letters has none)."""
-    found = _TYPED_ACRONYM.findall(query) + _LOWER_ACRONYM.findall(query)
-    return list(dict.fromkeys(a.lower() for a in found))
+    vowel (almost no English word of three to five letters has none). In a sentence typed all in capitals
+    ("HOW DOES THIS WORK") no word stands out as one, and at most _MOST are looked up (each costs a query of
+    the whole index)."""
+    shouted = not re.search(r"[a-z]", query) and len(query.split()) > 1
+    typed = [] if shouted else _TYPED_ACRONYM.findall(query)
+    return list(dict.fromkeys(a.lower() for a in typed + _LOWER_ACRONYM.findall(query)))[:_MOST]
 
 
 def spelled_out(letters: str, texts: list[str]) -> list[str]:
@@ -43,7 +47,7 @@ def spelled_out(letters: str, texts: list[str]) -> list[str]:
     ("good prompt though" for GPT), so the winner must be said three times, or twice with the acronym itself
     said beside it once, as a speaker does who defines it; and twice as often as any other reading.
     """
-    said: dict[tuple, set] = {}
+    places: dict[tuple, list[tuple]] = {}
     defined: set[tuple] = set()
     wordings: dict[tuple, Counter] = {}
     for text in texts:
@@ -54,19 +58,19 @@ def spelled_out(letters: str, texts: list[str]) -> list[str]:
                 continue
             key = tuple(w[:4] for w in phrase if w not in _GLUE)
             end = i + len(phrase)
-            # Chunks overlap: the same saying, read in two chunks, is one saying.
-            said.setdefault(key, set()).add(tuple(words[max(0, i - 3):end + 3]))
+            places.setdefault(key, []).append((tuple(words[max(0, i - 3):i]), tuple(phrase), tuple(words[end:end + 3])))
             wordings.setdefault(key, Counter())[" ".join(phrase)] += 1
             beside = words[max(0, i - _BESIDE):i] + words[end:end + _BESIDE]
             if letters in beside or letters + "s" in beside:
                 defined.add(key)
-    ranked = sorted(said, key=lambda k: -len(said[k]))[:2]
+    said = {key: _sayings(found) for key, found in places.items()}
+    ranked = sorted(said, key=lambda k: -said[k])[:2]
     if not ranked:
         return []
     best = ranked[0]
-    if len(said[best]) < _MIN_SAID and not (len(said[best]) >= _MIN_DEFINED and best in defined):
+    if said[best] < _MIN_SAID and not (said[best] >= _MIN_DEFINED and best in defined):
         return []
-    if len(ranked) > 1 and len(said[best]) < _DOMINANCE * len(said[ranked[1]]):
+    if len(ranked) > 1 and said[best] < _DOMINANCE * said[ranked[1]]:
         return []
     return [wording for wording, _ in wordings[best].most_common()]
 
@@ -82,12 +86,29 @@ def expand_query(storage: Storage, query: str, video_ids: list[str] | None) -> s
     """
     added = []
     for letters in acronyms(query):
-        wordings = spelled_out(letters, storage.texts_with_initials(letters, _SAMPLE, None))
+        wordings = spelled_out(letters, storage.texts_with_initials(letters, _SAMPLE))
         said = storage.term_counts([letters, *wordings], video_ids)
         forms = sorted((w for w in wordings if said[w]), key=lambda w: -said[w])
         if forms and sum(said[w] for w in forms) > said[letters] and forms[0] not in query.lower():
             added.append(forms[0])
     return f"{query} ({'; '.join(added)})" if added else query
+
+
+def _sayings(places: list[tuple]) -> int:
+    """How many different sayings these are, each (up to three words before, the phrase, up to three after).
+    Chunks overlap, and a chunk's edge may cut the words around a saying short, so two places whose words
+    agree as far as both reach are one saying."""
+    distinct: list[tuple] = []
+    for before, phrase, after in sorted(set(places), key=lambda p: -len(p[0]) - len(p[2])):
+        if not any(phrase == seen[1] and _agree(before[::-1], seen[0][::-1]) and _agree(after, seen[2])
+                   for seen in distinct):
+            distinct.append((before, phrase, after))
+    return len(distinct)
+
+
+def _agree(a: tuple, b: tuple) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def _reading(words: list[str], i: int, letters: str) -> list[str] | None:

@@ -6,16 +6,16 @@ import re
 
 from yt_transcript.ingest.models import Occurrence, Snippet
 
-_TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*")
+_TOKEN = re.compile(r"\w+(?:'\w+)*")
 
 
 def occurrences(video_id: str, snippets: list[Snippet], words: str) -> list[Occurrence]:
-    """Every line of the transcript where `words` are said in order (case, punctuation and a plural "s"
-    aside), the line that starts them; a phrase running over line breaks is found on its first line."""
-    wanted = [_base(t) for t in _TOKEN.findall(words.casefold())]
+    """Every line of the transcript where `words` are said in order (case, punctuation, the apostrophe's
+    shape and a plural aside), the line that starts them; a phrase over line breaks is found on its first."""
+    wanted = _forms(words)
     if not wanted:
         return []
-    lines = [[_base(t) for t in _TOKEN.findall(s.text.casefold())] for s in snippets]
+    lines = [_forms(s.text) for s in snippets]
     found = []
     for i, tokens in enumerate(lines):
         # The words may start on this line and end lines later (word-timed captions cut at every pause).
@@ -23,7 +23,7 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str) -> list[Occu
         while len(joined) < len(tokens) + len(wanted) - 1 and last + 1 < len(lines):
             last += 1
             joined += lines[last]
-        starts = [j for j in range(len(tokens)) if joined[j:j + len(wanted)] == wanted]
+        starts = [j for j in range(len(tokens)) if _said_at(joined, j, wanted)]
         if starts:
             end, used, count = starts[0] + len(wanted), i, len(tokens)
             while count < end:  # the lines the first match runs over
@@ -33,10 +33,22 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str) -> list[Occu
     return found
 
 
-def _base(token: str) -> str:
-    """The token without a plural ending: "strawberries" and "strawberry" meet, as do "tokens" and "token"."""
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
+def _said_at(tokens: list[frozenset], j: int, wanted: list[frozenset]) -> bool:
+    return j + len(wanted) <= len(tokens) and all(tokens[j + k] & w for k, w in enumerate(wanted))
+
+
+def _forms(text: str) -> list[frozenset]:
+    """Each word of the text with the singulars it may be the plural of: "movies" may be "movie" or "movy",
+    "strawberries" "strawberry", "classes" "class"; two words match when their forms meet."""
+    return [_plural_forms(t) for t in _TOKEN.findall(text.casefold().replace("\u2019", "'"))]
+
+
+def _plural_forms(token: str) -> frozenset:
+    forms = {token}
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        forms.add(token[:-1])
+        if token.endswith("es"):
+            forms.add(token[:-2])
+        if len(token) > 4 and token.endswith("ies"):
+            forms.add(token[:-3] + "y")
+    return frozenset(forms)

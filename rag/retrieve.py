@@ -288,8 +288,9 @@ def _continues_at(text: str, following: str) -> int:
     `text` it opens with. Two words at least: one shared word is more likely chance."""
     for word in re.finditer(r"\S+", text):
         tail = text[word.start():]
-        if len(tail.split()) >= 2 and following.startswith(tail):
-            return len(tail)
+        rest = following[len(tail):]
+        if len(tail.split()) >= 2 and following.startswith(tail) and (not rest or rest[0].isspace()):
+            return len(tail)  # whole words only: "the model" is no overlap of "the models are"
     return 0
 
 

@@ -393,9 +393,14 @@ def readable(sentence: Sentence) -> bool:
 def says_something(text: str) -> bool:
     """At least _CONTENT_WORDS words that could be a topic: "It's actually kind of subtle and kind of
     interesting" or "This is what you will find on this website" names nothing a reader could learn."""
-    words = (_norm(w) for w in text.split())
-    return sum(len(w) > 2 and w not in STOPWORDS and w not in NOT_TOPIC and w not in FILLERS
-               for w in words) >= _CONTENT_WORDS
+    return sum(topic_word(_norm(w)) for w in text.split()) >= _CONTENT_WORDS
+
+
+def topic_word(norm: str) -> bool:
+    """Whether a (lower-case) word could name a topic: three letters or more, and no stopword, filler, vague
+    word, adverb in -ly or possessive."""
+    return (len(norm) > 2 and norm not in STOPWORDS and norm not in NOT_TOPIC and norm not in FILLERS
+            and not norm.endswith(("ly", "'s")))
 
 
 def quotable(found: list[Sentence], idx, count: int = 1) -> list[int]:

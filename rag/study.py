@@ -77,6 +77,7 @@ _NOT_A_TERM = frozenset(
 _TOKEN = re.compile(r"\d+(?:,\d+)+(?:\.\d+)?|[^\W_](?:[\w+.'\u2019-]*[^\W_])?\+*")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # Four or more bare digits that are no year: an identifier read off the screen (the token 13659), no fact.
+# 1000-2099 may be years, so they stay (and with them 1024 and 2048; 4096 does not).
 _IDENTIFIER = re.compile(r"(?!1\d{3}$|20\d{2}$)\d{4,}")
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
@@ -141,9 +142,9 @@ def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_ch
     if not units:
         return []
     texts = [" ".join(u.text for u in g[0]) for g in groups]
-    # The titles the offline overview shows (summarize._auto_title without a model), so the two pages agree.
-    offline = topic_titles(texts) if any(not c.title for c in chapters) else texts
-    titles = [c.title or offline[i] for i, c in enumerate(chapters)]
+    # The titles the offline overview shows (summarize._auto_titles without a model), so the two pages agree.
+    untitled = any(not c.title for c in chapters)
+    titles = [c.title or made for c, made in zip(chapters, topic_titles(texts) if untitled else texts)]
     offline: list[_ClozeMaker] = []
 
     def cloze(i: int) -> list[Card]:
@@ -423,9 +424,10 @@ def normalise_answer(text: str, singular: bool = True, stem: bool = False) -> st
 
 def _stem(word: str) -> str:
     """The word without an -ing or -ed ending, a final e or a doubled last consonant: "filtering", "filter",
-    "encoded" and "encode" meet. Never below four letters, where the ending is part of the word ("string")."""
+    "encoded" and "encode" meet. Never below five letters, where the ending is often part of another word
+    ("meaning" is no form of "mean", "evening" none of "even")."""
     for ending in ("ing", "ed"):
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
+        if word.endswith(ending) and len(word) - len(ending) >= 5:
             word = word[:-len(ending)]
             break
     if len(word) >= 5 and word.endswith("e"):

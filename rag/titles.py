@@ -12,18 +12,13 @@ import math
 import re
 from collections import Counter
 
-from yt_transcript.rag.sentences import FILLERS
-from yt_transcript.rag.stopwords import NOT_TOPIC, STOPWORDS
+from yt_transcript.rag.sentences import topic_word
+from yt_transcript.rag.stopwords import NOT_TOPIC
 
 # Endings that nearly always make an adjective ("-al" and "-ive" also end nouns: "signal", "derivative").
 _ADJECTIVE_ENDINGS = ("ical", "ous", "ful", "less")
 _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
-
-
-def _content(norm: str) -> bool:
-    return (len(norm) > 2 and norm not in STOPWORDS and norm not in NOT_TOPIC and norm not in FILLERS
-            and not norm.endswith(("ly", "'s")))
 
 
 def _verbal(norm: str) -> bool:
@@ -40,7 +35,7 @@ def candidate_phrases(text: str, longest: int = 3) -> list[tuple[str, str]]:
     run: list[str] = []
     for token in tokens + [""]:
         norm = token.lower()
-        if token and _content(norm):
+        if token and topic_word(norm):
             run.append(token)
             continue
         for n in range(1, longest + 1):

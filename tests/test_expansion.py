@@ -23,6 +23,9 @@ RLHF_WITH = "we call it reinforcement learning with human feedback in the paper"
     ("What is a Transformer?", []),
     ("how does the rhythm work", []),  # a vowel-less six-letter word is no acronym
     ("GPT and gpt", ["gpt"]),
+    ("RLHF", ["rlhf"]),
+    ("HOW DOES THIS WORK", []),  # shouted: no word stands out
+    ("AI vs ML vs RL vs NLP, and CNN?", ["ai", "ml", "rl"]),  # at most three looked up
 ])
 def test_acronyms(query, found):
     assert acronyms(query) == found
@@ -32,8 +35,10 @@ def test_acronyms(query, found):
     # Said three times, two wordings: one phrase, commonest wording first.
     ("rlhf", [RLHF_FROM, "then came " + RLHF_FROM.replace("so this is", "the idea of"), RLHF_WITH], ["reinforcement learning from human feedback",
                                                           "reinforcement learning with human feedback"]),
-    # Overlapping chunks read the same saying twice: one saying, too few.
+    # Overlapping chunks read the same saying twice: one saying, too few; also when a chunk's edge cuts it.
     ("rlhf", [RLHF_FROM, RLHF_FROM], []),
+    ("rlhf", ["we use reinforcement learning from human feedback or rlhf",
+              "reinforcement learning from human feedback or rlhf and then we train"], []),
     # Twice, with the acronym said beside it once: a speaker defining it.
     ("ami", ["we want advanced machine intelligence or AMI for short",
              "the path to advanced machine intelligence goes through world models"], ["advanced machine intelligence"]),

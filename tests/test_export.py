@@ -116,7 +116,7 @@ def test_obsidian_text_from_the_data_renders_as_plain_text(transcript):
     assert "![x](http://example.invalid/t.png)" in html  # the words are all there, as text
     assert "&lt;img src=x&gt;" in html and "[[Secret]]" in html and "==hi== %%c%% $x$" in html
     # Obsidian's own syntax (embeds, wikilinks, highlights, comments, math, tags) is escaped too, on one line.
-    assert body.split("\n")[1] == ('# Re: "spaced" \\#1: \\!\\[x\\]\\(http://example\\.invalid/t\\.png\\) '
+    assert body.split("\n")[1] == ('# Re: "spaced" \\#1: \\!\\[x\\]\\(http\\://example\\.invalid/t\\.png\\) '
                                   '\\<img src\\=x\\> \\[\\[Secret\\]\\] \\=\\=hi\\=\\= \\%\\%c\\%\\% '
                                   '\\$x\\$ next line')
 
@@ -173,6 +173,7 @@ def test_obsidian_export_of_the_sample_talk_holds_the_questions_asked(sample_lib
     ("---", "\\---"),  # no rule
     ("see example.com or www.x.org", "see example\\.com or www\\.x\\.org"),  # no link
     ("mail me@x.io now", "mail me@x\\.io now"),
+    ("see http://localhost:8501/x now", "see http\\://localhost\\:8501/x now"),  # no dot, still no link
     ("a #tag, [[link]] and *stars*", "a \\#tag, \\[\\[link\\]\\] and \\*stars\\*"),
 ])
 def test_plain_paragraphs_escape_only_what_would_act(text, written):
@@ -182,11 +183,14 @@ def test_plain_paragraphs_escape_only_what_would_act(text, written):
 
 
 @pytest.mark.parametrize("line", ["- item", "+ item", "1. item", "2) item", "---", "===", "> quote", "# head",
-                                  "***", "see www.example.com", "a <b>bold</b> word", "`code`", "![i](x.png)"])
+                                  "***", "see www.example.com", "a <b>bold</b> word", "`code`", "![i](x.png)",
+                                  "see http://localhost:8501/x", "https://example.com/a?b=c"])
 def test_a_line_of_the_data_renders_as_one_plain_paragraph(line):
     markdown_it = pytest.importorskip("markdown_it")
     from yt_transcript.ingest.export import plain_paragraphs
 
     md = markdown_it.MarkdownIt("commonmark", {"html": True, "linkify": False})
-    html = md.render(f"words before\n{plain_paragraphs(line)}")
+    written = plain_paragraphs(line)
+    html = md.render(f"words before\n{written}")
     assert re.findall(r"<(\w+)", html) == ["p"]
+    assert not re.search(r"(?<!\\)://|www\.", written)  # nothing a linkifier could take for an address

@@ -15,6 +15,10 @@ def _lines(*texts):
     (["how many r are there in", "strawberry well three"], "strawberry", [(10.0, "strawberry well three")]),
     (["Strawberries, anyone?"], "strawberry", [(0.0, "Strawberries, anyone?")]),  # case, punctuation, plural
     (["the tokens here"], "token", [(0.0, "the tokens here")]),
+    (["I like movies"], "movie", [(0.0, "I like movies")]),
+    (["two classes"], "class", [(0.0, "two classes")]),
+    (["this is it"], "thi", []),  # "this" is no plural
+    (["we don\u2019t know"], "don't know", [(0.0, "we don\u2019t know")]),  # the apostrophe's shape
     # A phrase over line breaks is found once, on the line it starts on, with the lines it runs over.
     (["what's called reinforcement", "learning from", "Human feedback and so"], "reinforcement learning from human feedback",
      [(0.0, "what's called reinforcement learning from Human feedback and so")]),

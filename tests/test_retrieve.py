@@ -269,6 +269,7 @@ def test_a_search_that_straddles_a_reingest_asks_again_rather_than_answer_nothin
     ("one two three four five six seven", "two three four five six seven eight", len("two three four five six seven")),
     ("a b c", "x y z", 0),  # no overlap (a chapter starts): all of it follows
     ("a b c", "c d e", 0),  # one shared word is chance, not an overlap
+    ("we train the model", "the models are big", 0),  # whole words only
     ("", "x y z", 0),
 ])
 def test_where_the_next_chunk_goes_on(text, following, at):

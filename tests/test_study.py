@@ -74,7 +74,10 @@ def test_forgiven(typed, expected):
     ("semi supervised", "supervised"),
     ("pre-training", "training"),
     ("pre-trained", "training"),
-    ("str", "string"),  # an ending is only cut from a word that stays four letters or more
+    ("str", "string"),  # an ending is only cut from a word that stays five letters or more
+    ("mean", "meaning"),
+    ("even", "evening"),
+    ("sing", "singing"),
     ("filtering", "filtering out"),
 ])
 def test_not_forgiven(typed, expected):
