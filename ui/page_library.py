@@ -117,18 +117,20 @@ def _table(records) -> None:
     def chapters(meta) -> str:
         count, source = lib.chapter_count(meta.video_id, detect=False)  # the overview's own count, when known
         if count is None:
-            return "not counted yet"  # counted when the video is first opened
+            return "on first open"  # counted when the video is first opened
         return str(count) if source == "creator" else f"{count} (detected)"
 
-    rows = [{"title": " ".join(r.meta.title.split()), "channel": r.meta.channel or "—",
-             "length": format_hms(r.meta.duration_s or 0), "chapters": chapters(r.meta),
+    # Length and chapters beside the title: on a phone only the first columns show without a swipe.
+    rows = [{"title": " ".join(r.meta.title.split()), "length": format_hms(r.meta.duration_s or 0),
+             "chapters": chapters(r.meta), "channel": r.meta.channel or "—",
              "captions": _captions(r.meta.caption_kind), "added": r.added_at[:10], "id": r.meta.video_id}
             for r in records]
     st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. "
                "Tick the box at the start of a row to open or edit it.")
     picked = st.dataframe(rows, hide_index=True, key="library_table", on_select="rerun", selection_mode="single-row",
                           column_config={"title": st.column_config.TextColumn("Title", width="medium"),
-                                         "channel": "Channel", "length": "Length", "chapters": "Chapters",
+                                         "length": st.column_config.TextColumn("Length", width="small"),
+                                         "chapters": "Chapters", "channel": "Channel",
                                          "captions": "Captions", "added": "Added",
                                          "id": st.column_config.TextColumn("Video id", width="small")})
     selected = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
