@@ -177,7 +177,7 @@ class Occurrence:
 
     video_id: str
     start_s: float  # seconds: where that line starts
-    text: str  # the line, with the next one when the words run across the break
+    text: str  # the line, with the lines after it that the words run over
 
     @property
     def url(self) -> str | None:
@@ -312,6 +312,7 @@ class ChapterSummary:
 
 
 NO_CLOSE_MATCH = "Nothing in the transcripts matches this closely; these are the nearest passages."
+NOT_SAID = "Not said in this video, and nothing matches closely; the nearest passages:"  # Finding.nearest
 EXTRACTIVE_LABEL = "Extractive overview: the most central sentences of each chapter, quoted (no language model)."
 
 

@@ -143,8 +143,9 @@ def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_ch
         return []
     texts = [" ".join(u.text for u in g[0]) for g in groups]
     # The titles the offline overview shows (summarize._auto_titles without a model), so the two pages agree.
-    untitled = any(not c.title for c in chapters)
-    titles = [c.title or made for c, made in zip(chapters, topic_titles(texts) if untitled else texts)]
+    titles = [c.title for c in chapters]
+    if not all(titles):
+        titles = [title or made for title, made in zip(titles, topic_titles(texts))]
     offline: list[_ClozeMaker] = []
 
     def cloze(i: int) -> list[Card]:

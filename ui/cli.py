@@ -370,7 +370,9 @@ def find(obj: _Context, video_id: str, words: str, k: int, as_json: bool) -> Non
     if finding.related:
         click.echo(click.style("Passages about it:", bold=True))
     elif finding.nearest:
-        click.echo("Not said in this video, and nothing matches closely; the nearest passages:\n")
+        from yt_transcript.ingest.models import NOT_SAID
+
+        click.echo(NOT_SAID + "\n")
     elif not finding.said:
         click.echo("No matching passages.")
     _print_hits(finding.related or finding.nearest)

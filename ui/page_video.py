@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import streamlit as st
+from yt_transcript.ingest.models import NOT_SAID
 from yt_transcript.ui.common import (
     cards,
     go,
@@ -218,7 +219,7 @@ def _finding(finding) -> None:
     if finding.related:
         st.caption("Passages about it:")
     elif finding.nearest:
-        st.caption("Not said in this video, and nothing matches closely; the nearest passages:")
+        st.caption(NOT_SAID)
     elif not said:
         st.caption("Nothing matches.")
     for i, hit in enumerate(finding.related or finding.nearest):
