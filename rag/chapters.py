@@ -85,10 +85,10 @@ class SegmentParams:
     """How chapters are found. Lengths are shares of the video, so one setting serves a 10-minute explainer
     and a 3-hour lecture.
 
-    The defaults are the setting leave-one-video-out chose in 25 of 26 folds over the dev videos with creator
-    chapters, the cutoff held at 0.25 standard deviations (tests/benchmarks/eval_chapters.py prints why). The
-    vocabulary shift, transition phrases and pauses are measured there too; none raised the leave-one-out F1,
-    so they are off by default.
+    The defaults are the setting leave-one-video-out chose in 23 of 26 folds over the dev videos with creator
+    chapters, the cutoff held at 0.25 standard deviations (tests/benchmarks/eval_chapters.py prints why: a
+    lower cutoff splits a clean four-topic talk in five). The vocabulary shift, transition phrases and pauses
+    are measured there too; with the cutoff held, none raised the leave-one-out F1, so they are off.
     """
 
     block_share: float = 1 / 250  # sentence vectors are averaged over blocks this long (10-60 s)
@@ -98,6 +98,7 @@ class SegmentParams:
     lexical: float = 0.0  # weight of the vocabulary shift (TextTiling over words) next to the vector depth
     cues: float = 0.0  # weight of a transition phrase ("okay so next", "moving on") at the gap
     pauses: float = 0.0  # weight of the silence at the gap
+    refine: float = 1.0  # each boundary then moves to the sharpest change of topic within this many blocks
 
 
 # Phrases speakers use to move to the next part of a talk.
@@ -178,6 +179,26 @@ class GapSignals:
     lexical_depth: np.ndarray
     cues: np.ndarray
     pauses: np.ndarray
+    unit_change: np.ndarray  # per unit: how unlike the block before it is to the block after it
+
+
+def unit_change(units: list[Unit], vectors: np.ndarray, half_s: float) -> np.ndarray:
+    """At each unit start, 1 - cosine between the mean vectors of the half_s seconds before and after it.
+
+    Blocks are tens of seconds long, so a gap between blocks only says roughly where the topic turns; this
+    says at which sentence it does.
+    """
+    times = np.array([u.start_s for u in units])
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    total = np.vstack([np.zeros((1, vectors.shape[1])), np.cumsum(vectors / np.where(norms == 0, 1, norms), axis=0)])
+    out = np.zeros(len(units))
+    before = np.searchsorted(times, times - half_s)
+    after = np.searchsorted(times, times + half_s)
+    for i in range(1, len(units)):
+        left, right = total[i] - total[before[i]], total[after[i]] - total[i]
+        scale = float(np.linalg.norm(left) * np.linalg.norm(right))
+        out[i] = 1.0 - float(left @ right) / scale if scale else 0.0
+    return out
 
 
 def gap_signals(units: list[Unit], vectors: np.ndarray, duration_s: float, params: SegmentParams) -> GapSignals | None:
@@ -189,7 +210,8 @@ def gap_signals(units: list[Unit], vectors: np.ndarray, duration_s: float, param
     lexical = depth_scores(lexical_matrix(units, starts), window) if params.lexical else np.zeros(len(starts) - 1)
     return GapSignals(starts, block_s, depth_scores(matrix, window), lexical,
                       gap_cues(units, starts) if params.cues else np.zeros(len(starts) - 1),
-                      gap_pauses(units, starts) if params.pauses else np.zeros(len(starts) - 1))
+                      gap_pauses(units, starts) if params.pauses else np.zeros(len(starts) - 1),
+                      unit_change(units, vectors, block_s))
 
 
 def boundaries_from_signals(signals: GapSignals, units: list[Unit], duration_s: float, params: SegmentParams,
@@ -202,7 +224,19 @@ def boundaries_from_signals(signals: GapSignals, units: list[Unit], duration_s: 
     min_gap = max(3 * signals.block_s, duration_s * params.min_gap_share)
     gaps = _pick(score, signals.starts, min_gap, None if count is None else count - 1, cutoff)
     times = np.array([u.start_s for u in units])
+    if params.refine:
+        reach = params.refine * signals.block_s
+        return [0.0] + sorted({_sharpest(times, signals.unit_change, signals.starts[g + 1], reach) for g in gaps})
     return [0.0] + sorted({_nearest(times, signals.starts[g + 1]) for g in gaps})
+
+
+def _sharpest(times: np.ndarray, change: np.ndarray, t: float, reach_s: float) -> float:
+    """The unit start within reach_s of t where the topic changes most (t's nearest unit when none is in reach)."""
+    lo, hi = np.searchsorted(times, [t - reach_s, t + reach_s], side="right")
+    lo = max(1, int(lo))
+    if hi <= lo:
+        return _nearest(times, t)
+    return float(times[lo + int(np.argmax(change[lo:hi]))])
 
 
 def _nearest(times: np.ndarray, t: float) -> float:

@@ -134,7 +134,8 @@ def evaluate_chapters(manifest: str | Path, embedder: Embedder, settings: Ingest
 
     # TextTiling as first configured (blocks 1/250, windows 1/40, spacing 1/60): a baseline that stays put
     # when our defaults move.
-    texttiling = SegmentParams(block_share=1 / 250, window_share=1 / 40, cutoff=0.5, min_gap_share=1 / 60)
+    texttiling = SegmentParams(block_share=1 / 250, window_share=1 / 40, cutoff=0.5, min_gap_share=1 / 60,
+                               refine=0.0)
 
     path = Path(manifest)
     try:

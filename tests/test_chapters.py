@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -32,6 +34,16 @@ def test_segmentation_finds_topic_changes_and_chooses_the_count():
     assert starts[0] == 0.0
     assert boundary_scores(starts, [0, 180, 360, 540], 30)[2] == 1.0, starts
     assert all(any(u.start_s == s for u in units) for s in starts[1:])  # snapped to sentence starts
+
+
+def test_boundaries_move_from_a_block_gap_to_the_sentence_where_the_topic_turns():
+    from yt_transcript.rag.chapters import SegmentParams
+
+    # 38-s blocks do not line up with topics that turn every 190 s.
+    units, vectors = synthetic(seconds_per_topic=190.0, step=5.0)
+    coarse = SegmentParams(block_share=1 / 20, window_share=1 / 8, refine=0.0)
+    assert segment(units, vectors, 760.0, params=coarse) != [0.0, 190.0, 380.0, 570.0]
+    assert segment(units, vectors, 760.0, params=replace(coarse, refine=1.0)) == [0.0, 190.0, 380.0, 570.0]
 
 
 def test_segmentation_with_a_given_count():
