@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from yt_transcript.ingest.models import Snippet
 from yt_transcript.rag.stopwords import NOT_TOPIC, STOPWORDS
 
 # Words that carry nothing in speech. "you know" only when it is not a question ("do you know").
@@ -64,8 +65,10 @@ START_WEIGHT = 0.5
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
+READING_VERSION = "reading-1"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
+_TURN_MARKS = frozenset(("-", "–", "—", ">>"))
 _SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
 
 
@@ -313,9 +316,10 @@ def split_sentences(words: list[_Word], starts: StartTable | None = None) -> lis
 
 
 def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
-           closing: float = 6.0) -> Sentence | None:
-    """The words as a sentence: leading markers off, first letter and "I" capitalised, closing punctuation."""
-    while len(words) > 1 and words[0].norm in LEADING_MARKERS and not _set_phrase(words, 0):
+           closing: float = 6.0, markers: bool = False) -> Sentence | None:
+    """The words as a sentence: leading markers off (unless markers), first letter and "I" capitalised,
+    closing punctuation."""
+    while not markers and len(words) > 1 and words[0].norm in LEADING_MARKERS and not _set_phrase(words, 0):
         words = words[1:]
     text = " ".join(w.token for w in words).strip(" ,;:-–—")
     if not text:
@@ -329,9 +333,9 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
                     closing)
 
 
-def sentences(snippets, starts: StartTable | None = None) -> list[Sentence]:
+def sentences(snippets, starts: StartTable | None = None, *, markers: bool = False) -> list[Sentence]:
     """The transcript as readable sentences, in order (starts: where sentences start in unpunctuated
-    captions; the shipped table by default)."""
+    captions; the shipped table by default). A quote needs no "so" in front; a transcript keeps it (markers)."""
     punctuated = is_punctuated(snippets)
     words = drop_fillers(words_of(snippets))
     near = _punctuated_near(words)
@@ -342,10 +346,24 @@ def sentences(snippets, starts: StartTable | None = None) -> list[Sentence]:
             opening = -1.0  # a cut inside a punctuated sentence: no evidence of a start
         closed = bool(_SENTENCE_END.search(words[b - 1].token)) or not near[b - 1] or b == len(words)
         closing = 6.0 if b == len(words) else _break_score(words, b, near, starts)
-        sentence = render(words[a:b], punctuated, opening, closed, closing)
+        sentence = render(words[a:b], punctuated, opening, closed, closing, markers)
         if sentence:
             out.append(sentence)
     return out
+
+
+def reading_lines(snippets: list[Snippet]) -> list[Snippet]:
+    """Captions to read, as sentences: where the captions have no punctuation (raw ASR, or stretches of it),
+    the sentences restored from it, cased, with full stops; fillers and stutters out, every other word kept.
+    One line each, timed from its first word."""
+    if not snippets:
+        return snippets
+    found = sentences(snippets, markers=True)
+    ends = [s.start_s for s in found[1:]] + [max(found[-1].end_s, snippets[-1].end_s)] if found else []
+    words = words_of(snippets)
+    # Captions mark a change of speaker with a dash of its own; the sentence after it keeps it.
+    turns = [s.first > 0 and words[s.first - 1].token in _TURN_MARKS for s in found]
+    return [Snippet(("- " if turn else "") + s.text, s.start_s, end) for s, end, turn in zip(found, ends, turns)]
 
 
 def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:

@@ -113,6 +113,28 @@ def test_find_in_the_transcript_lists_every_place_the_word_is_said(app):
     assert any("Not said in this video" in c.value or "Passages about it" in c.value for c in at.caption)
 
 
+def test_the_transcript_tab_reads_raw_asr_as_sentences_or_as_written(app, tmp_path):
+    from yt_transcript.ingest.export import export_transcript
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+
+    from .test_sentences import asr_snippets
+
+    vtt = tmp_path / "asr-talk.en.vtt"
+    vtt.write_text(export_transcript(Transcript(VideoMeta("asr", "ASR talk"), asr_snippets()), "vtt"))
+    app.run()
+    app.text_area(key="sources").input(str(vtt)).run()
+    app.button(key="add").click().run()
+    video_id = next(iter(app.session_state["_library"][1].storage.records())).meta.video_id
+    goto(app, "video", v=video_id)
+    app.session_state["video_tab"] = "Transcript"
+    app.run()
+    text = html.unescape(" ".join(m.value for m in app.markdown))
+    assert not app.exception and "I think this is the most useful habit." in text and " uh " not in text
+    app.toggle(key="transcript_sentences").set_value(False).run()
+    text = html.unescape(" ".join(m.value for m in app.markdown))
+    assert "i think this is the most useful habit and i use it" in text and " uh " in text
+
+
 def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

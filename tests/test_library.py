@@ -214,3 +214,22 @@ def test_detected_chapters_are_counted_at_ingest_and_agree_with_the_overview(lib
     overview = library.summarize("noChapters1")
     assert source == overview.chapter_source == "auto"
     assert count == len(overview.chapters) >= 1
+
+
+def test_paragraphs_read_raw_asr_as_sentences_worked_out_once(settings, library, fake_embedder, monkeypatch):
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+    from yt_transcript.rag import sentences
+
+    from .test_sentences import asr_snippets
+
+    snippets = asr_snippets()
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("asrsample01", "Memory"),
+                                                                                snippets))
+    read = library.paragraphs("asrsample01")
+    lines = [s.text for _, para in read for s in para]
+    assert all(line[0].isupper() and line.endswith((".", "?", "!")) for line in lines) and len(lines) >= 5
+    written = library.paragraphs("asrsample01", as_written=True)
+    assert [s.text for _, para in written for s in para] == [s.text for s in snippets]
+    monkeypatch.setattr(sentences, "reading_lines", lambda _: pytest.fail("kept lines are not re-read"))
+    assert library.paragraphs("asrsample01") == read

@@ -3,6 +3,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from yt_transcript.ingest.captions import read_caption_file
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
@@ -228,3 +230,45 @@ def test_a_quotable_sentence_says_something(text, says):
     from yt_transcript.rag.sentences import says_something
 
     assert says_something(text) is says
+
+
+def _kept_words(snippets: list[Snippet]) -> list[str]:
+    """The caption words cleaning keeps (fillers and stutters out), normalised."""
+    return [_norm(w.token) for w in drop_fillers(words_of(snippets)) if _norm(w.token)]
+
+
+def test_reading_lines_turn_asr_into_sentences_and_keep_every_other_word():
+    from yt_transcript.rag.sentences import reading_lines
+
+    snippets = asr_snippets()
+    lines = reading_lines(snippets)
+    assert len(lines) >= 5 and all(s.text[0].isupper() and s.text.endswith((".", "?", "!")) for s in lines)
+    assert [_norm(w) for s in lines for w in s.text.split() if _norm(w)] == _kept_words(snippets)
+    assert any(s.text.startswith("So now let's look") for s in lines)  # a transcript keeps the "so"
+    assert [s.start_s for s in lines] == sorted(s.start_s for s in lines)
+    assert all(a.end_s == b.start_s for a, b in zip(lines, lines[1:])) and lines[-1].end_s >= snippets[-1].end_s
+
+
+def test_reading_lines_keep_punctuated_captions_and_speaker_turns():
+    from yt_transcript.rag.sentences import reading_lines
+
+    snippets = [Snippet("- So what is spacing?", 0.0, 2.0), Snippet("- Spreading reviews out. And", 2.0, 4.0),
+                Snippet("that is all, really.", 4.0, 6.0)]
+    assert [s.text for s in reading_lines(snippets)] == [
+        "- So what is spacing?", "- Spreading reviews out.", "And that is all, really."]
+    assert reading_lines([]) == []
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(
+    "so the um uh and it's a curve Spacing. i know you think of of - review, but why? Okay".split()),
+    min_size=1, max_size=9), st.floats(0.1, 4.0)), min_size=1, max_size=12))
+def test_reading_lines_lose_no_word_but_fillers_and_stutters(lines):
+    from yt_transcript.rag.sentences import reading_lines
+
+    t, snippets = 0.0, []
+    for words, span in lines:
+        snippets.append(Snippet(" ".join(words), t, t + span))
+        t += span
+    out = reading_lines(snippets)
+    assert [_norm(w) for s in out for w in s.text.split() if _norm(w)] == _kept_words(snippets)
+    assert all(a.start_s <= b.start_s for a, b in zip(out, out[1:]))

@@ -106,7 +106,9 @@ def build_server(library: Library, *, allow_ingest: bool = False, page_chars: in
         if end_s is not None and end_s <= start_s:
             raise ToolError(f"end_s ({end_s:g}) must be after start_s ({start_s:g})")
         record = library.video(video_id)  # the title, and one clear error for an unknown id
-        page = _TranscriptPage(record.meta, library.paragraphs(video_id), start_s, end_s, cursor, page_chars)
+        # As written: the pages count caption lines, and an agent quotes them.
+        page = _TranscriptPage(record.meta, library.paragraphs(video_id, as_written=True), start_s, end_s, cursor,
+                               page_chars)
         return page.render()
 
     if allow_ingest:

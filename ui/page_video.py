@@ -190,7 +190,11 @@ def _transcript(video_id: str) -> None:
         except YtTranscriptError as exc:
             show_error(exc)
         st.divider()
-    paragraphs = library().paragraphs(video_id)
+    restored = st.toggle("Sentences", value=True, key="transcript_sentences",
+                         help="Where the captions have no punctuation (YouTube's automatic captions), sentence "
+                              "breaks are put back from pauses and wording, and fillers left out. Off: the "
+                              "captions as written.")
+    paragraphs = library().paragraphs(video_id, as_written=not restored)
     pages = max(1, -(-len(paragraphs) // PARAGRAPHS_PER_PAGE))
     spans = [(p * PARAGRAPHS_PER_PAGE, min(len(paragraphs), (p + 1) * PARAGRAPHS_PER_PAGE)) for p in range(pages)]
     if st.session_state.get("transcript_page", 0) >= pages:

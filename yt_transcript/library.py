@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -236,12 +237,24 @@ class Library:
         """A video's cleaned, timestamped transcript."""
         return self.storage.transcript(video)
 
-    def paragraphs(self, video: str) -> list[tuple[Chapter | None, list[Snippet]]]:
-        """A video's transcript in reading paragraphs of about 45 s, each with its chapter."""
+    def paragraphs(self, video: str, *, as_written: bool = False) -> list[tuple[Chapter | None, list[Snippet]]]:
+        """A video's transcript in reading paragraphs of about 45 s, each with its chapter, in sentences: where
+        the captions have no punctuation, the sentences restored from them (rag.sentences.reading_lines, worked
+        out once per transcript version and kept). as_written: the caption lines as they are."""
         from yt_transcript.ingest.export import paragraphs
+        from yt_transcript.rag.sentences import READING_VERSION, reading_lines
 
         transcript = self.transcript(video)
-        return paragraphs(transcript.snippets, transcript.meta.chapters)
+        if as_written:
+            return paragraphs(transcript.snippets, transcript.meta.chapters)
+        key = f"reading-lines\x1f{READING_VERSION}\x1f{self.storage.get(transcript.meta.video_id).generation}"
+        kept = self.storage.cached(key)
+        if kept is not None:
+            lines = [Snippet(text, start, end) for text, start, end in json.loads(kept)]
+        else:
+            lines = reading_lines(transcript.snippets)
+            self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
+        return paragraphs(lines, transcript.meta.chapters)
 
     def export(self, video: str, fmt: str = "txt", to: str | Path | None = None) -> str:
         """The transcript as txt, md, srt, vtt or json, or study notes for Obsidian ("obsidian": the chapter
