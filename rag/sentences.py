@@ -43,6 +43,8 @@ STARTERS = frozenset(
     "i'll we'll don't can is are do does did will would could should".split()
 )
 CONJUNCTIONS = frozenset("and or but because which that than whereas nor so then of to".split())
+# Words that end a clause far more often than they open a sentence joined by "and" ("...over there and these").
+_CLAUSE_ENDS = frozenset("there here too again though it them that well either anyway yet before".split())
 # How strongly a word (or two) suggests a new sentence starts there. In the punctuated dev captions these
 # begin a sentence 25-55% of the times they occur; any other word under 5%.
 _CUES = {
@@ -374,9 +376,13 @@ def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
 
 
 def starts_mid_clause(text: str) -> bool:
-    """A lower-case first word or a conjunction: the extract was cut inside a clause."""
-    first = text.split()[0] if text.split() else ""
-    return first[:1].islower() or _norm(first) in CONJUNCTIONS
+    """A lower-case first word or a conjunction: the extract was cut inside a clause. Or a word that ends
+    clauses, then "and"/"but"/"or": the cut came one word late ("There and these are kind of like...")."""
+    words = [_norm(w) for w in text.split()[:2]]
+    if not words:
+        return False
+    return (text[:1].islower() or words[0] in CONJUNCTIONS
+            or (len(words) == 2 and words[0] in _CLAUSE_ENDS and words[1] in ("and", "but", "or")))
 
 
 # --- choosing extracts --------------------------------------------------------------------------------------

@@ -135,6 +135,36 @@ def test_the_transcript_tab_reads_raw_asr_as_sentences_or_as_written(app, tmp_pa
     assert "i think this is the most useful habit and i use it" in text and " uh " in text
 
 
+def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tmp_path):
+    from yt_transcript.ingest.export import export_transcript
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    vtt = tmp_path / "long-asr-talk.en.vtt"  # ~25 minutes: two parts or more in either view
+    vtt.write_text(export_transcript(Transcript(VideoMeta("asr", "Long ASR talk"),
+                                                asr_snippets(" ".join([ASR_TEXT] * 40))), "vtt"))
+    app.run()
+    app.text_area(key="sources").input(str(vtt)).run()
+    app.button(key="add").click().run()
+    video_id = next(iter(app.session_state["_library"][1].storage.records())).meta.video_id
+    goto(app, "video", v=video_id)
+    app.session_state["video_tab"] = "Transcript"
+    app.run()
+    part = app.selectbox(key="transcript_part_sentences")
+    assert len(part.options) >= 2
+    part.set_value(len(part.options) - 1).run()
+    moment = app.session_state["transcript_at"][1]
+    assert moment > 0
+    app.toggle(key="transcript_sentences").set_value(False).run()
+    plays = [b for b in app.button if b.key and b.key.startswith("line-")]
+    shown = [re.search(r"(\d+):(\d\d):(\d\d)", b.label).groups() for b in plays]
+    seconds = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in shown]
+    assert not app.exception and seconds[0] <= moment + 1 < seconds[-1] + 60  # the same stretch of talk
+    plays[1].click().run()
+    assert not app.exception and app.session_state["start_s"] == seconds[1]
+
+
 def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

@@ -272,3 +272,21 @@ def test_reading_lines_lose_no_word_but_fillers_and_stutters(lines):
     out = reading_lines(snippets)
     assert [_norm(w) for s in out for w in s.text.split() if _norm(w)] == _kept_words(snippets)
     assert all(a.start_s <= b.start_s for a, b in zip(out, out[1:]))
+
+
+@pytest.mark.parametrize("text, mid", [
+    ("There and these are kind of like sharp edges of the technology.", True),  # "...over there and these"
+    ("It but the loss keeps going down.", True),
+    ("and then the model samples a token.", True),
+    ("Because the reward function is gameable.", True),
+    ("there are three Rs in strawberry.", True),
+    ("There are three Rs in strawberry.", False),
+    ("This is how the tokenizer works.", False),
+    ("Here we are looking at its training mixture.", False),
+    ("Reward models and humans disagree sometimes.", False),
+    ("", False),
+])
+def test_starts_mid_clause(text, mid):
+    from yt_transcript.rag.sentences import starts_mid_clause
+
+    assert starts_mid_clause(text) == mid

@@ -197,19 +197,37 @@ def _transcript(video_id: str) -> None:
     paragraphs = library().paragraphs(video_id, as_written=not restored)
     pages = max(1, -(-len(paragraphs) // PARAGRAPHS_PER_PAGE))
     spans = [(p * PARAGRAPHS_PER_PAGE, min(len(paragraphs), (p + 1) * PARAGRAPHS_PER_PAGE)) for p in range(pages)]
-    if st.session_state.get("transcript_page", 0) >= pages:
-        st.session_state["transcript_page"] = 0
-    chosen = st.selectbox("Part of the transcript", range(pages), key="transcript_page",
-                          format_func=lambda p: f"Part {p + 1} of {pages}: from "
-                          f"{format_hms(paragraphs[spans[p][0]][1][0].start_s)}" if paragraphs else "empty")
+    starts = [paragraphs[a][1][0].start_s for a, _ in spans] if paragraphs else [0.0]
+    # The reader's place is a moment, not a part number: the two views cut the talk into different parts,
+    # so switching views (or coming back to the video) opens the part that holds the same moment.
+    key = "transcript_part_" + ("sentences" if restored else "captions")
+    st.session_state[key] = _part_at(starts, _reading_at(video_id))
+    chosen = st.selectbox("Part of the transcript", range(pages), key=key, on_change=_read_from,
+                          args=(video_id, key, starts),
+                          format_func=lambda p: f"Part {p + 1} of {pages}: from {format_hms(starts[p])}")
     a, b = spans[chosen]
     for i in range(a, b):
         chapter, para = paragraphs[i]
         if chapter is not None and (i == a or paragraphs[i - 1][0] is not chapter):
             st.markdown(f"**{safe(chapter.title)}**")
-        st.button(f"Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
+        st.button(f"▶ Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
                   args=(para[0].start_s,), type="tertiary")
         st.markdown(safe(" ".join(s.text for s in para)))
+
+
+def _reading_at(video_id: str) -> float:
+    """The moment the reader's transcript part starts at, for this video (0 for a video not read yet)."""
+    at = st.session_state.get("transcript_at")
+    return at[1] if at and at[0] == video_id else 0.0
+
+
+def _part_at(starts: list[float], moment: float) -> int:
+    return max((p for p, start in enumerate(starts) if start <= moment + 0.5), default=0)
+
+
+def _read_from(video_id: str, key: str, starts: list[float]) -> None:
+    """The part selector's on_change: remember the moment the chosen part starts at."""
+    st.session_state["transcript_at"] = (video_id, starts[st.session_state[key]])
 
 
 def _finding(finding) -> None:
