@@ -12,7 +12,8 @@ def _lines(*texts):
 
 
 @pytest.mark.parametrize("lines, words, found", [
-    (["how many r are there in", "strawberry well three"], "strawberry", [(10.0, "strawberry well three")]),
+    (["how many r are there in", "strawberry well three"], "strawberry",
+     [(10.0, "… r are there in strawberry well three")]),  # with the words just before it
     (["Strawberries, anyone?"], "strawberry", [(0.0, "Strawberries, anyone?")]),  # case, punctuation, plural
     (["the tokens here"], "token", [(0.0, "the tokens here")]),
     (["I like movies"], "movie", [(0.0, "I like movies")]),
@@ -69,3 +70,14 @@ def test_find_says_when_nothing_is_said_or_close(sample_library):
     assert finding.said == [] and finding.related == [] and finding.nearest  # the nearest, marked as such
     with pytest.raises(VideoNotIndexed):
         sample_library.find("nosuchvideo1", "anything")
+
+
+def test_a_word_alone_on_a_word_timed_line_comes_with_the_words_after_it():
+    from yt_transcript.ingest.models import Snippet
+    from yt_transcript.rag.occurrences import occurrences
+
+    words = "so the tokenizer splits text into tokens and every token gets an id the model reads".split()
+    snippets = [Snippet(w, i * 0.4, (i + 1) * 0.4) for i, w in enumerate(words)]
+    (found,) = occurrences("v", snippets, "tokenizer")
+    assert found.start_s == 0.8 and found.text.startswith("… so the tokenizer splits text")
+    assert len(found.text.split("tokenizer")[1].split()) >= 11
