@@ -74,6 +74,22 @@ CREATE TABLE IF NOT EXISTS answers (
     asked_at    TEXT NOT NULL,
     UNIQUE (video_id, question)  -- asking again replaces the earlier answer
 );
+-- Phrases a video says whose content words' initials may be an acronym's (rag/expansion.py), per transcript
+-- generation, and which generations have been read for them.
+CREATE TABLE IF NOT EXISTS initialisms (
+    video_id   TEXT NOT NULL,
+    generation TEXT NOT NULL,
+    letters    TEXT NOT NULL,     -- the initials of the content words: "rlhf"
+    phrase     TEXT NOT NULL,     -- the wordings' common key (word starts), so "perceptron(s)" are one phrase
+    wording    TEXT NOT NULL,     -- as said: "reinforcement learning from human feedback"
+    said       INTEGER NOT NULL,  -- times this video says it
+    defined    INTEGER NOT NULL   -- of those, times with the letters said beside it
+);
+CREATE INDEX IF NOT EXISTS initialisms_letters ON initialisms(letters);
+CREATE TABLE IF NOT EXISTS initialisms_read (
+    video_id   TEXT PRIMARY KEY,
+    generation TEXT NOT NULL
+);
 -- Porter stemming and unicode61 case/punctuation folding make ASR's casing and punctuation irrelevant.
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     text, content='chunks', content_rowid='rowid', tokenize='porter unicode61 remove_diacritics 2'
@@ -192,6 +208,8 @@ class Catalog:
         with self._db:
             self._delete_chunks(video_id)
             self._db.execute("DELETE FROM answers WHERE video_id = ?", (video_id,))
+            self._db.execute("DELETE FROM initialisms WHERE video_id = ?", (video_id,))
+            self._db.execute("DELETE FROM initialisms_read WHERE video_id = ?", (video_id,))
             return self._db.execute("DELETE FROM videos WHERE video_id = ?", (video_id,)).rowcount > 0
 
     @_mapped
@@ -261,18 +279,28 @@ class Catalog:
             return []
 
     @_mapped
-    def texts_with_initials(self, letters: str, n: int) -> list[str]:
-        """Texts of up to n chunks of the library (best bm25 first) with words starting with each of the
-        letters near each other: where an acronym's spoken form may be."""
-        if not (letters.isascii() and letters.isalpha()):
-            return []
-        match = f"NEAR({' '.join(letter + '*' for letter in letters)}, {len(letters) + 1})"
-        try:
-            return [row[0] for row in self._db.execute(
-                "SELECT c.text FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid WHERE chunks_fts MATCH ? "
-                "ORDER BY bm25(chunks_fts) LIMIT ?", (match, n))]
-        except sqlite3.OperationalError:
-            return []
+    def unread_initialisms(self) -> list[tuple[str, str]]:
+        """(video id, generation) of the videos whose current transcript has not been read for initialisms."""
+        return self._db.execute(
+            "SELECT v.video_id, v.generation FROM videos v LEFT JOIN initialisms_read r "
+            "ON r.video_id = v.video_id AND r.generation = v.generation WHERE r.video_id IS NULL").fetchall()
+
+    @_mapped
+    def save_initialisms(self, video_id: str, generation: str, rows: list[tuple[str, str, str, int, int]]) -> None:
+        """Replace a video's initialisms with rows of (letters, phrase, wording, said, defined)."""
+        with self._db:
+            self._db.execute("DELETE FROM initialisms WHERE video_id = ?", (video_id,))
+            self._db.executemany("INSERT INTO initialisms VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                 [(video_id, generation, *row) for row in rows])
+            self._db.execute("INSERT OR REPLACE INTO initialisms_read VALUES (?, ?)", (video_id, generation))
+
+    @_mapped
+    def initialisms(self, letters: str) -> list[tuple[str, str, int, int]]:
+        """(phrase, wording, said, defined) summed over the library's current transcripts, for these initials."""
+        return self._db.execute(
+            "SELECT i.phrase, i.wording, SUM(i.said), SUM(i.defined) FROM initialisms i JOIN videos v "
+            "ON v.video_id = i.video_id AND v.generation = i.generation WHERE i.letters = ? "
+            "GROUP BY i.phrase, i.wording", (letters,)).fetchall()
 
     @_mapped
     def match_counts(self, terms: list[str], video_ids: list[str] | None = None) -> dict[str, int]:

@@ -162,9 +162,19 @@ class Storage:
         """How many chunks each word or phrase matches in the lexical index, optionally within some videos."""
         return self.catalog.match_counts(terms, video_ids) if self.catalog else {t: 0 for t in terms}
 
-    def texts_with_initials(self, letters: str, n: int) -> list[str]:
-        """Up to n chunk texts of the library where words starting with each of the letters stand near each other."""
-        return self.catalog.texts_with_initials(letters, n) if self.catalog else []
+    def unread_initialisms(self) -> list[tuple[str, str]]:
+        """(video id, generation) of the videos not yet read for phrases that may spell an acronym; none
+        on a read-only home, which cannot keep what reading them finds."""
+        return self.catalog.unread_initialisms() if self.catalog and not self.read_only else []
+
+    def save_initialisms(self, video_id: str, generation: str, rows: list[tuple[str, str, str, int, int]]) -> None:
+        """Keep what reading a video for initialisms found: rows of (letters, phrase, wording, said, defined)."""
+        if self.catalog and not self.read_only:
+            self.catalog.save_initialisms(video_id, generation, rows)
+
+    def initialisms(self, letters: str) -> list[tuple[str, str, int, int]]:
+        """(phrase, wording, said, defined) over the whole library for these initials."""
+        return self.catalog.initialisms(letters) if self.catalog else []
 
     def lexical_search(self, counts: dict[str, int], n: int, video_ids: list[str] | None = None) -> list[str]:
         """Chunk ids ranked by bm25 for any of the terms (with their match counts from `term_counts`).

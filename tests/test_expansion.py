@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.ingest.youtube import YouTubeClient
-from yt_transcript.rag.expansion import _GLUE, acronyms, expand_query, spelled_out
+from yt_transcript.rag.expansion import _GLUE, acronyms, expand_query, spoken_form, tally
 from yt_transcript.rag.retrieve import SearchOptions
 
 RLHF_FROM = "so this is reinforcement learning from human feedback and it works"
@@ -31,25 +31,33 @@ def test_acronyms(query, found):
     assert acronyms(query) == found
 
 
+def spelled_out(letters: str, texts: list[str]) -> list[str]:
+    """The spoken form of the letters in a library whose videos' transcripts are the texts."""
+    return spoken_form([(phrase, wording, said, defined) for text in texts
+                        for found, phrase, wording, said, defined in tally(text) if found == letters])
+
+
 @pytest.mark.parametrize("letters, texts, wordings", [
-    # Said three times, two wordings: one phrase, commonest wording first.
-    ("rlhf", [RLHF_FROM, "then came " + RLHF_FROM.replace("so this is", "the idea of"), RLHF_WITH], ["reinforcement learning from human feedback",
-                                                          "reinforcement learning with human feedback"]),
-    # Overlapping chunks read the same saying twice: one saying, too few; also when a chunk's edge cuts it.
-    ("rlhf", [RLHF_FROM, RLHF_FROM], []),
+    # Said three times in one talk, two wordings: one phrase, commonest wording first.
+    ("rlhf", [" ".join([RLHF_FROM, "then came", RLHF_FROM.replace("so this is", "the idea of"), RLHF_WITH])],
+     ["reinforcement learning from human feedback", "reinforcement learning with human feedback"]),
+    # Said once in each of three talks: in each, a chance run of initials as far as it can tell.
+    ("rlhf", [RLHF_FROM, RLHF_FROM.replace("so this is", "the idea of"), RLHF_WITH], []),
+    # Two talks each say it once with the letters beside it: two speakers defining it.
     ("rlhf", ["we use reinforcement learning from human feedback or rlhf",
-              "reinforcement learning from human feedback or rlhf and then we train"], []),
-    # Twice, with the acronym said beside it once: a speaker defining it.
-    ("ami", ["we want advanced machine intelligence or AMI for short",
+              "reinforcement learning from human feedback or rlhf and then we train"],
+     ["reinforcement learning from human feedback"]),
+    # Twice in one talk, with the acronym said beside it once: a speaker defining it.
+    ("ami", ["we want advanced machine intelligence or AMI for short and "
              "the path to advanced machine intelligence goes through world models"], ["advanced machine intelligence"]),
     # Twice by coincidence of initials, the acronym never beside it.
-    ("gpt", ["that is a good prompt though I think", "okay good prompt though anyway"], []),
+    ("gpt", ["that is a good prompt though I think okay good prompt though anyway"], []),
     # An article or "to" never stands inside an expansion: "create a neural network" is no CNN.
-    ("cnn", ["create a neural network", "then create a neural network", "we create a neural network here"], []),
+    ("cnn", ["create a neural network then create a neural network we create a neural network here"], []),
     # Two readings said as often as each other: no winner.
-    ("ml", ["machine learning is fun", "more machine learning", "and machine learning again",
-            "mixed loads here", "so mixed loads", "with mixed loads"], []),
-    ("mlp", ["a multi layer perceptron", "the multi layer perceptrons", "this multi layered perceptron"],
+    ("ml", ["machine learning is fun more machine learning and machine learning again "
+            "mixed loads here so mixed loads with mixed loads"], []),
+    ("mlp", ["a multi layer perceptron the multi layer perceptrons this multi layered perceptron"],
      ["multi layer perceptron", "multi layer perceptrons", "multi layered perceptron"]),
     ("mlp", [], []),
 ])
@@ -124,3 +132,19 @@ def test_term_counts_within_some_videos(lectures):
     # Past the per-video limit the filter is a join, and counts the same.
     many = ["aaaaaaaaaaa", "bbbbbbbbbbb"] + [f"x{n:010d}" for n in range(60)]
     assert storage.term_counts(["rlhf", "human feedback"], many) == whole
+
+
+def test_each_transcript_is_read_once_and_again_when_it_changes(lectures, settings, fake_embedder):
+    storage = lectures.storage
+    assert {v for v, _ in storage.unread_initialisms()} == {"aaaaaaaaaaa", "bbbbbbbbbbb"}
+    expand_query(storage, "What is RLHF?", None)
+    assert storage.unread_initialisms() == []
+    assert {w for _, w, _, _ in storage.initialisms("rlhf")} >= {"reinforcement learning from human feedback"}
+    # Re-ingested without the phrase: read again, and the old transcript's phrases no longer count.
+    ingestor = Ingestor(settings, storage, lambda: fake_embedder, YouTubeClient(retries=0))
+    _add(ingestor, "aaaaaaaaaaa", ["the talk was cut to pasta recipes only"] * 3)
+    assert [v for v, _ in storage.unread_initialisms()] == ["aaaaaaaaaaa"]
+    assert expand_query(storage, "What is RLHF?", ["aaaaaaaaaaa"]) == "What is RLHF?"
+    assert storage.unread_initialisms() == []
+    lectures.remove("bbbbbbbbbbb")
+    assert storage.initialisms("rlhf") == []

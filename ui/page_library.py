@@ -117,8 +117,8 @@ def _table(records) -> None:
     def chapters(meta) -> str:
         count, source = lib.chapter_count(meta.video_id, detect=False)  # the overview's own count, when known
         if count is None:
-            return "on first open"  # counted when the video is first opened
-        return str(count) if source == "creator" else f"{count} (detected)"
+            return "—"  # counted when the video is first opened
+        return str(count) if source == "creator" else f"{count} found"
 
     # Length and chapters beside the title: on a phone only the first columns show without a swipe.
     rows = [{"title": " ".join(r.meta.title.split()), "length": format_hms(r.meta.duration_s or 0),
@@ -130,7 +130,11 @@ def _table(records) -> None:
     picked = st.dataframe(rows, hide_index=True, key="library_table", on_select="rerun", selection_mode="single-row",
                           column_config={"title": st.column_config.TextColumn("Title", width="medium"),
                                          "length": st.column_config.TextColumn("Length", width="small"),
-                                         "chapters": "Chapters", "channel": "Channel",
+                                         "chapters": st.column_config.TextColumn(
+                                             "Chapters", width="small",
+                                             help="The creator's chapters; \"found\": detected in the transcript; "
+                                                  "—: counted when the video is first opened"),
+                                         "channel": "Channel",
                                          "captions": "Captions", "added": "Added",
                                          "id": st.column_config.TextColumn("Video id", width="small")})
     selected = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
