@@ -297,10 +297,15 @@ class Catalog:
     @_mapped
     def initialisms(self, letters: str) -> list[tuple[str, str, int, int]]:
         """(phrase, wording, said, defined) summed over the library's current transcripts, for these initials."""
-        return self._db.execute(
-            "SELECT i.phrase, i.wording, SUM(i.said), SUM(i.defined) FROM initialisms i JOIN videos v "
-            "ON v.video_id = i.video_id AND v.generation = i.generation WHERE i.letters = ? "
-            "GROUP BY i.phrase, i.wording", (letters,)).fetchall()
+        try:
+            return self._db.execute(
+                "SELECT i.phrase, i.wording, SUM(i.said), SUM(i.defined) FROM initialisms i JOIN videos v "
+                "ON v.video_id = i.video_id AND v.generation = i.generation WHERE i.letters = ? "
+                "GROUP BY i.phrase, i.wording", (letters,)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc) and self.read_only:  # a read-only catalog from before initialisms
+                return []
+            raise
 
     @_mapped
     def match_counts(self, terms: list[str], video_ids: list[str] | None = None) -> dict[str, int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from yt_transcript.ingest.errors import YtTranscriptError
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.stopwords import STOPWORDS
 
@@ -128,10 +129,18 @@ def expand_query(storage: Storage, query: str, video_ids: list[str] | None) -> s
 
 def read_library(storage: Storage) -> None:
     """Read each video not read yet for its initialisms, and keep them: a look-up is then one indexed query
-    (at 100k chunks, mining the passages at query time cost 150-450 ms an acronym)."""
+    (at 100k chunks, mining the passages at query time cost 150-450 ms an acronym). Library.ingest reads the
+    new videos; a home from before reads its videos on the first acronym searched (~20 ms an hour of talk).
+    A read-only home keeps nothing, so it reads none and spells out only what was kept before.
+
+    A search must not fail for this: a video removed meanwhile, or a catalog another process is writing,
+    leaves that video unread until the next look-up."""
     for video_id, generation in storage.unread_initialisms():
-        snippets = storage.transcript(video_id).snippets
-        storage.save_initialisms(video_id, generation, tally(" ".join(s.text for s in snippets)))
+        try:
+            snippets = storage.transcript(video_id).snippets
+            storage.save_initialisms(video_id, generation, tally(" ".join(s.text for s in snippets)))
+        except YtTranscriptError:
+            continue
 
 
 def _content(word: str) -> bool:

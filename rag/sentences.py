@@ -44,7 +44,7 @@ STARTERS = frozenset(
 )
 CONJUNCTIONS = frozenset("and or but because which that than whereas nor so then of to".split())
 # Words that end a clause far more often than they open a sentence joined by "and" ("...over there and these").
-_CLAUSE_ENDS = frozenset("there here too again though it them that well either anyway yet before".split())
+_CLAUSE_ENDS = frozenset("there here too though it them that well either anyway yet".split())
 # How strongly a word (or two) suggests a new sentence starts there. In the punctuated dev captions these
 # begin a sentence 25-55% of the times they occur; any other word under 5%.
 _CUES = {

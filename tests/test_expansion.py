@@ -148,3 +148,30 @@ def test_each_transcript_is_read_once_and_again_when_it_changes(lectures, settin
     assert storage.unread_initialisms() == []
     lectures.remove("bbbbbbbbbbb")
     assert storage.initialisms("rlhf") == []
+
+
+def test_a_read_only_catalog_from_before_initialisms_spells_out_nothing(tmp_path):
+    import sqlite3
+
+    from yt_transcript.ingest.catalog import Catalog
+
+    path = tmp_path / "library.sqlite3"
+    Catalog(path).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE initialisms")  # as an older version left it
+    db.commit()
+    db.close()
+    catalog = Catalog(path, read_only=True)
+    assert catalog.initialisms("rlhf") == []
+    catalog.close()
+
+
+def test_a_video_that_cannot_be_read_leaves_the_search_working(lectures, monkeypatch):
+    from yt_transcript.ingest.errors import VideoNotIndexed
+
+    storage = lectures.storage
+    real = storage.transcript
+    monkeypatch.setattr(storage, "transcript", lambda v: (_ for _ in ()).throw(VideoNotIndexed(v))
+                        if v == "bbbbbbbbbbb" else real(v))
+    assert expand_query(storage, "What is RLHF?", ["aaaaaaaaaaa"]).endswith("(reinforcement learning from human feedback)")
+    assert [v for v, _ in storage.unread_initialisms()] == ["bbbbbbbbbbb"]  # read on a later look-up

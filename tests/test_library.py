@@ -233,3 +233,8 @@ def test_paragraphs_read_raw_asr_as_sentences_worked_out_once(settings, library,
     assert [s.text for _, para in written for s in para] == [s.text for s in snippets]
     monkeypatch.setattr(sentences, "reading_lines", lambda _: pytest.fail("kept lines are not re-read"))
     assert library.paragraphs("asrsample01") == read
+    assert Library(settings, embedder=fake_embedder).paragraphs("asrsample01") == read  # kept in the catalog
+    # Another language: the captions as written (the fillers and sentence starts known are English ones).
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(
+        Transcript(VideoMeta("asrsample02", "Mémoire", language="fr"), snippets))
+    assert [s.text for _, para in library.paragraphs("asrsample02") for s in para] == [s.text for s in snippets]

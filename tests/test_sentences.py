@@ -284,6 +284,8 @@ def test_reading_lines_lose_no_word_but_fillers_and_stutters(lines):
     ("This is how the tokenizer works.", False),
     ("Here we are looking at its training mixture.", False),
     ("Reward models and humans disagree sometimes.", False),
+    ("Again and again the loss goes down.", False),
+    ("Before and after training the model differs.", False),
     ("", False),
 ])
 def test_starts_mid_clause(text, mid):

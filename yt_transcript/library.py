@@ -66,6 +66,7 @@ class Library:
         self._youtube = youtube
         self._llm = llm  # an injected LangChain chat model, used instead of the configured one
         self._models: dict[str | None, ChatModel | None] = {}
+        self._recent_lines: dict[str, list[Snippet]] = {}  # reading lines of the last videos read (paragraphs)
         # The last search's or question's note that model search fell back to the offline ranking, or None.
         self.last_notice: str | None = None
 
@@ -245,22 +246,32 @@ class Library:
 
     def paragraphs(self, video: str, *, as_written: bool = False) -> list[tuple[Chapter | None, list[Snippet]]]:
         """A video's transcript in reading paragraphs of about 45 s, each with its chapter, in sentences: where
-        the captions have no punctuation, the sentences restored from them (rag.sentences.reading_lines, worked
-        out once per transcript version and kept). as_written: the caption lines as they are."""
+        English captions have no punctuation, the sentences restored from them (rag.sentences.reading_lines),
+        worked out once per transcript version and kept. as_written: the caption lines as they are (and
+        always for other languages, whose fillers and sentence starts the restoring does not know)."""
         from yt_transcript.ingest.export import paragraphs
+
+        generation = self.storage.get(video).generation  # before the transcript: a re-ingest may land between
+        transcript = self.transcript(video)
+        language = (transcript.meta.language or "en").split("-")[0].lower()
+        if as_written or language != "en":
+            return paragraphs(transcript.snippets, transcript.meta.chapters)
+        return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
+
+    def _reading_lines(self, transcript: Transcript, generation: str) -> list[Snippet]:
         from yt_transcript.rag.sentences import READING_VERSION, reading_lines
 
-        transcript = self.transcript(video)
-        if as_written:
-            return paragraphs(transcript.snippets, transcript.meta.chapters)
-        key = f"reading-lines\x1f{READING_VERSION}\x1f{self.storage.get(transcript.meta.video_id).generation}"
+        key = f"reading-lines\x1f{READING_VERSION}\x1f{generation}"
+        if key in self._recent_lines:  # a read-only home keeps nothing: the app would redo this every rerun
+            return self._recent_lines[key]
         kept = self.storage.cached(key)
         if kept is not None:
             lines = [Snippet(text, start, end) for text, start, end in json.loads(kept)]
         else:
             lines = reading_lines(transcript.snippets)
             self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
-        return paragraphs(lines, transcript.meta.chapters)
+        self._recent_lines = {**dict(list(self._recent_lines.items())[-3:]), key: lines}  # the last four read
+        return lines
 
     def export(self, video: str, fmt: str = "txt", to: str | Path | None = None) -> str:
         """The transcript as txt, md, srt, vtt or json, or study notes for Obsidian ("obsidian": the chapter

@@ -68,6 +68,11 @@ DATA = REPO / "tests" / "data"
 #   cost per place the quote's passage stands below the top. dev-A first quote 0.85 -> 0.87-0.91 for 0.03-0.3
 #   (0.91 at 0.07 and 0.1), dev-B 0.69 -> 0.73-0.77. At 0.1: dev quotes any/first 0.88/0.77 -> 0.89/0.83;
 #   blind 0.80/0.66 -> 0.82/0.66, so on the blind set the first quote did not improve.
+# - acronym forms read from each transcript once and kept (2026-11-30, kept for speed): at 100k chunks the
+#   query-time mining (an FTS5 NEAR of one-letter prefixes, 150-450 ms an acronym) took library-wide search
+#   p95 from 147 to 387 ms (bench_search.py). Per transcript, a phrase now counts when said twice in it or
+#   once with its letters beside it. Every figure of the default row is unchanged to two decimals (dev
+#   0.83/0.96 0.78/0.93, blind 0.68/0.91 0.54/0.84, titles 0.502, quotes 0.89/0.83 and 0.82/0.66).
 # - phrasal verbs (2026-11-30, not kept): "make things up" is all stopwords, so the query keeps only "language
 #   models", which the Deep Dive says everywhere. Tried: each phrasal verb as a lexical term whatever stands
 #   between verb and particle ("make stuff up", "made it up"), in the FTS query and in the sentence score.
