@@ -176,6 +176,7 @@ def seek(start_s: float) -> None:
     """Move the player on the Video page to this moment (a button's on_click there)."""
     st.session_state["start_s"] = int(start_s)
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1
+    st.session_state["_played"] = True
 
 
 def play_label(start_s: float, text: str, source: str | None = None) -> str:

@@ -77,7 +77,7 @@ def player_and_chat(video_id: str) -> None:
         else:
             st.info("This video is a local file, so there is no player here; every time still says where a "
                     "passage is.")
-        if start or st.session_state.get("_seeks"):  # nothing played yet: no "Playing from 0:00:00"
+        if start or st.session_state.get("_played"):  # nothing played yet: no "Playing from 0:00:00"
             st.caption(f"Playing from {format_hms(start)}")
     seeks = st.session_state.get("_seeks", 0)
     if seeks != st.session_state.get("_scrolled", 0):  # bring the player into view after a seek
