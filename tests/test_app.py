@@ -160,7 +160,7 @@ def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tm
     plays = [b for b in app.button if b.key and b.key.startswith("line-")]
     shown = [re.search(r"(\d+):(\d\d):(\d\d)", b.label).groups() for b in plays]
     seconds = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in shown]
-    assert not app.exception and seconds[0] <= moment + 1 < seconds[-1] + 60  # the same stretch of talk
+    assert not app.exception and moment <= seconds[0] < seconds[-1] < moment + 600  # the same ten minutes
     plays[1].click().run()
     assert not app.exception and app.session_state["start_s"] == seconds[1]
 

@@ -24,7 +24,7 @@ from yt_transcript.ui.common import (
 
 from yt_transcript import Citation, YtTranscriptError, format_hms
 
-PARAGRAPHS_PER_PAGE = 15
+PART_S = 600.0  # the transcript is read ten minutes at a time
 _SAID_SHOWN = 10  # places the words are said, shown as buttons; the count says how many more
 SCROLL_TO_PLAYER = """<script>
 // {nonce}: a seek happened; bring the player into view (a no-op when it already is).
@@ -196,17 +196,19 @@ def _transcript(video_id: str) -> None:
                               "breaks are put back from pauses and wording, and fillers left out. Off: the "
                               "captions as written.")
     paragraphs = library().paragraphs(video_id, as_written=not restored)
-    pages = max(1, -(-len(paragraphs) // PARAGRAPHS_PER_PAGE))
-    spans = [(p * PARAGRAPHS_PER_PAGE, min(len(paragraphs), (p + 1) * PARAGRAPHS_PER_PAGE)) for p in range(pages)]
-    starts = [paragraphs[a][1][0].start_s for a, _ in spans] if paragraphs else [0.0]
-    # The reader's place is a moment, not a part number: the two views cut the talk into different parts,
-    # so switching views (or coming back to the video) opens the part that holds the same moment.
+    parts = _parts(paragraphs)
+    if not parts:
+        st.caption("This transcript has no text.")
+        return
+    starts = [start for start, _, _ in parts]
+    # The reader's place is a moment, and parts are fixed stretches of time: switching views (or coming back
+    # to the video) opens the part that holds the same moment, cut at the same times.
     key = "transcript_part_" + ("sentences" if restored else "captions")
     st.session_state[key] = _part_at(starts, _reading_at(video_id))
-    chosen = st.selectbox("Part of the transcript", range(pages), key=key, on_change=_read_from,
+    chosen = st.selectbox("Part of the transcript", range(len(parts)), key=key, on_change=_read_from,
                           args=(video_id, key, starts),
-                          format_func=lambda p: f"Part {p + 1} of {pages}: from {format_hms(starts[p])}")
-    a, b = spans[chosen]
+                          format_func=lambda p: f"Part {p + 1} of {len(parts)}: from {format_hms(starts[p])}")
+    _, a, b = parts[chosen]
     for i in range(a, b):
         chapter, para = paragraphs[i]
         if chapter is not None and (i == a or paragraphs[i - 1][0] is not chapter):
@@ -214,6 +216,18 @@ def _transcript(video_id: str) -> None:
         st.button(f"▶ Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
                   args=(para[0].start_s,), type="tertiary")
         st.markdown(safe(" ".join(s.text for s in para)))
+
+
+def _parts(paragraphs) -> list[tuple[float, int, int]]:
+    """(start, first paragraph, end) of each PART_S stretch of the talk that has paragraphs."""
+    out: list[tuple[float, int, int]] = []
+    for i, (_, para) in enumerate(paragraphs):
+        start = para[0].start_s // PART_S * PART_S
+        if out and out[-1][0] == start:
+            out[-1] = (start, out[-1][1], i + 1)
+        else:
+            out.append((start, i, i + 1))
+    return out
 
 
 def _reading_at(video_id: str) -> float:
