@@ -118,7 +118,7 @@ def _table(records) -> None:
         count, source = lib.chapter_count(meta.video_id, detect=False)  # the overview's own count, when known
         if count is None:
             return "—"  # counted when the video is first opened
-        return str(count) if source == "creator" else f"{count} found"
+        return str(count) if source == "creator" else f"{count}*"  # short: a phone shows the column whole
 
     # Length and chapters beside the title: on a phone only the first columns show without a swipe.
     rows = [{"title": " ".join(r.meta.title.split()), "length": format_hms(r.meta.duration_s or 0),
@@ -132,7 +132,7 @@ def _table(records) -> None:
                                          "length": st.column_config.TextColumn("Length", width="small"),
                                          "chapters": st.column_config.TextColumn(
                                              "Chapters", width="small",
-                                             help="The creator's chapters; \"found\": detected in the transcript; "
+                                             help="The creator's chapters; *: detected in the transcript; "
                                                   "—: counted when the video is first opened"),
                                          "channel": "Channel",
                                          "captions": "Captions", "added": "Added",
