@@ -67,7 +67,7 @@ START_WEIGHT = 0.5
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-1"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-2"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -357,15 +357,19 @@ def sentences(snippets, starts: StartTable | None = None, *, markers: bool = Fal
 def reading_lines(snippets: list[Snippet]) -> list[Snippet]:
     """Captions to read, as sentences: where the captions have no punctuation (raw ASR, or stretches of it),
     the sentences restored from it, cased, with full stops; fillers and stutters out, every other word kept.
-    One line each, timed from its first word."""
+    One line each, timed from the start of the caption line its first word is in: a word's own time is only
+    guessed within its line, and a player started early never misses the first word."""
     if not snippets:
         return snippets
     found = sentences(snippets, markers=True)
-    ends = [s.start_s for s in found[1:]] + [max(found[-1].end_s, snippets[-1].end_s)] if found else []
+    line_start = [s.start_s for s in snippets for _ in s.text.split()]  # per caption word, as words_of counts
+    starts = [line_start[s.first] for s in found]
+    ends = starts[1:] + [max(found[-1].end_s, snippets[-1].end_s)] if found else []
     words = words_of(snippets)
     # Captions mark a change of speaker with a dash of its own; the sentence after it keeps it.
     turns = [s.first > 0 and words[s.first - 1].token in _TURN_MARKS for s in found]
-    return [Snippet(("- " if turn else "") + s.text, s.start_s, end) for s, end, turn in zip(found, ends, turns)]
+    return [Snippet(("- " if turn else "") + s.text, start, end)
+            for s, start, end, turn in zip(found, starts, ends, turns)]
 
 
 def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:

@@ -246,6 +246,7 @@ def test_reading_lines_turn_asr_into_sentences_and_keep_every_other_word():
     assert [_norm(w) for s in lines for w in s.text.split() if _norm(w)] == _kept_words(snippets)
     assert any(s.text.startswith("So now let's look") for s in lines)  # a transcript keeps the "so"
     assert [s.start_s for s in lines] == sorted(s.start_s for s in lines)
+    assert {s.start_s for s in lines} <= {s.start_s for s in snippets}  # a caption line's start: never late
     assert all(a.end_s == b.start_s for a, b in zip(lines, lines[1:])) and lines[-1].end_s >= snippets[-1].end_s
 
 
