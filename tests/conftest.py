@@ -233,3 +233,18 @@ def sample_library(library):
     [result] = library.ingest(str(SAMPLE_VTT))
     assert result.ok
     return library
+
+
+def catalog_from_before(tmp_path: Path, table: str):
+    """A read-only catalog as an older version left it: without `table`."""
+    import sqlite3
+
+    from yt_transcript.ingest.catalog import Catalog
+
+    path = tmp_path / "library.sqlite3"
+    Catalog(path).close()
+    db = sqlite3.connect(path)
+    db.execute(f"DROP TABLE {table}")
+    db.commit()
+    db.close()
+    return Catalog(path, read_only=True)

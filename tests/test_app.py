@@ -113,21 +113,25 @@ def test_find_in_the_transcript_lists_every_place_the_word_is_said(app):
     assert any("Not said in this video" in c.value or "Passages about it" in c.value for c in at.caption)
 
 
-def test_the_transcript_tab_reads_raw_asr_as_sentences_or_as_written(app, tmp_path):
+def open_transcript_tab(at, vtt, snippets):
+    """Add a talk from a caption file of these snippets through the app, and open its Transcript tab."""
     from yt_transcript.ingest.export import export_transcript
     from yt_transcript.ingest.models import Transcript, VideoMeta
 
+    vtt.write_text(export_transcript(Transcript(VideoMeta("asr", "ASR talk"), snippets), "vtt"))
+    at.run()
+    at.text_area(key="sources").input(str(vtt)).run()
+    at.button(key="add").click().run()
+    video_id = next(iter(at.session_state["_library"][1].storage.records())).meta.video_id
+    goto(at, "video", v=video_id)
+    at.session_state["video_tab"] = "Transcript"
+    at.run()
+
+
+def test_the_transcript_tab_reads_raw_asr_as_sentences_or_as_written(app, tmp_path):
     from .test_sentences import asr_snippets
 
-    vtt = tmp_path / "asr-talk.en.vtt"
-    vtt.write_text(export_transcript(Transcript(VideoMeta("asr", "ASR talk"), asr_snippets()), "vtt"))
-    app.run()
-    app.text_area(key="sources").input(str(vtt)).run()
-    app.button(key="add").click().run()
-    video_id = next(iter(app.session_state["_library"][1].storage.records())).meta.video_id
-    goto(app, "video", v=video_id)
-    app.session_state["video_tab"] = "Transcript"
-    app.run()
+    open_transcript_tab(app, tmp_path / "asr-talk.en.vtt", asr_snippets())
     text = html.unescape(" ".join(m.value for m in app.markdown))
     assert not app.exception and "I think this is the most useful habit." in text and " uh " not in text
     app.toggle(key="transcript_sentences").set_value(False).run()
@@ -136,21 +140,10 @@ def test_the_transcript_tab_reads_raw_asr_as_sentences_or_as_written(app, tmp_pa
 
 
 def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tmp_path):
-    from yt_transcript.ingest.export import export_transcript
-    from yt_transcript.ingest.models import Transcript, VideoMeta
-
     from .test_sentences import ASR_TEXT, asr_snippets
 
-    vtt = tmp_path / "long-asr-talk.en.vtt"  # ~25 minutes: two parts or more in either view
-    vtt.write_text(export_transcript(Transcript(VideoMeta("asr", "Long ASR talk"),
-                                                asr_snippets(" ".join([ASR_TEXT] * 40))), "vtt"))
-    app.run()
-    app.text_area(key="sources").input(str(vtt)).run()
-    app.button(key="add").click().run()
-    video_id = next(iter(app.session_state["_library"][1].storage.records())).meta.video_id
-    goto(app, "video", v=video_id)
-    app.session_state["video_tab"] = "Transcript"
-    app.run()
+    # ~25 minutes: two parts or more in either view
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", asr_snippets(" ".join([ASR_TEXT] * 40)))
     part = app.selectbox(key="transcript_part_sentences")
     assert len(part.options) >= 2
     part.set_value(len(part.options) - 1).run()

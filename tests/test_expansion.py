@@ -151,17 +151,9 @@ def test_each_transcript_is_read_once_and_again_when_it_changes(lectures, settin
 
 
 def test_a_read_only_catalog_from_before_initialisms_spells_out_nothing(tmp_path):
-    import sqlite3
+    from .conftest import catalog_from_before
 
-    from yt_transcript.ingest.catalog import Catalog
-
-    path = tmp_path / "library.sqlite3"
-    Catalog(path).close()
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE initialisms")  # as an older version left it
-    db.commit()
-    db.close()
-    catalog = Catalog(path, read_only=True)
+    catalog = catalog_from_before(tmp_path, "initialisms")
     assert catalog.initialisms("rlhf") == []
     catalog.close()
 

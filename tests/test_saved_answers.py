@@ -1,10 +1,6 @@
 """Questions asked about one video are kept in the catalog (through Storage) for the video's study notes."""
 
-import sqlite3
-
-from yt_transcript.ingest.catalog import Catalog
-
-from .conftest import SAMPLE_VTT, make_fake_chat_model, with_llm
+from .conftest import SAMPLE_VTT, catalog_from_before, make_fake_chat_model, with_llm
 
 QUESTION = "Who measured how fast we forget nonsense syllables?"
 
@@ -50,13 +46,7 @@ def test_removing_the_video_forgets_its_questions(sample_library):
 
 
 def test_a_read_only_catalog_from_before_answers_were_kept_reads_none(tmp_path):
-    path = tmp_path / "library.sqlite3"
-    Catalog(path).close()
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE answers")  # as an older version left it
-    db.commit()
-    db.close()
-    catalog = Catalog(path, read_only=True)
+    catalog = catalog_from_before(tmp_path, "answers")
     assert catalog.answers("yttSample01") == []
     catalog.close()
 
