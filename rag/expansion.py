@@ -58,10 +58,12 @@ def tally(text: str) -> list[tuple[str, str, str, int, int]]:
             said[row] += 1
             beside = words[max(0, i - _BESIDE):i] + words[end:end + _BESIDE]
             defined[row] += letters in beside or letters + "s" in beside
-    kept: Counter = Counter()  # per phrase: said twice, or defined once
+    times: Counter = Counter()
+    beside: Counter = Counter()
     for row, n in said.items():
-        kept[row[:2]] += n if not defined[row] else 2
-    return [(*row, n, defined[row]) for row, n in said.items() if kept[row[:2]] >= 2]
+        times[row[:2]] += n
+        beside[row[:2]] += defined[row]
+    return [(*row, n, defined[row]) for row, n in said.items() if times[row[:2]] >= 2 or beside[row[:2]]]
 
 
 def _chain(words: list[str], i: int) -> list[int]:

@@ -67,7 +67,7 @@ START_WEIGHT = 0.5
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-2"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-3"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -366,10 +366,17 @@ def reading_lines(snippets: list[Snippet]) -> list[Snippet]:
     starts = [line_start[s.first] for s in found]
     ends = starts[1:] + [max(found[-1].end_s, snippets[-1].end_s)] if found else []
     words = words_of(snippets)
-    # Captions mark a change of speaker with a dash of its own; the sentence after it keeps it.
-    turns = [s.first > 0 and words[s.first - 1].token in _TURN_MARKS for s in found]
+    # Captions mark a change of speaker with a dash of its own; the sentence after it keeps it, fillers between.
+    turns = [_turn_before(words, s.first) for s in found]
     return [Snippet(("- " if turn else "") + s.text, start, end)
             for s, start, end, turn in zip(found, starts, ends, turns)]
+
+
+def _turn_before(words: list[_Word], first: int) -> bool:
+    k = first - 1
+    while k >= 0 and words[k].norm in FILLERS:
+        k -= 1
+    return k >= 0 and words[k].token in _TURN_MARKS
 
 
 def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:

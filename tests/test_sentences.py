@@ -254,9 +254,9 @@ def test_reading_lines_keep_punctuated_captions_and_speaker_turns():
     from yt_transcript.rag.sentences import reading_lines
 
     snippets = [Snippet("- So what is spacing?", 0.0, 2.0), Snippet("- Spreading reviews out. And", 2.0, 4.0),
-                Snippet("that is all, really.", 4.0, 6.0)]
+                Snippet("that is all, really.", 4.0, 6.0), Snippet("- Um, thanks.", 6.0, 7.0)]
     assert [s.text for s in reading_lines(snippets)] == [
-        "- So what is spacing?", "- Spreading reviews out.", "And that is all, really."]
+        "- So what is spacing?", "- Spreading reviews out.", "And that is all, really.", "- Thanks."]
     assert reading_lines([]) == []
 
 
