@@ -132,7 +132,7 @@ def expand_query(storage: Storage, query: str, video_ids: list[str] | None) -> s
 def read_library(storage: Storage) -> None:
     """Read each video not read yet for its initialisms, and keep them: a look-up is then one indexed query
     (at 100k chunks, mining the passages at query time cost 150-450 ms an acronym). Library.ingest reads the
-    new videos; a home from before reads its videos on the first acronym searched (~20 ms an hour of talk).
+    new videos; a home from before reads its videos on the first acronym searched (~30 ms an hour of talk).
     A read-only home keeps nothing, so it reads none and spells out only what was kept before.
 
     A search must not fail for this: a video removed meanwhile, or a catalog another process is writing,

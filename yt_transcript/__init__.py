@@ -54,9 +54,9 @@ _PUBLIC = {
 
 __all__ = [
     "Answer", "Card", "Chapter", "ChapterSummary", "ChatSession", "Citation", "Finding", "IngestOptions",
-    "IngestResult", "InputError", "Library", "ModelError", "Occurrence", "Overview", "SearchHit", "SearchOptions", "Settings", "Snippet",
-    "SourceError", "SourceResult", "StoreError", "SyncOutcome", "SyncReport", "Transcript", "VideoMeta",
-    "VideoRecord", "YtTranscriptError", "errors", "format_hms", "parse_source", "watch_url",
+    "IngestResult", "InputError", "Library", "ModelError", "Occurrence", "Overview", "SearchHit", "SearchOptions",
+    "Settings", "Snippet", "SourceError", "SourceResult", "StoreError", "SyncOutcome", "SyncReport", "Transcript",
+    "VideoMeta", "VideoRecord", "YtTranscriptError", "errors", "format_hms", "parse_source", "watch_url",
 ]
 
 

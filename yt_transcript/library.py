@@ -124,13 +124,13 @@ class Library:
         ingestor = Ingestor(self.settings, self.storage, self._embedder_for_ingest, self._youtube_client(),
                             progress=progress, on_result=on_result, transcriber=self._transcriber_for_ingest)
         results = [ingestor.ingest(source, opts) for source in sources]
-        self._detect_chapters(results)
+        self._after_ingest(results)
         return results
 
-    def _detect_chapters(self, results: list[SourceResult]) -> None:
+    def _after_ingest(self, results: list[SourceResult]) -> None:
         """Detect the chapters of each new video without its own now (~1 s per hour of talk), so the Library's
         chapter count agrees with the overview from the start; and read the new transcripts for the phrases
-        an acronym may spell (~20 ms an hour), so the first search for one need not. A failure here never
+        an acronym may spell (~30 ms an hour of talk), so the first search for one need not. A failure here never
         fails the ingest."""
         from yt_transcript.rag.expansion import read_library
 

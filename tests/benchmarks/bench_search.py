@@ -8,7 +8,7 @@ store holds 10k, then 100k chunks. Prints numbers; asserts nothing.
 History (2026-11-30, this 2-core machine, /tmp/devlib96 replicated): with acronyms mined at query time (an
 FTS5 NEAR of one-letter prefixes), 100k chunks library-wide p50/p95 92/410 ms, acronym queries 328/641 ms.
 With each transcript read once for them (rag/expansion.read_library, kept in the catalog): 93/169 ms,
-acronym queries 55/101 ms; 10k: 49/73 ms. The read itself: 17 s for the 1,064 replicated videos (~690 h).
+acronym queries 55/101 ms; 10k: 49/73 ms. The read itself: 17.3 s for the 1,064 replicated videos (615 h).
 """
 
 from __future__ import annotations
