@@ -3,7 +3,8 @@
 No tagger is available offline, so a noun phrase is approximated as a run of content words (no stopword, no
 common spoken verb or adverb) that does not end on a verb form; terms are ranked by TF-IDF against the other
 chapters, with phrases of two or three words preferred to single words because they name things more
-precisely ("Byte Pair Encoding" over "Pair").
+precisely ("Byte Pair Encoding" over "Pair"). Given the embedding model, the most distinctive terms are then
+ordered by how close each comes to the chapter's meaning.
 """
 
 from __future__ import annotations
@@ -11,12 +12,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
 
 from yt_transcript.rag.sentences import topic_word
 from yt_transcript.rag.stopwords import NOT_TOPIC
 
 # Endings that nearly always make an adjective ("-al" and "-ive" also end nouns: "signal", "derivative").
 _ADJECTIVE_ENDINGS = ("ical", "ous", "ful", "less")
+# How many of a chapter's most distinctive terms are weighed by meaning: 8 and 30 measured no better.
+CANDIDATES = 15
 _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
 
@@ -73,26 +79,41 @@ def _quarters(text: str, longest: int = 3) -> dict[str, set[int]]:
     return where
 
 
-def topic_titles(texts: list[str]) -> list[str]:
+def topic_titles(texts: list[str], centroids: np.ndarray | None = None,
+                 embed: Callable[[list[str]], np.ndarray] | None = None) -> list[str]:
     """A title for each chapter of one video (texts in order), no two naming the same terms: a later chapter
-    whose best pair another already has ("Deep Seek and Model", "Deep Seek and Models") takes its next term."""
+    whose best pair another already has ("Deep Seek and Model", "Deep Seek and Models") takes its next term.
+
+    With `embed` (phrases to unit vectors, the model that made the chapters' vectors) and each chapter's mean
+    vector, a chapter's most distinctive terms are ordered by how close each comes to what the whole chapter
+    says: counts find the candidates, meaning picks among them ("Activation Function and Neuron" over "Tanh
+    and Output"). Measured in tests/benchmarks/titles.py."""
+    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:]) for i, text in enumerate(texts)]
+    if embed is not None and centroids is not None:
+        ranked = _by_meaning(ranked, centroids, embed)
     titles: list[str] = []
-    for i, text in enumerate(texts):
-        titles.append(topic_title(text, texts[:i] + texts[i + 1:], taken={_signature(t) for t in titles}))
+    for terms, forms in ranked:
+        titles.append(_compose(terms, forms, taken={_signature(t) for t in titles}))
     return titles
-
-
-def _signature(title: str) -> frozenset[str]:
-    return frozenset(w for w in _stems(title.lower()) if w not in _MINOR)
 
 
 def topic_title(text: str, other_texts: list[str], max_words: int = 5, taken: set[frozenset] = frozenset()) -> str:
     """A 2-5-word title: the chapter's most distinctive phrase, joined with "and" to the next distinct one
     when it alone is too short to name the chapter; never one whose terms are `taken` (signatures of the
     video's other titles) while another term can make it distinct."""
+    terms, forms = _ranked_terms(text, other_texts)
+    return _compose(terms, forms, taken, max_words)
+
+
+def _signature(title: str) -> frozenset[str]:
+    return frozenset(w for w in _stems(title.lower()) if w not in _MINOR)
+
+
+def _ranked_terms(text: str, other_texts: list[str]) -> tuple[list[str], dict[str, Counter]]:
+    """The chapter's terms, most distinctive first (TF-IDF against the other chapters, longer phrases and
+    terms said throughout the chapter preferred), with each term's written forms; terms that weigh nothing
+    (a phrase said once) are left out."""
     mine = candidate_phrases(text)
-    if not mine:
-        return "Untitled"
     counts = Counter(norm for norm, _ in mine)
     forms: dict[str, Counter] = {}
     for norm, surface in mine:
@@ -101,23 +122,57 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5, taken: se
     n = len(docs) + 1
     quarters = _quarters(text)
 
-    def spread(term: str) -> int:
-        """In how many quarters of the chapter the term is said: a topic runs through it, an aside's name
-        (a person in one anecdote) sits in one place."""
-        return max(1, len(quarters.get(term, ())))
-
     def weight(term: str) -> float:
         df = 1 + sum(term in d for d in docs)
         words = term.count(" ") + 1
         # A phrase must recur to count as a term of the chapter, not a chance run of words.
         if words > 1 and counts[term] < 2:
             return 0.0
-        return counts[term] * math.log(1 + n / df) * (1.0 + 0.6 * (words - 1)) * spread(term) / 4
+        # Said in more quarters of the chapter, more likely its topic: an aside's name (a person in one
+        # anecdote) sits in one place.
+        spread = max(1, len(quarters.get(term, ())))
+        return counts[term] * math.log(1 + n / df) * (1.0 + 0.6 * (words - 1)) * spread / 4
 
-    ranked = sorted(counts, key=lambda t: (-weight(t), t))
+    weights = {term: weight(term) for term in counts}
+    ranked = sorted((t for t in counts if weights[t] > 0), key=lambda t: (-weights[t], t))
+    return ranked or sorted(counts, key=lambda t: (-weights[t], t))[:1], forms
+
+
+def _by_meaning(ranked: list[tuple[list[str], dict[str, Counter]]], centroids: np.ndarray,
+                embed: Callable[[list[str]], np.ndarray]) -> list[tuple[list[str], dict[str, Counter]]]:
+    """Each chapter's first CANDIDATES terms reordered by cosine to the chapter's mean vector; one embedding
+    call for the whole video."""
+    heads = [terms[:CANDIDATES] for terms, _ in ranked]
+    phrases = sorted({t for head in heads for t in head})
+    if not phrases:
+        return ranked
+    vectors = np.asarray(embed(phrases), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    row = {p: i for i, p in enumerate(phrases)}
+    out = []
+    for (terms, forms), head, centre in zip(ranked, heads, centroids):
+        centre = np.asarray(centre, dtype=np.float32)
+        centre = centre / (np.linalg.norm(centre) or 1.0)
+        closeness = {t: float(vectors[row[t]] @ centre) for t in head}
+        out.append((sorted(head, key=lambda t: -closeness[t]) + terms[CANDIDATES:], forms))
+    return out
+
+
+def _compose(terms: list[str], forms: dict[str, Counter], taken: set[frozenset], max_words: int = 5) -> str:
+    """The first term, joined with "and" to the next one that names something else, within max_words and
+    not repeating another chapter's title."""
+    if not terms:
+        return "Untitled"
+    known = set(terms)
     picked: list[str] = []
-    for term in ranked:
-        if weight(term) <= 0 or any(_stems(term) & _stems(p) for p in picked):
+    for term in terms:
+        if len(picked) == 1:
+            # Two halves of one phrase the chapter says ("Neural" and "Networks") are that phrase.
+            joined = next((p for p in (f"{picked[0]} {term}", f"{term} {picked[0]}") if p in known), None)
+            if joined and joined.count(" ") < max_words:
+                picked[0] = joined
+                continue
+        if any(_stems(term) & _stems(p) for p in picked):
             continue  # "Solutions and Solution" names one thing twice
         if sum(p.count(" ") + 1 for p in picked) + term.count(" ") + 1 > max_words - (1 if picked else 0):
             continue
@@ -127,6 +182,6 @@ def topic_title(text: str, other_texts: list[str], max_words: int = 5, taken: se
         if len(picked) == 2:
             break
     if not picked:
-        picked = ranked[:1]
+        picked = terms[:1]
     title = " and ".join(_spelling(forms[p]) for p in picked)
     return title[:1].upper() + title[1:]

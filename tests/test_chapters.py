@@ -144,3 +144,38 @@ def test_no_two_chapters_of_a_video_get_the_same_title():
     titles = topic_titles(texts)
     assert titles[0] == alone[0] and titles[2] == alone[2]
     assert len({_signature(t) for t in titles}) == 3 and titles[1] == "Deep Seek and Arena"
+
+
+def test_given_the_model_a_chapter_is_titled_by_the_terms_closest_to_its_meaning():
+    from yt_transcript.rag.titles import topic_titles
+
+    # "tanh" is said most, but the chapter is about activation functions; the embedding says which is which.
+    text = ("we apply tanh here, tanh again, and tanh once more. " * 3
+            + "the activation function of the neuron squashes the output. " * 2)
+    texts = [text, "the orchestra plays the symphony " * 3]
+    axes = {"activation function": 0, "neuron": 1, "symphony": 2}
+
+    def embed(phrases):
+        vectors = np.zeros((len(phrases), 4))
+        for i, phrase in enumerate(phrases):
+            vectors[i, axes.get(phrase, 3)] = 1.0
+        return vectors
+
+    by_counts = topic_titles(texts)[0]
+    assert by_counts.startswith("Tanh")
+    centroids = np.array([[0.8, 0.6, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])
+    assert topic_titles(texts, centroids, embed)[0] == "Activation Function and Neuron"
+
+
+def test_two_halves_of_a_phrase_the_chapter_says_make_that_phrase():
+    from yt_transcript.rag.titles import topic_titles
+
+    text = "the neural networks. a neural layer. the deep networks. the neural networks. of weights. the weights. "
+    texts = [text * 2, "the orchestra plays the symphony " * 3]  # by meaning: "neural", then "networks"
+    order = {"neural": [1.0, 0.0], "networks": [0.9, 0.1], "weights": [0.5, 0.5]}
+
+    def embed(phrases):
+        return np.array([order.get(p, [0.0, 1.0]) for p in phrases])
+
+    centroids = np.array([[1.0, 0.0], [0.0, 1.0]])
+    assert topic_titles(texts, centroids, embed)[0] == "Neural Networks and Weights"

@@ -34,6 +34,8 @@ from yt_transcript.ingest.settings import Settings
 from yt_transcript.ingest.storage import Storage
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from yt_transcript.ingest.embedding import Embedder
     from yt_transcript.ingest.pipeline import IngestOptions
     from yt_transcript.ingest.transcribe import WhisperTranscriber
@@ -364,14 +366,15 @@ class Library:
         from yt_transcript.rag.summarize import summarize
 
         return summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
-                         on_progress=on_progress)
+                         on_progress=on_progress, embed=self._embed_phrases)
 
     def study_cards(self, video: str, *, per_chapter: int = 2, model: str | None = None) -> list[Card]:
         """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
         from yt_transcript.rag.study import study_cards
 
         _count("per_chapter", per_chapter)
-        return study_cards(self.storage, video, self.chat_model(model), per_chapter=per_chapter)
+        return study_cards(self.storage, video, self.chat_model(model), per_chapter=per_chapter,
+                           embed=self._embed_phrases)
 
     def notes(self, video: str, answers: list[Answer], *, model: str | None = None,
               overview: Overview | None = None) -> str:
@@ -484,6 +487,10 @@ class Library:
 
             self._transcriber = default_transcriber(self.settings)
         return self._transcriber
+
+    def _embed_phrases(self, phrases: list[str]) -> np.ndarray:
+        """Short phrases as vectors of the library's model (offline titles weigh terms by meaning)."""
+        return self._embedder_for_queries().embed(phrases)
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""
