@@ -84,6 +84,13 @@ DATA = REPO / "tests" / "data"
 #   MiniLM puts its best window ("...it's when llms make stuff up they just totally fabricate information")
 #   at cosine 0.50 to the question and generic "language model" sentences at 0.65. Only 5 dev and 2 blind
 #   questions hold a phrasal verb; not run on the sets, since it did not fix the case it was built for.
+# - contractions and possessives (2026-11-30, kept for speed): "Moravec's" gave the lexical terms "moravec",
+#   "s" and "s paradox"; "s" alone is in 65% of a 100k-chunk library (131 ms of bm25). Now a possessive looks
+#   up its word and "moravec s paradox", a contraction stays whole ("doesn't", one phrase). Every search
+#   figure unchanged; quotes dev any 0.89 -> 0.88 (cc08's third quote), blind unchanged. A first version that
+#   also dropped "doesn't" lost blind dd07 ("...admit it doesn't know something?"): not kept.
+# - window overlaps read once per chunk (rag/retrieve._window_overlaps, 2026-11-30): identical figures, ms/q on
+#   this library 66 -> 42.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
