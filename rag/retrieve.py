@@ -147,6 +147,7 @@ def _match_terms(query: str) -> list[str]:
 
 
 _TOKEN = re.compile(r"\w+(?:'\w+)?")
+_APOSTROPHES = re.compile("[\u2018\u2019\u02bc\u00b4`]")  # typed or pasted for "'"
 
 
 def _query_words(query: str) -> list[tuple[str, str]]:
@@ -154,7 +155,7 @@ def _query_words(query: str) -> list[tuple[str, str]]:
     its fragments alone ("t", "re") would match most of a library. A possessive's "s" is dropped, so
     "Moravec's" looks up "moravec"."""
     out = []
-    for token in _TOKEN.findall(query.lower().replace("\u2019", "'")):
+    for token in _TOKEN.findall(_APOSTROPHES.sub("'", query.lower())):
         base, _, tail = token.partition("'")
         out.append((token if tail and tail != "s" else base, tail))
     return out
@@ -211,9 +212,9 @@ def _rrf(rankings: list[list[str]]) -> dict[str, float]:
 
 
 def content_terms(query: str) -> list[str]:
-    """The query's content words, cut to a 5-letter prefix: a stemmer's effect without one."""
-    words = [w for w in re.findall(r"\w+", query.lower()) if w not in STOPWORDS]
-    return list(dict.fromkeys(w[:5] for w in words))
+    """The query's content words, cut to a 5-letter prefix: a stemmer's effect without one. A contraction
+    gives its first part ("doesn"), as `_words` reads the text."""
+    return list(dict.fromkeys(w.partition("'")[0][:5] for w, _ in _query_words(query) if _is_content(w)))
 
 
 def _words(text: str) -> set[str]:
@@ -273,7 +274,7 @@ def _window_overlaps(text: str, spans: list[tuple[float, int, int]], terms: list
     """For each (start_s, first char, end char) window of the text, the idf of the terms `_words` finds in it.
 
     The same as testing each term against `_words(text[a:b])`, for windows that start and end on word
-    boundaries, but the text is read once: a chunk's windows overlap (an ASR line joined with the lines
+    boundaries (and but for letters whose lower case is longer, such as "İ"), but the text is read once: a chunk's windows overlap (an ASR line joined with the lines
     after it), and reading each window again cost ~25 ms of a 100k-chunk search."""
     wanted = set(terms)
     found = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"\w+", text)]

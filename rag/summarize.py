@@ -80,7 +80,7 @@ def summarize(
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     if source == "auto":  # titles are kept like paragraphs: a model's cost calls, the offline ones seconds
-        titles_key = key("titles", json.dumps([c.start_s for c in chosen]))
+        titles_key = key("titles", json.dumps([[c.start_s for c in chosen], embed is not None]))
         kept = storage.cached(titles_key)
         titles = json.loads(kept) if kept else _auto_titles(model, groups, embed)
         if not kept:
@@ -287,8 +287,8 @@ def _auto_titles(model: ChatModel | None, groups: list[tuple[list[Unit], np.ndar
                  embed: Callable[[list[str]], np.ndarray] | None) -> list[str]:
     """The model's title for each chapter, or where it gives none usable (or there is no model), the offline
     one, no two alike."""
-    texts = [" ".join(u.text for u in units) for units, _ in groups]
-    by_model = [_model_title(model, text) if model is not None else None for text in texts]
+    by_model = [_model_title(model, " ".join(u.text for u in units)) if model is not None else None
+                for units, _ in groups]
     offline = offline_titles(groups, embed) if None in by_model else []
     return [title or offline[i] for i, title in enumerate(by_model)]
 

@@ -98,9 +98,9 @@ def topic_titles(texts: list[str], centroids: np.ndarray | None = None,
 
 
 def topic_title(text: str, other_texts: list[str], max_words: int = 5, taken: set[frozenset] = frozenset()) -> str:
-    """A 2-5-word title: the chapter's most distinctive phrase, joined with "and" to the next distinct one
-    when it alone is too short to name the chapter; never one whose terms are `taken` (signatures of the
-    video's other titles) while another term can make it distinct."""
+    """One chapter's title by counts alone (`topic_titles` titles a whole video): its most distinctive phrase
+    and "and" the next distinct one that fits in max_words; never one whose terms are `taken` (signatures of
+    the video's other titles) while another term can make it distinct."""
     terms, forms = _ranked_terms(text, other_texts)
     return _compose(terms, forms, taken, max_words)
 
@@ -147,7 +147,7 @@ def _by_meaning(ranked: list[tuple[list[str], dict[str, Counter]]], centroids: n
     if not phrases:
         return ranked
     vectors = np.asarray(embed(phrases), dtype=np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     row = {p: i for i, p in enumerate(phrases)}
     out = []
     for (terms, forms), head, centre in zip(ranked, heads, centroids):
@@ -169,7 +169,7 @@ def _compose(terms: list[str], forms: dict[str, Counter], taken: set[frozenset],
         if len(picked) == 1:
             # Two halves of one phrase the chapter says ("Neural" and "Networks") are that phrase.
             joined = next((p for p in (f"{picked[0]} {term}", f"{term} {picked[0]}") if p in known), None)
-            if joined and joined.count(" ") < max_words:
+            if joined and joined.count(" ") < max_words and _signature(joined) not in taken:
                 picked[0] = joined
                 continue
         if any(_stems(term) & _stems(p) for p in picked):

@@ -1,3 +1,4 @@
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -179,3 +180,23 @@ def test_two_halves_of_a_phrase_the_chapter_says_make_that_phrase():
 
     centroids = np.array([[1.0, 0.0], [0.0, 1.0]])
     assert topic_titles(texts, centroids, embed)[0] == "Neural Networks and Weights"
+
+
+def test_joining_a_phrase_never_repeats_another_chapters_title():
+    from yt_transcript.rag.titles import _compose, _signature
+
+    forms = {t: Counter({t: 1}) for t in ["neural", "networks", "neural networks", "weights"]}
+    terms = ["neural", "networks", "neural networks", "weights"]
+    assert _compose(terms, forms, taken=set()) == "Neural Networks and Weights"
+    taken = {_signature("Neural Networks")}
+    assert _signature(_compose(terms, forms, taken=taken)) not in taken
+
+
+def test_titles_by_meaning_survive_empty_chapters_and_zero_vectors():
+    from yt_transcript.rag.titles import topic_titles
+
+    texts = ["the tokenizer splits text into tokens. the tokenizer is fast. " * 2, "", "uh so um"]
+    zeros = np.zeros((3, 4))
+    titles = topic_titles(texts, zeros, lambda phrases: np.zeros((len(phrases), 4)))
+    assert titles[0] == topic_titles(texts)[0]  # nothing to compare: the order by counts stands
+    assert titles[1:] == ["Untitled", "Untitled"]

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from yt_transcript import Library
 from yt_transcript.ingest import errors
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
@@ -135,3 +136,24 @@ def test_the_tldr_prefers_a_statement_of_topic_to_an_aside():
     assert score[1] < score[0] and score[1] < score[2]
     # One sentence from each third of a 30-second talk, in time order.
     assert tldr_extract(found, vectors, 30.0) == " ".join(texts)
+
+
+def test_offline_titles_weigh_meaning_with_the_videos_own_model_only(settings, library, fake_embedder):
+    from .conftest import FakeEmbedder
+
+    video_id = _four_topics(settings, library, fake_embedder, "fourtopics3")
+    asked: list[list[str]] = []
+
+    class Counting(FakeEmbedder):
+        def _encode(self, texts):
+            asked.append(texts)
+            return super()._encode(texts)
+
+    same = Library(settings, embedder=Counting(), storage=library.storage)
+    titles = [c.title for c in same.summarize(video_id, chapters="auto").chapters]
+    assert asked and len(set(titles)) == len(titles)
+    # A video kept from another model (another width here): titles by counts, no comparison, no crash.
+    asked.clear()
+    other = Library(settings, embedder=Counting(name="other-model", dims=32), storage=library.storage)
+    assert [c.title for c in other.summarize(video_id, chapters="auto").chapters]
+    assert not asked

@@ -366,7 +366,7 @@ class Library:
         from yt_transcript.rag.summarize import summarize
 
         return summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
-                         on_progress=on_progress, embed=self._embed_phrases)
+                         on_progress=on_progress, embed=self._phrases_like(video))
 
     def study_cards(self, video: str, *, per_chapter: int = 2, model: str | None = None) -> list[Card]:
         """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
@@ -374,7 +374,7 @@ class Library:
 
         _count("per_chapter", per_chapter)
         return study_cards(self.storage, video, self.chat_model(model), per_chapter=per_chapter,
-                           embed=self._embed_phrases)
+                           embed=self._phrases_like(video))
 
     def notes(self, video: str, answers: list[Answer], *, model: str | None = None,
               overview: Overview | None = None) -> str:
@@ -491,6 +491,14 @@ class Library:
     def _embed_phrases(self, phrases: list[str]) -> np.ndarray:
         """Short phrases as vectors of the library's model (offline titles weigh terms by meaning)."""
         return self._embedder_for_queries().embed(phrases)
+
+    def _phrases_like(self, video: str) -> Callable[[list[str]], np.ndarray] | None:
+        """`_embed_phrases` when the video's vectors are the library model's, else None (titles by counts): a
+        video kept from another model has vectors a phrase of this one cannot be compared with."""
+        from yt_transcript.ingest.embedding import model_name
+
+        name = self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model)
+        return self._embed_phrases if self.storage.get(video).embed_model == name else None
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""

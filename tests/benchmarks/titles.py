@@ -90,8 +90,8 @@ def main() -> None:
         for kind, chosen in spans.items():
             texts = [" ".join(s.text for s in video.snippets if a <= s.start_s < b) for a, b in chosen]
             inside = [(starts >= a) & (starts < b) for a, b in chosen]
-            centroids = np.array([video.vectors[m].mean(axis=0) if m.any() else video.vectors.mean(axis=0)
-                                  for m in inside])
+            centroids = np.array([video.vectors[m].mean(axis=0) if m.any() else np.zeros(video.vectors.shape[1])
+                                  for m in inside])  # as summarize.offline_titles
             made = {"keywords (before)": [key_phrase_title(t, texts[:k] + texts[k + 1:]) for k, t in enumerate(texts)],
                     "counts (extract-12)": topic_titles(texts),
                     "meaning (now)": topic_titles(texts, centroids, embed)}

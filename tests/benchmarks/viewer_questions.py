@@ -89,6 +89,7 @@ DATA = REPO / "tests" / "data"
 #   up its word and "moravec s paradox", a contraction stays whole ("doesn't", one phrase). Every search
 #   figure unchanged; quotes dev any 0.89 -> 0.88 (cc08's third quote), blind unchanged. A first version that
 #   also dropped "doesn't" lost blind dd07 ("...admit it doesn't know something?"): not kept.
+#   The sentence-locating terms (content_terms) then read the query the same way: every figure unchanged.
 # - window overlaps read once per chunk (rag/retrieve._window_overlaps, 2026-11-30): identical figures, ms/q on
 #   this library 66 -> 42.
 VARIANTS: dict[str, dict] = {
