@@ -240,6 +240,20 @@ def test_study_quiz_one_card_at_a_time_graded_and_scored(app):
     assert "Card 2 of" in at.get("progress")[0].proto.text
 
 
+def test_a_shown_answer_counts_as_not_known_and_cannot_be_typed_for_a_point(app):
+    at = ingest_sample(app)
+    goto(at, "study")
+    state = at.session_state["quizzes"][SAMPLE]
+    form = f"{SAMPLE}-{state['seed']}-0"
+    at.button(key="quiz-show").click().run()
+    assert "score 0 of 1" in at.get("progress")[0].proto.text
+    assert at.text_input(key=f"quiz-answer-{form}").disabled
+    assert at.button(key=f"FormSubmitter:quiz-form-{form}-Check my answer (Enter)").disabled
+    assert any("counts as not known" in c.value for c in at.caption)
+    at.button(key="quiz-next").click().run()
+    assert "Card 2 of" in at.get("progress")[0].proto.text and "score 0 of 1" in at.get("progress")[0].proto.text
+
+
 def test_untrusted_text_is_rendered_inert(app, tmp_path):
     evil = tmp_path / "evil.vtt"
     evil.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:05.000\n"

@@ -118,6 +118,20 @@ def test_find_lists_every_place_a_word_is_said(run):
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "not in the library" in result.stderr
 
 
+@pytest.mark.parametrize("ref", ["https://www.youtube.com/watch?v=yttSample01&t=42s", "youtu.be/yttSample01",
+                                 "yttSample01"])
+def test_a_video_can_be_named_by_its_youtube_link(run, ref):
+    run("ingest", str(SAMPLE_VTT))
+    assert run("find", ref, "Ebbinghaus").stdout.startswith("Said ")
+    assert "yttSample01" in run("search", "spacing", "--video", ref, "-k", "1").stdout
+
+
+def test_a_name_that_is_no_link_stays_as_typed(run):
+    run("ingest", str(SAMPLE_VTT))
+    result = run("find", "my lecture notes", "memory")
+    assert result.exit_code == 1 and "'my lecture notes' is not in the library" in result.stderr
+
+
 def test_search_empty_library(run):
     result = run("search", "anything")
     assert result.exit_code == 1 and "library is empty" in result.stderr

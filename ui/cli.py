@@ -40,6 +40,25 @@ class _Context:
         return self._library
 
 
+class _VideoRef(click.ParamType):
+    """A video argument: its id, or a YouTube link to it (a link's id is what the library knows it by)."""
+
+    name = "video"
+
+    def convert(self, value: str, param, ctx) -> str:
+        from yt_transcript.ingest.errors import InvalidSource
+        from yt_transcript.ingest.sources import parse_source
+
+        try:
+            parsed = parse_source(value)
+        except InvalidSource:  # a local file's id can be any name: taken as it is
+            return value
+        return parsed.value if parsed.kind == "video" else value
+
+
+VIDEO = _VideoRef()
+
+
 def _looks_like_a_command(word: str, commands: list[str]) -> bool:
     """A mistyped command ("lsit", "serch") gets click's "No such command ... Did you mean" rather than being
     read as a SOURCE; ids, URLs and file names never look like one."""
@@ -290,7 +309,7 @@ def list_videos(obj: _Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("video_id")
+@click.argument("video_id", type=VIDEO)
 @click.pass_obj
 def remove(obj: _Context, video_id: str) -> None:
     """Remove a video and its passages from the library."""
@@ -299,7 +318,7 @@ def remove(obj: _Context, video_id: str) -> None:
 
 
 @cli.command()
-@click.argument("video_id")
+@click.argument("video_id", type=VIDEO)
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "srt", "vtt", "json", "obsidian"]), default="txt",
               show_default=True, help="obsidian: study notes (overview, questions asked) instead of the transcript.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
@@ -315,7 +334,7 @@ def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
 
 @cli.command()
 @click.argument("query")
-@click.option("--video", "videos", multiple=True, metavar="ID", help="Search only this video (repeatable).")
+@click.option("--video", "videos", multiple=True, type=VIDEO, metavar="ID", help="Search only this video (repeatable).")
 @click.option("--channel", help="Search only this channel's videos.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or after this date.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or before this date.")
@@ -346,7 +365,7 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
 
 
 @cli.command()
-@click.argument("video_id")
+@click.argument("video_id", type=VIDEO)
 @click.argument("words")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True,
               help="Passages about the words to show after the places they are said.")
@@ -420,7 +439,7 @@ def _print_sources(answer) -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("--video", "videos", multiple=True, metavar="ID", help="Ask about this video only (repeatable).")
+@click.option("--video", "videos", multiple=True, type=VIDEO, metavar="ID", help="Ask about this video only (repeatable).")
 @click.option("--channel", help="Ask about this channel's videos only.")
 @click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: offline quotes unless a key is set).")
 @click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama.")
@@ -447,7 +466,7 @@ def ask(obj: _Context, question: str, videos, channel, model, base_url, no_model
 
 
 @cli.command()
-@click.option("--video", "videos", multiple=True, metavar="ID", help="Talk about this video only (repeatable).")
+@click.option("--video", "videos", multiple=True, type=VIDEO, metavar="ID", help="Talk about this video only (repeatable).")
 @click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini.")
 @click.option("--base-url", help="OpenAI-compatible server URL.")
 @click.pass_obj
@@ -486,7 +505,7 @@ def chat(obj: _Context, videos, model, base_url) -> None:
 
 
 @cli.command()
-@click.argument("video_id")
+@click.argument("video_id", type=VIDEO)
 @click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: extractive unless a key is set).")
 @click.option("--base-url", help="OpenAI-compatible server URL.")
 @click.option("--format", "fmt", type=click.Choice(["md", "txt", "json"]), default="md", show_default=True)
@@ -505,7 +524,7 @@ def summarize(obj: _Context, video_id: str, model, base_url, fmt: str, chapter_m
 
 
 @cli.command()
-@click.argument("video_id")
+@click.argument("video_id", type=VIDEO)
 @click.option("--anki", "anki_path", type=click.Path(dir_okay=False), metavar="FILE.apkg",
               help="Also write the cards as an Anki deck; importing a newer deck updates its cards, never copies them.")
 @click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: cloze cards unless a key is set).")
@@ -576,7 +595,7 @@ def evaluate() -> None:
 @evaluate.command("retrieval")
 @click.option("--questions", "path", required=True, type=click.Path(exists=True, dir_okay=False),
               help='JSONL: {"id", "question", "video_id", "gold": [[start_s, end_s], ...]} per line.')
-@click.option("--video", "video_id", metavar="ID", help="Only this video's questions, searched within it.")
+@click.option("--video", "video_id", type=VIDEO, metavar="ID", help="Only this video's questions, searched within it.")
 @click.option("--each-video", is_flag=True, help="Search each question within its own video (default: library-wide).")
 @click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True, help="Results per question.")
 @click.option("--model", help="Measure model search with this chat model, provider:name (default: offline search).")

@@ -74,10 +74,11 @@ def quiz(video_id: str, made) -> None:
         st.markdown(f"**{safe(card.question)}**")  # bold, not a heading: no anchor built from the data
         graded = state["graded"]
         with st.form(key=f"quiz-form-{video_id}-{state['seed']}-{state['index']}", border=False):
+            done = graded is not None or state["shown"]  # an answer seen can no longer be typed for a point
             given = st.text_input("Your answer", key=f"quiz-answer-{video_id}-{state['seed']}-{state['index']}",
-                                  disabled=graded is not None)
-            checked = st.form_submit_button("Check my answer (Enter)", disabled=graded is not None)
-        if checked:
+                                  disabled=done)
+            checked = st.form_submit_button("Check my answer (Enter)", disabled=done)
+        if checked and not done:
             if not given.strip():
                 st.info("Type an answer first, or show the answer.")
             else:
@@ -91,6 +92,7 @@ def quiz(video_id: str, made) -> None:
             st.caption(safe(f"You answered: {graded[0].strip()}"))  # the box is cleared, so say what was typed
         elif state["shown"]:
             st.info(safe(f"The answer: {card.answer}"))
+            st.caption("Shown before answering, so it counts as not known.")
         with st.container(horizontal=True):
             st.button("Show the answer", key="quiz-show", disabled=graded is not None or state["shown"],
                       on_click=_show, args=(video_id,))
@@ -105,7 +107,9 @@ def _fresh() -> dict:
 
 
 def _show(video_id: str) -> None:
-    st.session_state["quizzes"][video_id]["shown"] = True
+    state = st.session_state["quizzes"][video_id]
+    if not state["shown"] and state["graded"] is None:
+        state.update(shown=True, answered=state["answered"] + 1)
 
 
 def _next(video_id: str) -> None:
