@@ -313,6 +313,9 @@ class ChapterSummary:
 
 NO_CLOSE_MATCH = "Nothing in the transcripts matches this closely; these are the nearest passages."
 NOT_SAID = "Not said in this video, and nothing matches closely; the nearest passages:"  # Finding.nearest
+# Finding.related when the words themselves are never said (a student types "tiktokenizer", the captions
+# say "Tik tokenizer"): the passages are about them, and the heading says the words are not there.
+NOT_SAID_RELATED = "Not said in these words; passages about it:"
 EXTRACTIVE_LABEL = "Extractive overview: the most central sentences of each chapter, quoted (no language model)."
 
 

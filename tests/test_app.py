@@ -110,7 +110,8 @@ def test_find_in_the_transcript_lists_every_place_the_word_is_said(app):
     assert at.session_state["start_s"] > 0  # it plays that moment
     at.text_input(key="transcript_query").input("zyzzyva").run()
     assert not [b for b in at.button if b.key and b.key.startswith("said-")]
-    assert any("Not said in this video" in c.value or "Passages about it" in c.value for c in at.caption)
+    assert any("Not said in this video" in c.value or "Not said in these words" in c.value for c in at.caption)
+    assert not any(c.value == "Passages about it:" for c in at.caption)  # never as if the words were said
 
 
 def open_transcript_tab(at, vtt, snippets):
@@ -156,6 +157,23 @@ def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tm
     assert not app.exception and moment <= seconds[0] < seconds[-1] < moment + 600  # the same ten minutes
     plays[1].click().run()
     assert not app.exception and app.session_state["start_s"] == seconds[1]
+
+
+def test_a_found_place_plays_and_opens_the_part_of_the_transcript_that_holds_it(app, tmp_path):
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    snippets = asr_snippets(" ".join([ASR_TEXT] * 40))
+    last = snippets[-1]
+    snippets[-1] = type(last)("and that is where the zeppelin lands", last.start_s, last.end_s)
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", snippets)
+    assert app.selectbox(key="transcript_part_sentences").value == 0
+    app.text_input(key="transcript_query").input("zeppelin").run()
+    said = [b for b in app.button if b.key and b.key.startswith("said-")]
+    said[0].click().run()
+    part = app.selectbox(key="transcript_part_sentences")
+    assert not app.exception and part.value == len(part.options) - 1  # the last ten minutes, where it is said
+    assert "zeppelin" in html.unescape(" ".join(m.value for m in app.markdown)).lower()
+    assert app.session_state["start_s"] == int(last.start_s)
 
 
 def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):

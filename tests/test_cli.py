@@ -42,6 +42,7 @@ def test_ingest_list_search_export_remove(run):
     listed = json.loads(run("list", "--json").stdout)
     assert listed[0]["video_id"] == "yttSample01" and listed[0]["chunks"] > 0 and len(listed[0]["chapters"]) == 6
     assert "yttSample01  0:03:16  How to Study" in run("list").stdout
+    assert "6 chapters;" in run("list").stdout
 
     hits = json.loads(run("search", "Ebbinghaus forgetting curve", "-k", "2", "--json").stdout)
     assert len(hits) == 2
@@ -130,6 +131,17 @@ def test_a_name_that_is_no_link_stays_as_typed(run):
     run("ingest", str(SAMPLE_VTT))
     result = run("find", "my lecture notes", "memory")
     assert result.exit_code == 1 and "'my lecture notes' is not in the library" in result.stderr
+
+
+def test_list_shows_detected_chapter_counts_once_worked_out(run, tmp_path):
+    talk = tmp_path / "nochapters.en.vtt"
+    cues = "".join(f"\n{i // 60:02d}:{i % 60:02d}.000 --> {(i + 5) // 60:02d}:{(i + 5) % 60:02d}.000\n"
+                   f"{'Gravity pulls planets around the sun.' if i < 300 else 'Bread rises when yeast ferments sugar.'}\n"
+                   for i in range(0, 600, 5))
+    talk.write_text("WEBVTT\n" + cues)
+    run("ingest", str(talk), "--video-id", "nochapters1")
+    line = next(x for x in run("list").stdout.splitlines() if x.startswith("nochapters1"))
+    assert "detected chapters" in line  # counted after ingest, said as detected
 
 
 def test_search_empty_library(run):

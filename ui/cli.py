@@ -303,8 +303,9 @@ def list_videos(obj: _Context, as_json: bool) -> None:
     for r in records:
         m = r.meta
         duration = format_hms(m.duration_s) if m.duration_s else "?"
-        extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, m.caption_kind,
-                                       f"{len(m.chapters)} chapters" if m.chapters else ""] if x)
+        count, source = obj.library.chapter_count(m.video_id, detect=False)  # known counts only: no detection here
+        chapters = "" if count is None else f"{count} {'detected ' if source == 'auto' else ''}chapters"
+        extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, m.caption_kind, chapters] if x)
         click.echo(f"{m.video_id}  {duration}  {m.title}  ({extras}; {r.chunk_count} chunks)")
 
 
@@ -387,7 +388,9 @@ def find(obj: _Context, video_id: str, words: str, k: int, as_json: bool) -> Non
             click.echo(f"  {format_hms(place.start_s)}  {place.text}  {place.url or ''}".rstrip())
         click.echo()
     if finding.related:
-        click.echo(click.style("Passages about it:", bold=True))
+        from yt_transcript.ingest.models import NOT_SAID_RELATED
+
+        click.echo(click.style("Passages about it:" if finding.said else NOT_SAID_RELATED, bold=True))
     elif finding.nearest:
         from yt_transcript.ingest.models import NOT_SAID
 

@@ -125,8 +125,13 @@ def _table(records) -> None:
              "chapters": chapters(r.meta), "channel": r.meta.channel or "—",
              "captions": _captions(r.meta.caption_kind), "added": r.added_at[:10], "id": r.meta.video_id}
             for r in records]
+    # The column's help is a tooltip a phone never shows: its marks are explained in plain sight.
+    marks = {row["chapters"][-1:] for row in rows}
+    notes = ((["* detected in the transcript"] if "*" in marks else [])
+             + (["— not counted yet (opening the video counts them)"] if "—" in marks else []))
     st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. "
-               "Tick the box at the start of a row to open or edit it.")
+               "Tick the box at the start of a row to open or edit it."
+               + (f" Chapters: {'; '.join(notes)}." if notes else ""))
     picked = st.dataframe(rows, hide_index=True, key="library_table", on_select="rerun", selection_mode="single-row",
                           column_config={"title": st.column_config.TextColumn("Title", width="medium"),
                                          "length": st.column_config.TextColumn("Length", width="small"),

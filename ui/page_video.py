@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import streamlit as st
-from yt_transcript.ingest.models import NOT_SAID
+from yt_transcript.ingest.models import NOT_SAID, NOT_SAID_RELATED
 from yt_transcript.ui.common import (
     cards,
     go,
@@ -187,7 +187,7 @@ def _transcript(video_id: str) -> None:
                            placeholder="words or a question; Enter finds")
     if needle.strip():
         try:
-            _finding(library().find(video_id, needle))
+            _finding(video_id, library().find(video_id, needle))
         except YtTranscriptError as exc:
             show_error(exc)
         st.divider()
@@ -245,22 +245,30 @@ def _read_from(video_id: str, key: str, starts: list[float]) -> None:
     st.session_state["transcript_at"] = (video_id, starts[st.session_state[key]])
 
 
-def _finding(finding) -> None:
-    """Every place the words are said (a button each), then the passages about them."""
+def _finding(video_id: str, finding) -> None:
+    """Every place the words are said (a button each), then the passages about them. A button plays its
+    moment and opens the transcript's part that holds it, to read around it."""
     said = finding.said
     if said:
         st.caption(f"Said {len(said)} time{'s' if len(said) > 1 else ''}"
                    + (f"; the first {_SAID_SHOWN}:" if len(said) > _SAID_SHOWN else ":"))
         for i, place in enumerate(said[:_SAID_SHOWN]):
-            st.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=seek, args=(place.start_s,))
+            st.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=_play_and_read,
+                      args=(video_id, place.start_s))
     if finding.related:
-        st.caption("Passages about it:")
+        st.caption("Passages about it:" if said else NOT_SAID_RELATED)
     elif finding.nearest:
         st.caption(NOT_SAID)
     elif not said:
         st.caption("Nothing matches.")
     for i, hit in enumerate(finding.related or finding.nearest):
-        st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=seek, args=(hit.start_s,))
+        st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=_play_and_read,
+                  args=(video_id, hit.start_s))
+
+
+def _play_and_read(video_id: str, start_s: float) -> None:
+    seek(start_s)
+    st.session_state["transcript_at"] = (video_id, start_s)
 
 
 def _notes(video_id: str) -> None:
