@@ -21,7 +21,7 @@ from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import Sentence, _norm, pick, quotable, sentence_vectors, sentences
 from yt_transcript.rag.stopwords import STOPWORDS
-from yt_transcript.rag.titles import topic_titles
+from yt_transcript.rag.titles import chapter_terms, topic_titles
 
 PROMPT_VERSION = "summary-1"
 EXTRACT_VERSION = "extract-13"  # the offline overview's method: a change re-extracts cached overviews
@@ -296,9 +296,18 @@ def _auto_titles(model: ChatModel | None, groups: list[tuple[list[Unit], np.ndar
 def offline_titles(groups: list[tuple[list[Unit], np.ndarray]],
                    embed: Callable[[list[str]], np.ndarray] | None) -> list[str]:
     """Titles made without a model for chapters given as (units, vectors), by meaning when `embed` is given."""
+    return topic_titles(*_texts_and_centres(groups), embed)
+
+
+def topical_terms(groups: list[tuple[list[Unit], np.ndarray]],
+                  embed: Callable[[list[str]], np.ndarray] | None) -> list[list[str]]:
+    """Each chapter's terms, those its offline title is made from first."""
+    return chapter_terms(*_texts_and_centres(groups), embed)
+
+
+def _texts_and_centres(groups: list[tuple[list[Unit], np.ndarray]]) -> tuple[list[str], np.ndarray]:
     texts = [" ".join(u.text for u in units) for units, _ in groups]
-    centroids = np.array([v.mean(axis=0) if len(v) else np.zeros(v.shape[1]) for _, v in groups])
-    return topic_titles(texts, centroids, embed)
+    return texts, np.array([v.mean(axis=0) if len(v) else np.zeros(v.shape[1]) for _, v in groups])
 
 
 def _model_title(model: ChatModel, text: str) -> str | None:

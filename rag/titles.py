@@ -88,13 +88,25 @@ def topic_titles(texts: list[str], centroids: np.ndarray | None = None,
     vector, a chapter's most distinctive terms are ordered by how close each comes to what the whole chapter
     says: counts find the candidates, meaning picks among them ("Activation Function and Neuron" over "Tanh
     and Output"). Measured in tests/benchmarks/titles.py."""
-    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:]) for i, text in enumerate(texts)]
-    if embed is not None and centroids is not None:
-        ranked = _by_meaning(ranked, centroids, embed)
+    ranked = _chapter_terms(texts, centroids, embed)
     titles: list[str] = []
     for terms, forms in ranked:
         titles.append(_compose(terms, forms, taken={_signature(t) for t in titles}))
     return titles
+
+
+def chapter_terms(texts: list[str], centroids: np.ndarray | None = None,
+                  embed: Callable[[list[str]], np.ndarray] | None = None) -> list[list[str]]:
+    """Each chapter's terms (lower case), the ones its title is made from first."""
+    return [terms for terms, _ in _chapter_terms(texts, centroids, embed)]
+
+
+def _chapter_terms(texts: list[str], centroids: np.ndarray | None,
+                   embed: Callable[[list[str]], np.ndarray] | None) -> list[tuple[list[str], dict[str, Counter]]]:
+    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:]) for i, text in enumerate(texts)]
+    if embed is not None and centroids is not None:
+        ranked = _by_meaning(ranked, centroids, embed)
+    return ranked
 
 
 def topic_title(text: str, other_texts: list[str], max_words: int = 5, taken: set[frozenset] = frozenset()) -> str:

@@ -322,3 +322,16 @@ def test_kept_cards_are_made_again_when_the_library_changes(sample_library, monk
     sample_library.ingest(str(other))
     sample_library.study_cards("yttSample01")
     assert made == ["yttSample01", "yttSample01"]
+
+
+def test_a_term_the_chapter_is_about_makes_the_better_blank():
+    from collections import Counter
+
+    from yt_transcript.rag.study import TOPICAL_BOOST, _ClozeMaker, _terms
+
+    maker = _ClozeMaker.__new__(_ClozeMaker)  # scoring only: no transcript to read
+    maker.counts = [Counter({"gradient": 3, "laptop": 3})]
+    maker.library = type("Everywhere", (), {"rarity": staticmethod(lambda key: 1.0)})()
+    maker.topical = [{"gradient"}]
+    by_key = {t.key: t for t in _terms("the gradient on my laptop")}
+    assert maker.score(by_key["gradient"], 0) == TOPICAL_BOOST * maker.score(by_key["laptop"], 0) > 0

@@ -20,6 +20,11 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   (0.406/0.442, 0.422/0.450), one term only (0.383/0.416). Then, kept for the reader: two halves of a
   phrase the chapter says are that phrase ("Neural and Networks" -> "Neural Networks and Inputs"); every
   cell unchanged to three decimals.
+- 2026-11-30: "too" is no topic word (a detected title read "Group and Too"): detected all 0.424 -> 0.425 /
+  0.451 -> 0.451, long 0.296 -> 0.299 / 0.347; creator spans long 0.349 -> 0.351.
+- Tried and not kept: weighing by meaning only the terms said in at most half (0.7, 0.9) of the other
+  chapters, the rest after them: detected all 0.424/0.451 -> 0.413/0.433 (0.420/0.438, 0.424/0.447); the
+  creators' own titles use the talk's common terms.
 - Tried and not kept: subtracting beta x cosine to the talk's mean vector, since the Deep Dive's titles
   repeat "Models": detected all 0.424/0.451 -> 0.413/0.456 (beta 0.3), 0.398/0.444 (0.5), 0.354/0.396
   (0.8); long and creator spans moved the halves in opposite directions.
