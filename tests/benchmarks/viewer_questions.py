@@ -92,6 +92,12 @@ DATA = REPO / "tests" / "data"
 #   The sentence-locating terms (content_terms) then read the query the same way: every figure unchanged.
 # - window overlaps read once per chunk (rag/retrieve._window_overlaps, 2026-11-30): identical figures, ms/q on
 #   this library 66 -> 42.
+# - detected chapter titles as a ranking (2026-11-30, not kept; scratch script): every video's offline titles
+#   (detected chapters, titled by meaning; from the transcript only, so the creator-title check stays fair),
+#   each candidate ranked by its chapter title's cosine to the query. As a full fusion member: dev-A
+#   0.94/0.83 -> 0.66/0.60, dev-B 0.73/0.73 -> 0.71/0.60. As a bonus by chapter rank at 0.3/0.6/1.0 of a
+#   member's weight: dev-A 0.91/0.81, 0.89/0.77, 0.87/0.66; dev-B 0.73/0.71, 0.73/0.67, 0.71/0.65; blind
+#   0.68/0.54 -> 0.64/0.54. A chapter is too coarse a place: the title pulls every passage of it alike.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
