@@ -22,6 +22,9 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   cell unchanged to three decimals.
 - 2026-11-30: "too" is no topic word (a detected title read "Group and Too"): detected all 0.424 -> 0.425 /
   0.451 -> 0.451, long 0.296 -> 0.299 / 0.347; creator spans long 0.349 -> 0.351.
+- Tried and not kept: a term that already leads an earlier title of the video gives the lead to the next
+  term ("Billion Parameter Model and ..." twice on the Deep Dive): every cell within 0.002 either way; the
+  Deep Dive got "Hallucinations and Model" but also "Reward and Scoring Function" and "Neural and Models".
 - Tried and not kept: weighing by meaning only the terms said in at most half (0.7, 0.9) of the other
   chapters, the rest after them: detected all 0.424/0.451 -> 0.413/0.433 (0.420/0.438, 0.424/0.447); the
   creators' own titles use the talk's common terms.
