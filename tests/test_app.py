@@ -371,3 +371,24 @@ def test_an_unreachable_model_is_named_once_and_the_offline_overview_shown(app, 
     assert len(at.warning) == 1 and "could not be reached" in at.warning[0].value
     assert "--base-url" not in at.warning[0].value
     assert any("Why lectures slip away" in e.label for e in at.expander)  # the offline overview is there
+
+
+def test_watching_a_cards_moment_offers_the_way_back_to_the_quiz(app):
+    at = ingest_sample(app)
+    goto(at, "study")
+    card_index = at.session_state["quizzes"][SAMPLE]["index"]
+    at.button(key="quiz-watch").click().run()
+    assert not at.exception and at.session_state["start_s"] >= 0
+    at.button(key="back_to_study").click().run()
+    assert not at.exception and at.session_state["quizzes"][SAMPLE]["index"] == card_index
+    assert at.button(key="quiz-next")  # the quiz again, at the same card
+    assert not [b for b in at.button if b.key == "back_to_study"]
+
+
+def test_a_pasted_page_of_a_question_is_echoed_in_its_first_words(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    long_question = "Why is spacing better than cramming? " + "And also this. " * 400
+    ask(at, long_question)
+    echoed = [m.value for m in at.markdown if m.value.startswith("**You:**")]
+    assert echoed and all(len(e) < 400 for e in echoed)

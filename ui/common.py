@@ -159,8 +159,10 @@ def cards(video_id: str) -> list:
 
 # --- places ---------------------------------------------------------------------------------------------
 
-def open_video(video_id: str, start_s: float) -> None:
-    """Open the Video page with the player at this moment (a button's on_click)."""
+def open_video(video_id: str, start_s: float, back_to: str | None = None) -> None:
+    """Open the Video page with the player at this moment (a button's on_click); `back_to` names the page
+    the Video page offers to go back to."""
+    st.session_state["_back_to"] = back_to
     st.session_state["video_id"] = video_id
     st.session_state["start_s"] = int(start_s)
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1

@@ -50,7 +50,7 @@ def page() -> None:
                 st.markdown(safe(card.question))
                 st.markdown(f"**Answer:** {safe(card.answer)}")
                 st.button(f"Watch the moment ({format_hms(card.start_s)})", key=f"card-{i}", on_click=open_video,
-                          args=(video_id, card.start_s))
+                          args=(video_id, card.start_s, "study"))
     _anki_download(video_id, made)
 
 
@@ -97,7 +97,7 @@ def quiz(video_id: str, made) -> None:
             st.button("Show the answer", key="quiz-show", disabled=graded is not None or state["shown"],
                       on_click=_show, args=(video_id,))
             st.button(f"Watch the moment ({format_hms(card.start_s)})", key="quiz-watch", on_click=open_video,
-                      args=(video_id, card.start_s))
+                      args=(video_id, card.start_s, "study"))
             st.button("Next card", key="quiz-next", type="primary", on_click=_next, args=(video_id,))
     st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
 

@@ -25,6 +25,7 @@ from yt_transcript.ui.common import (
 from yt_transcript import Citation, YtTranscriptError, format_hms
 
 PART_S = 600.0  # the transcript is read ten minutes at a time
+_QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not push its answer out of view
 _SAID_SHOWN = 10  # places the words are said, shown as buttons; the count says how many more
 SCROLL_TO_PLAYER = """<script>
 // {nonce}: a seek happened; bring the player into view (a no-op when it already is).
@@ -42,6 +43,8 @@ def page() -> None:
     if st.session_state.get("video_id") not in records:
         st.session_state["video_id"], st.session_state["start_s"] = next(iter(records)), 0
     video_id = st.session_state["video_id"]
+    if st.session_state.get("_back_to") == "study":  # came to watch a card's moment: one click back to the cards
+        st.button("← Back to the Study page", key="back_to_study", on_click=_back)
     st.session_state["video_pick"] = video_id  # the box shows the video we are on, whichever way we came
     st.selectbox("Video", list(records), key="video_pick", on_change=_picked, label_visibility="collapsed",
                  format_func=lambda v: " ".join(records[v].meta.title.split()))  # options are plain text
@@ -56,6 +59,11 @@ def page() -> None:
         player_and_chat(video_id)
     with right:
         sections(video_id)
+
+
+def _back() -> None:
+    st.session_state["_back_to"] = None
+    go("study")
 
 
 def _picked() -> None:
@@ -99,7 +107,7 @@ def chat(video_id: str) -> None:
         else:
             pending = latest.empty()  # the question and the answer as it streams, until it joins the turns
             with pending.container():
-                st.markdown(f"**You:** {safe(question)}")
+                st.markdown(f"**You:** {safe(snippet(question, _QUESTION_SHOWN))}")
                 live = st.empty()
                 streamed: list[str] = []
 
@@ -137,7 +145,7 @@ def chat(video_id: str) -> None:
 
 def _turn(video_id: str, t: int, answer) -> None:
     """One question and its answer, then a button per source that plays its moment."""
-    st.markdown(f"**You:** {safe(answer.question)}")
+    st.markdown(f"**You:** {safe(snippet(answer.question, _QUESTION_SHOWN))}")
     # Our own offline answer is a list of quotes; a model's text stays wholly inert.
     st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
     if answer.kind == "generated" and not answer.grounded:
