@@ -40,6 +40,8 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
 - 2026-11-30: a clause-ending word then "and/but/or" counts as a mid-clause start (sentences._CLAUSE_ENDS; the
   Deep Dive's Spelling chapter opened "There and these are kind of like sharp edges..."): every figure above
   unchanged to a tenth of a point (captions 9.7% / 4.7%, copies 47.3% / 62.8%); kept for that reader's case.
+- 2026-11-30: "too" is no topic word (rag/stopwords.NOT_TOPIC; a detected title read "Group and Too"): captions
+  9.7% / 4.7% -> 9.7% / 4.8% (one extract's end), copies and TL;DRs unchanged.
 """
 
 from __future__ import annotations
