@@ -84,6 +84,7 @@ _IDENTIFIER = re.compile(r"(?!1\d{3}$|20\d{2}$)\d{4,}")
 # A chapter's first terms by the offline titles' ranking (distinctive, then closest to its meaning) make the
 # better blanks: tests/benchmarks/cards.py.
 TOPICAL_TERMS, TOPICAL_BOOST = 8, 2.0
+_OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch)\b", re.IGNORECASE)
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
 _LIBRARY_MIN_VIDEOS = 5  # fewer other videos than this say little about what is common
@@ -256,6 +257,8 @@ class _ClozeMaker:
         """Up to n (sentence, term) pairs from the tier, the most telling and central first."""
         options = []
         for k in tier:
+            if _OUTRO.search(self.found[k].text):
+                continue  # the channel speaking of itself ("sponsor an episode... a laptop decal"): no lesson
             best = self._best_term(k, chapter)
             if best is not None:
                 value, term = best

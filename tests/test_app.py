@@ -383,6 +383,10 @@ def test_watching_a_cards_moment_offers_the_way_back_to_the_quiz(app):
     assert not at.exception and at.session_state["quizzes"][SAMPLE]["index"] == card_index
     assert at.button(key="quiz-next")  # the quiz again, at the same card
     assert not [b for b in at.button if b.key == "back_to_study"]
+    at.segmented_control(key="study_mode").set_value("All cards").run()
+    at.button(key="card-0").click().run()
+    at.button(key="back_to_study").click().run()
+    assert not at.exception and at.segmented_control(key="study_mode").value == "All cards"  # the mode left
 
 
 def test_a_pasted_page_of_a_question_is_echoed_in_its_first_words(app):

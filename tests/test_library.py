@@ -238,3 +238,21 @@ def test_paragraphs_read_raw_asr_as_sentences_worked_out_once(settings, library,
     Ingestor(settings, library.storage, lambda: fake_embedder).index(
         Transcript(VideoMeta("asrsample02", "Mémoire", language="fr"), snippets))
     assert [s.text for _, para in library.paragraphs("asrsample02") for s in para] == [s.text for s in snippets]
+
+
+def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embedder):
+    from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+
+    ids = []
+    for v in range(3):  # stored as a library from before counts were kept at ingest: none is kept
+        snippets = [Snippet(f"topic {v} sentence {i} about gravity and orbits and planets.", 5.0 * i, 5.0 * i + 5)
+                    for i in range(40)]
+        Ingestor(library.settings, library.storage, lambda: fake_embedder).index(
+            Transcript(VideoMeta(f"oldvideo{v:03d}", f"Old {v}"), snippets))
+        ids.append(f"oldvideo{v:03d}")
+    assert all(library.chapter_count(v, detect=False)[0] is None for v in ids)
+    assert library.chapter_counts(ids, budget_s=0.0) == {v: (None, "auto") for v in ids}  # no time: none
+    counted = library.chapter_counts(ids)
+    assert all(count is not None and source == "auto" for count, source in counted.values())
+    assert all(library.chapter_count(v, detect=False) == counted[v] for v in ids)  # kept for the next listing

@@ -335,3 +335,20 @@ def test_a_term_the_chapter_is_about_makes_the_better_blank():
     maker.topical = [{"gradient"}]
     by_key = {t.key: t for t in _terms("the gradient on my laptop")}
     assert maker.score(by_key["gradient"], 0) == TOPICAL_BOOST * maker.score(by_key["laptop"], 0) > 0
+
+
+def test_no_card_from_the_channel_speaking_of_itself(library, fake_embedder, monkeypatch):
+    import yt_transcript.rag.study as study
+
+    lines = ["Memory works by retrieval practice and spaced review of the flashcards.",
+             "Retrieval practice means recalling the flashcards from memory.",
+             "If you would like to sponsor an episode get a special laptop decal for your laptop.",
+             "Spaced review of the flashcards beats cramming for memory."] * 3
+    snippets = [Snippet(text, 6.0 * i, 6.0 * i + 6) for i, text in enumerate(lines)]
+    video_id = _ingest(library, fake_embedder, "outrotalk01", snippets)
+    monkeypatch.setattr(study, "_OUTRO", re.compile("(?!)"))  # the rule off: the outro line makes a card
+    assert any("sponsor" in c.question for c in study.study_cards(library.storage, video_id, None, per_chapter=4))
+    monkeypatch.undo()
+    monkeypatch.setattr(study, "CARDS_VERSION", "outro-test")  # made again, not read back
+    cards = study.study_cards(library.storage, video_id, None, per_chapter=4)
+    assert cards and not any("sponsor" in c.question for c in cards)

@@ -300,11 +300,13 @@ def list_videos(obj: _Context, as_json: bool) -> None:
     if not records:
         click.echo("The library is empty. Add a talk with: yt-transcript ingest URL_OR_FILE")
         return
+    counts = obj.library.chapter_counts([r.meta.video_id for r in records])
     for r in records:
         m = r.meta
         duration = format_hms(m.duration_s) if m.duration_s else "?"
-        count, source = obj.library.chapter_count(m.video_id, detect=False)  # known counts only: no detection here
-        chapters = "" if count is None else f"{count} {'detected ' if source == 'auto' else ''}chapters"
+        count, source = counts[m.video_id]
+        chapters = ("chapters not counted yet" if count is None
+                    else f"{count} {'detected ' if source == 'auto' else ''}chapters")
         extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, m.caption_kind, chapters] if x)
         click.echo(f"{m.video_id}  {duration}  {m.title}  ({extras}; {r.chunk_count} chunks)")
 

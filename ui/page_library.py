@@ -112,12 +112,12 @@ def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
 # --- what is there --------------------------------------------------------------------------------------
 
 def _table(records) -> None:
-    lib = library()
+    counts = library().chapter_counts([r.meta.video_id for r in records])
 
     def chapters(meta) -> str:
-        count, source = lib.chapter_count(meta.video_id, detect=False)  # the overview's own count, when known
+        count, source = counts[meta.video_id]  # the overview's own count
         if count is None:
-            return "—"  # counted when the video is first opened
+            return "—"  # not counted within this page's budget: a later visit or opening the video counts it
         return str(count) if source == "creator" else f"{count}*"  # short: a phone shows the column whole
 
     # Length and chapters beside the title: on a phone only the first columns show without a swipe.
@@ -128,7 +128,7 @@ def _table(records) -> None:
     # The column's help is a tooltip a phone never shows: its marks are explained in plain sight.
     marks = {row["chapters"][-1:] for row in rows}
     notes = ((["* detected in the transcript"] if "*" in marks else [])
-             + (["— not counted yet (opening the video counts them)"] if "—" in marks else []))
+             + (["— not counted yet (the next visit or opening the video counts them)"] if "—" in marks else []))
     st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. "
                "Tick the box at the start of a row to open or edit it."
                + (f" Chapters: {'; '.join(notes)}." if notes else ""))

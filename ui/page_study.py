@@ -40,7 +40,10 @@ def page() -> None:
         return
     st.caption("Cards written by the model." if made[0].kind == "model"
                else "Cloze cards: a key term of a sentence from the video is blanked out (no model configured).")
-    mode = st.segmented_control("Mode", ["Quiz", "All cards"], key="study_mode", default="Quiz",
+    # Kept apart from the widget, whose state Streamlit drops on another page: back from a card's moment,
+    # the reader is in the mode they left.
+    st.session_state["study_mode"] = st.session_state.get("_study_mode", "Quiz")
+    mode = st.segmented_control("Mode", ["Quiz", "All cards"], key="study_mode", on_change=_mode_picked,
                                 label_visibility="collapsed") or "Quiz"
     if mode == "Quiz":
         quiz(video_id, made)
@@ -52,6 +55,10 @@ def page() -> None:
                 st.button(f"Watch the moment ({format_hms(card.start_s)})", key=f"card-{i}", on_click=open_video,
                           args=(video_id, card.start_s, "study"))
     _anki_download(video_id, made)
+
+
+def _mode_picked() -> None:
+    st.session_state["_study_mode"] = st.session_state["study_mode"]
 
 
 def _picked() -> None:

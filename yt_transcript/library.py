@@ -151,6 +151,21 @@ class Library:
 
         return chapter_count(self.storage, video, detect=detect)
 
+    def chapter_counts(self, videos: list[str], *, budget_s: float = 1.5) -> dict[str, tuple[int | None, str]]:
+        """`chapter_count` for many videos, as a listing shows them: counts kept are read, and missing ones
+        (a library from before they were kept at ingest) are worked out until `budget_s` has passed, so a
+        listing never waits long; the rest stay (None, "auto") and are counted by the next listings."""
+        from time import perf_counter
+
+        deadline = perf_counter() + budget_s
+        out = {}
+        for video in videos:
+            out[video] = self.chapter_count(video, detect=False)
+            if out[video][0] is None and perf_counter() < deadline:
+                with contextlib.suppress(errors.YtTranscriptError):
+                    out[video] = self.chapter_count(video)
+        return out
+
     def fetch(self, source: str, *, refresh: bool = False, progress: Progress | None = None) -> VideoRecord:
         """One video, in the library: taken from it when it is there already (no network call), else ingested.
 
