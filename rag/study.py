@@ -120,7 +120,7 @@ def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np
     return units, vectors, chapters, group_units(units, vectors, chapters)
 
 
-CARDS_VERSION = "cards-6"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-7"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,
