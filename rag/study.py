@@ -134,7 +134,7 @@ def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per
     library = sorted(r.generation for r in storage.records())
     # EXTRACT_VERSION: the detected chapters, their titles and the readable sentences come from there.
     parts = [video_id, storage.get(video_id).generation, model.identity if model is not None else "cloze",
-             CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), *library]
+             CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), "by meaning" if embed else "by counts", *library]
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     kept = storage.cached(key)
     if kept is not None:
