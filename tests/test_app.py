@@ -4,6 +4,8 @@ import html
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest
@@ -396,3 +398,27 @@ def test_a_pasted_page_of_a_question_is_echoed_in_its_first_words(app):
     ask(at, long_question)
     echoed = [m.value for m in at.markdown if m.value.startswith("**You:**")]
     assert echoed and all(len(e) < 400 for e in echoed)
+
+
+@pytest.mark.parametrize("question, shown", [
+    ("The _____ is short.", "The _____ is short."),
+    ("Here it kind of actually answered the question and started to go off into some philosophical _____.",
+     "…answered the question and started to go off into some philosophical _____."),
+    ("A _____ opens this question, which then goes on for a long while about many other things that follow.",
+     "A _____ opens this question, which then goes on for a long while about many…"),
+])
+def test_a_card_line_always_shows_its_blank(question, shown):
+    from yt_transcript.ui.common import card_line
+
+    assert card_line(question) == shown
+
+
+@given(st.lists(st.sampled_from(["a", "word", "longerword", "philosophical", "x" * 30]), min_size=1, max_size=60),
+       st.data())
+def test_card_lines_keep_the_blank_and_stay_short(words, data):
+    from yt_transcript.ui.common import card_line
+
+    at = data.draw(st.integers(0, len(words)))
+    question = " ".join(words[:at] + ["_____"] + words[at:])
+    line = card_line(question)
+    assert "_____" in line and len(line) <= 81

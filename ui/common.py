@@ -64,6 +64,19 @@ def snippet(text: str, limit: int = 70) -> str:
     return cut + "…"
 
 
+def card_line(question: str, limit: int = 80) -> str:
+    """A card's question on one line, cut at words so that its blank always shows: a long question is cut
+    around the blank ("… philosophical _____ of …") rather than before it."""
+    line = " ".join(question.split())
+    blank = line.find("_____")
+    if len(line) <= limit or blank < 0 or blank + 5 <= limit - 1:
+        return snippet(line, limit)
+    # Half a line before the blank, or as much as fills the line when the blank is near the end.
+    cut = max(0, min(blank - limit // 2, len(line) - (limit - 1)))
+    start = line.find(" ", cut) + 1 if cut else 0
+    return "…" + snippet(line[start:], limit - 1)
+
+
 # --- the library ----------------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner="Opening the library…")

@@ -10,13 +10,13 @@ from pathlib import Path
 import streamlit as st
 from yt_transcript.rag.study import grade_answer, quiz_order
 from yt_transcript.ui.common import (
+    card_line,
     cards,
     label,
     library,
     open_video,
     safe,
     show_error,
-    snippet,
 )
 
 from yt_transcript import YtTranscriptError, format_hms
@@ -49,7 +49,7 @@ def page() -> None:
         quiz(video_id, made)
     else:
         for i, card in enumerate(made):
-            with st.expander(label(f"{card.chapter}: {snippet(card.question, 80)}")):
+            with st.expander(label(f"{card.chapter}: {card_line(card.question)}")):
                 st.markdown(safe(card.question))
                 st.markdown(f"**Answer:** {safe(card.answer)}")
                 st.button(f"Watch the moment ({format_hms(card.start_s)})", key=f"card-{i}", on_click=open_video,
