@@ -63,7 +63,7 @@ def page() -> None:
         st.subheader(safe(" ".join(group[0].title.split())))
         for i, hit in enumerate(group):
             st.button(play_label(hit.start_s, hit.from_match or hit.text), key=f"result-{video_id}-{i}",
-                      on_click=open_video, args=(video_id, hit.start_s),
+                      on_click=open_video, args=(video_id, hit.start_s, "search"),
                       help="Open this video on the Video page, playing from this moment")
             st.markdown(_marked(hit))
 

@@ -27,6 +27,7 @@ from yt_transcript import Citation, YtTranscriptError, format_hms
 
 PART_S = 600.0  # the transcript is read ten minutes at a time
 _QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not push its answer out of view
+_BACK_LABELS = {"study": "← Back to the Study page", "search": "← Back to the search results"}
 _SAID_SHOWN = 10  # places the words are said, shown as buttons; the count says how many more
 SCROLL_TO_PLAYER = """<script>
 // {nonce}: a seek happened; bring the player into view (a no-op when it already is).
@@ -44,8 +45,9 @@ def page() -> None:
     if st.session_state.get("video_id") not in records:
         st.session_state["video_id"], st.session_state["start_s"] = next(iter(records)), 0
     video_id = st.session_state["video_id"]
-    if st.session_state.get("_back_to") == "study":  # came to watch a card's moment: one click back to the cards
-        st.button("← Back to the Study page", key="back_to_study", on_click=_back)
+    back = st.session_state.get("_back_to")
+    if back in _BACK_LABELS:  # came from a card's moment or a search result: one click back, as it was left
+        st.button(_BACK_LABELS[back], key=f"back_to_{back}", on_click=_back, args=(back,))
     st.session_state["video_pick"] = video_id  # the box shows the video we are on, whichever way we came
     st.selectbox("Video", list(records), key="video_pick", on_change=_picked, label_visibility="collapsed",
                  format_func=lambda v: " ".join(records[v].meta.title.split()))  # options are plain text
@@ -62,9 +64,9 @@ def page() -> None:
         sections(video_id)
 
 
-def _back() -> None:
+def _back(page: str) -> None:
     st.session_state["_back_to"] = None
-    go("study")
+    go(page)
 
 
 def _picked() -> None:
@@ -218,13 +220,17 @@ def _transcript(video_id: str) -> None:
                           args=(video_id, key, starts),
                           format_func=lambda p: f"Part {p + 1} of {len(parts)}: from {format_hms(starts[p])}")
     _, a, b = parts[chosen]
+    found = _found_paragraph(video_id, paragraphs)
     for i in range(a, b):
         chapter, para = paragraphs[i]
         if chapter is not None and (i == a or paragraphs[i - 1][0] is not chapter):
             st.markdown(f"**{safe(chapter.title)}**")
         st.button(f"▶ Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
                   args=(para[0].start_s,), type="tertiary")
-        st.markdown(safe(" ".join(s.text for s in para)))
+        text = safe(" ".join(s.text for s in para))
+        if i == found:
+            st.caption("Found here:")
+        st.markdown(f"**{text}**" if i == found else text)
 
 
 def _parts(paragraphs) -> list[tuple[float, int, int]]:
@@ -278,6 +284,16 @@ def _finding(video_id: str, finding) -> None:
 def _play_and_read(video_id: str, start_s: float) -> None:
     seek(start_s)
     st.session_state["transcript_at"] = (video_id, start_s)
+    st.session_state["_found_at"] = (video_id, start_s)
+
+
+def _found_paragraph(video_id: str, paragraphs) -> int | None:
+    """The paragraph holding the place last found and played in this video, shown in bold; None if none."""
+    found = st.session_state.get("_found_at")
+    if not found or found[0] != video_id:
+        return None
+    starts = [para[0].start_s for _, para in paragraphs]
+    return max((i for i, start in enumerate(starts) if start <= found[1] + 0.5), default=None)
 
 
 def _notes(video_id: str) -> None:
