@@ -273,9 +273,10 @@ def _window_overlaps(text: str, spans: list[tuple[float, int, int]], terms: list
                      idf: dict[str, float]) -> np.ndarray:
     """For each (start_s, first char, end char) window of the text, the idf of the terms `_words` finds in it.
 
-    The same as testing each term against `_words(text[a:b])`, for windows that start and end on word
-    boundaries (and but for letters whose lower case is longer, such as "İ"), but the text is read once: a chunk's windows overlap (an ASR line joined with the lines
-    after it), and reading each window again cost ~25 ms of a 100k-chunk search."""
+    The same as testing each term against `_words(text[a:b])` for windows that start and end on word
+    boundaries (but for letters whose lower case is longer, such as "İ"), with the text read once: a chunk's
+    windows overlap (an ASR line joined with the lines after it), and reading each window again cost ~25 ms
+    of a 100k-chunk search."""
     wanted = set(terms)
     found = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"\w+", text)]
     starts = [a for a, _, _ in found]

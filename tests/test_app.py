@@ -240,7 +240,7 @@ def test_search_groups_results_opens_the_video_and_keeps_the_query(app):
     assert at.subheader and buttons(at, "Play ")
 
 
-def test_study_quiz_one_card_at_a_time_graded_and_scored(app):
+def test_study_quiz_one_card_at_a_time_graded_and_scored(app, fake_embedder):
     from yt_transcript.rag.study import quiz_order
 
     from yt_transcript import Library
@@ -249,7 +249,7 @@ def test_study_quiz_one_card_at_a_time_graded_and_scored(app):
     goto(at, "study")
     assert not at.exception
     state = at.session_state["quizzes"][SAMPLE]
-    with Library.open(at.session_state["_library"][1].settings.home) as lib:
+    with Library.open(at.session_state["_library"][1].settings.home, embedder=fake_embedder) as lib:  # the app's model
         first = quiz_order(lib.study_cards(SAMPLE), state["seed"])[0]
     assert any(first.question[:10] in m.value.replace("&#95;", "_") for m in at.markdown)
     form = f"{SAMPLE}-{state['seed']}-0"
@@ -317,7 +317,7 @@ def test_offline_answers_are_a_list_of_inert_quotes(quote):
     assert not re.search(r"[<>\[\]()*#:.$_\\-]", re.sub(r"&#\d+;", "", items[0][2:]))
 
 
-def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypatch, tmp_path):
+def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, fake_embedder, monkeypatch, tmp_path):
     """The download holds the same deck as `study --anki`: one note per card shown, the same note guids."""
     import io
     import sqlite3
@@ -347,7 +347,9 @@ def test_study_page_offers_the_anki_deck_the_cli_writes(app, settings, monkeypat
 
     from yt_transcript import Library
 
-    with Library.open(settings.home) as lib:  # the home the app was given
+    # The home the app was given, with the app's model: cards weigh their terms with the model that embedded the
+    # video, and only a library with that model makes the same ones.
+    with Library.open(settings.home, embedder=fake_embedder) as lib:
         assert lib.anki_deck("yttSample01", tmp_path / "cli.apkg").guids == guids
 
 
