@@ -21,7 +21,7 @@ from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import Sentence, _norm, pick, quotable, sentence_vectors, sentences
 from yt_transcript.rag.stopwords import STOPWORDS
-from yt_transcript.rag.titles import chapter_terms, topic_titles
+from yt_transcript.rag.titles import titles_and_terms, topic_titles
 
 PROMPT_VERSION = "summary-1"
 EXTRACT_VERSION = "extract-13"  # the offline overview's method: a change re-extracts cached overviews
@@ -299,10 +299,10 @@ def offline_titles(groups: list[tuple[list[Unit], np.ndarray]],
     return topic_titles(*_texts_and_centres(groups), embed)
 
 
-def topical_terms(groups: list[tuple[list[Unit], np.ndarray]],
-                  embed: Callable[[list[str]], np.ndarray] | None) -> list[list[str]]:
-    """Each chapter's terms, those its offline title is made from first."""
-    return chapter_terms(*_texts_and_centres(groups), embed)
+def offline_topics(groups: list[tuple[list[Unit], np.ndarray]],
+                   embed: Callable[[list[str]], np.ndarray] | None) -> tuple[list[str], list[list[str]]]:
+    """`offline_titles`, and each chapter's terms in the order its title was made from."""
+    return titles_and_terms(*_texts_and_centres(groups), embed)
 
 
 def _texts_and_centres(groups: list[tuple[list[Unit], np.ndarray]]) -> tuple[list[str], np.ndarray]:

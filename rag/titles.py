@@ -88,17 +88,17 @@ def topic_titles(texts: list[str], centroids: np.ndarray | None = None,
     vector, a chapter's most distinctive terms are ordered by how close each comes to what the whole chapter
     says: counts find the candidates, meaning picks among them ("Activation Function and Neuron" over "Tanh
     and Output"). Measured in tests/benchmarks/titles.py."""
+    return titles_and_terms(texts, centroids, embed)[0]
+
+
+def titles_and_terms(texts: list[str], centroids: np.ndarray | None = None,
+                     embed: Callable[[list[str]], np.ndarray] | None = None) -> tuple[list[str], list[list[str]]]:
+    """`topic_titles`, and each chapter's terms (lower case) in the order its title was made from: one pass."""
     ranked = _chapter_terms(texts, centroids, embed)
     titles: list[str] = []
     for terms, forms in ranked:
         titles.append(_compose(terms, forms, taken={_signature(t) for t in titles}))
-    return titles
-
-
-def chapter_terms(texts: list[str], centroids: np.ndarray | None = None,
-                  embed: Callable[[list[str]], np.ndarray] | None = None) -> list[list[str]]:
-    """Each chapter's terms (lower case), the ones its title is made from first."""
-    return [terms for terms, _ in _chapter_terms(texts, centroids, embed)]
+    return titles, [terms for terms, _ in ranked]
 
 
 def _chapter_terms(texts: list[str], centroids: np.ndarray | None,

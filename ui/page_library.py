@@ -138,7 +138,7 @@ def _table(records) -> None:
                                          "chapters": st.column_config.TextColumn(
                                              "Chapters", width="small",
                                              help="The creator's chapters; *: detected in the transcript; "
-                                                  "—: counted when the video is first opened"),
+                                                  "—: not counted yet (the next visit or opening the video counts it)"),
                                          "channel": "Channel",
                                          "captions": "Captions", "added": "Added",
                                          "id": st.column_config.TextColumn("Video id", width="small")})
