@@ -14,6 +14,11 @@ import numpy as np
 from yt_transcript.ingest.errors import EmbeddingModelUnavailable
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+# The transformer layer whose token vectors the sentence-break reader uses (rag/breaks.py): in MiniLM the middle
+# layers still know where a clause ends; the last one is tuned for whole-passage meaning.
+READING_LAYER = 4
+# Token char spans (start, end) and vectors of one text, special tokens left out.
+LayerStates = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 class Embedder(ABC):
@@ -89,6 +94,11 @@ class Embedder(ABC):
         """Embed one search query."""
         return self._encode([text])[0]
 
+    def layer_states(self, texts: list[str]) -> list[LayerStates] | None:
+        """Per text, its tokens' char starts, char ends and READING_LAYER vectors; None when this model
+        cannot give them."""
+        return None
+
 
 class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model on the CPU, loaded from disk only, never from a hub."""
@@ -143,6 +153,16 @@ class SentenceTransformerEmbedder(Embedder):
         encoded = self._model.tokenizer(texts, add_special_tokens=False, truncation=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
+    def layer_states(self, texts: list[str]) -> list[LayerStates] | None:
+        import torch
+
+        encoded = self._model.tokenizer(texts, return_offsets_mapping=True, truncation=True, padding=True,
+                                        max_length=self.max_tokens, return_tensors="pt")
+        offsets = encoded.pop("offset_mapping").numpy()
+        with torch.no_grad():
+            hidden = self._model[0].auto_model(**encoded, output_hidden_states=True).hidden_states[READING_LAYER]
+        return [_real_tokens(offsets[i], hidden[i].float().numpy()) for i in range(len(texts))]
+
 
 class OnnxEmbedder(Embedder):
     """The same weights run by onnxruntime, for queries and for ingest once a home has the export.
@@ -165,7 +185,7 @@ class OnnxEmbedder(Embedder):
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
-    def _hidden(self, texts: list[str]) -> tuple[list, np.ndarray, np.ndarray]:
+    def _hidden(self, texts: list[str], output: str = "last_hidden_state") -> tuple[list, np.ndarray, np.ndarray]:
         """Tokenised texts, their contextual token vectors (padded batch) and the attention mask."""
         encodings = self._tokenizer.encode_batch(texts)
         width = max((len(e.ids) for e in encodings), default=0)
@@ -174,9 +194,16 @@ class OnnxEmbedder(Embedder):
         for i, enc in enumerate(encodings):
             ids[i, :len(enc.ids)] = enc.ids
             mask[i, :len(enc.ids)] = 1
-        hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
-                                          "token_type_ids": np.zeros_like(ids)})[0]
+        hidden = self._session.run([output], {"input_ids": ids, "attention_mask": mask,
+                                              "token_type_ids": np.zeros_like(ids)})[0]
         return encodings, hidden, mask
+
+    def layer_states(self, texts: list[str]) -> list[LayerStates] | None:
+        if _READING_OUTPUT not in {o.name for o in self._session.get_outputs()}:
+            return None
+        encodings, hidden, _ = self._hidden(texts, _READING_OUTPUT)
+        return [_real_tokens(np.array(enc.offsets), states[:len(enc.ids)])
+                for enc, states in zip(encodings, hidden)]
 
     def _encode(self, texts: list[str]) -> list[np.ndarray]:
         if not texts:
@@ -210,6 +237,15 @@ class OnnxEmbedder(Embedder):
         return [len(e.ids) - 2 for e in self._tokenizer.encode_batch(texts)]
 
 
+_READING_OUTPUT = f"layer_{READING_LAYER}"
+
+
+def _real_tokens(offsets: np.ndarray, states: np.ndarray) -> LayerStates:
+    offsets = offsets[:len(states)]
+    real = offsets[:, 1] > offsets[:, 0]  # special tokens and padding have empty spans
+    return offsets[real, 0], offsets[real, 1], states[real].astype(np.float32)
+
+
 _PROBES = ["how many tokens is the pretraining dataset?", "What is a morpheme?",
            "so we take Internet documents and break them up into tokens " * 8]
 
@@ -227,8 +263,9 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
             self.inner = inner
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=token_type_ids).last_hidden_state
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
+                             output_hidden_states=True)
+            return out.last_hidden_state, out.hidden_states[READING_LAYER]
 
     tmp = onnx_path.with_suffix(f".{os.getpid()}.tmp.onnx")  # two first ingests at once each write their own
     for stale in onnx_path.parent.glob(f"{onnx_path.stem}.*.tmp.onnx"):  # left by a killed export
@@ -249,9 +286,9 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
                 (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
                 str(tmp),
                 input_names=["input_ids", "attention_mask", "token_type_ids"],
-                output_names=["last_hidden_state"],
+                output_names=["last_hidden_state", _READING_OUTPUT],
                 dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                              "last_hidden_state": axes},
+                              "last_hidden_state": axes, _READING_OUTPUT: axes},
                 opset_version=17,
                 dynamo=False,
             )
@@ -285,7 +322,8 @@ def export_query_model(embedder: Embedder, home: Path) -> None:
 def onnx_path_for(home: Path, model: str) -> Path:
     """Where the exported query model of `model` is cached under the data home."""
     slug = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in model)
-    return Path(home) / "models" / f"{slug}.onnx"
+    # ".2": the export also gives READING_LAYER's vectors; a home with the older file exports this one once.
+    return Path(home) / "models" / f"{slug}.2.onnx"
 
 
 def load_fast_embedder(model: str, home: Path) -> Embedder:

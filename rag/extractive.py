@@ -11,6 +11,7 @@ from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.models import SearchHit
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.ingest.timecodes import format_hms
+from yt_transcript.rag.breaks import kept_breaks
 from yt_transcript.rag.citations import source_id
 from yt_transcript.rag.retrieve import content_terms, sentence_match_scores
 from yt_transcript.rag.sentences import (
@@ -91,12 +92,14 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
     Sentences are restored from the caption lines (rag/sentences), so a quote never starts or stops inside a
     line. Each is scored as search scores a place to land (meaning plus the question's rare words), with a
     little credit for explaining, a cost for being unreadable, and one for each passage search ranked above
-    its own.
+    its own. Where the overview has read a video's sentence breaks (rag/breaks.py), its quotes use them.
     """
     chunks = storage.chunks([h.chunk_id for h in hits if h.chunk_id])
     qvec = np.asarray(embedder.embed_query(question), dtype=np.float32)
     terms = content_terms(question)
     snippets_of: dict[str, list] = {}
+    words_before: dict[str, np.ndarray] = {}  # per video, the caption words before each snippet
+    breaks_of: dict = {}
     found: list[tuple[int, object, np.ndarray]] = []
     for i, hit in enumerate(hits):
         if hit.chunk_id not in chunks:
@@ -106,8 +109,14 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
             continue
         if hit.video_id not in snippets_of:
             snippets_of[hit.video_id] = storage.transcript(hit.video_id).snippets
-        near = [s for s in snippets_of[hit.video_id] if chunk.start_s - _EDGE_S <= s.start_s <= chunk.end_s + _EDGE_S]
-        inside = [s for s in sentences(near) if chunk.start_s <= s.start_s < chunk.end_s]
+            words_before[hit.video_id] = np.cumsum([0] + [len(s.text.split()) for s in snippets_of[hit.video_id]])
+            breaks_of[hit.video_id] = kept_breaks(storage, hit.video_id)
+        every = snippets_of[hit.video_id]
+        at = [k for k, s in enumerate(every) if chunk.start_s - _EDGE_S <= s.start_s <= chunk.end_s + _EDGE_S]
+        near = [every[k] for k in at]
+        breaks = breaks_of[hit.video_id]
+        starts = breaks.shifted(int(words_before[hit.video_id][at[0]])) if breaks is not None and at else None
+        inside = [s for s in sentences(near, starts) if chunk.start_s <= s.start_s < chunk.end_s]
         if not inside:
             continue
         starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -64,10 +65,14 @@ BOUNDARY_TIERS = ((2.5, 1.0), (OPENING_MIN, CLOSING_MIN))
 # Where the captions have no punctuation, the words around a gap decide (StartTable): half their log-odds,
 # plus the pause.
 START_WEIGHT = 0.5
+# Or, where it has read the video, the break reader (rag/breaks.py): its log-odds, leaning a little towards a
+# break (the reader is calibrated on how often sentences end; an overview needs them short enough to quote).
+# Set on the dev ASR copies (tests/benchmarks/readability.py).
+ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-3"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-4"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -176,7 +181,8 @@ def is_punctuated(snippets) -> bool:
     return bool(lines) and sum(bool(re.search(r"[.?!]", t)) for t in lines) >= 0.2 * len(lines)
 
 
-def _break_score(words: list[_Word], j: int, punctuated: list[bool], starts: StartTable | None = None) -> float:
+def _break_score(words: list[_Word], j: int, punctuated: list[bool],
+                 starts: StartTable | BreakOdds | None = None) -> float:
     """How good a sentence break before words[j] is: evidence for it, less the cost of one more sentence.
 
     Where the captions are punctuated nearby, their full stops decide; elsewhere the words on either side of
@@ -188,7 +194,7 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool], starts: Sta
         return 6.0
     if not punctuated[j]:
         table = starts or default_starts()
-        score = (START_WEIGHT * table.evidence(words, j) + min(prev.pause_after, 1.5)
+        score = (table.weight * table.evidence(words, j) + min(prev.pause_after, 1.5)
                  + (0.2 if prev.line_end else 0.0))
         # What grammar rules out, whatever the table's few features say: no end on "the"/"and", no cut
         # inside "and so on" / "so that".
@@ -219,11 +225,32 @@ class StartTable:
 
     prior: float
     weights: dict[str, float]
+    weight: ClassVar[float] = START_WEIGHT
 
     def evidence(self, words: list[_Word], j: int) -> float:
         lo = max(j - 1, 0)  # only the words around the gap: the whole transcript here made splitting quadratic
         around = [w.norm for w in words[lo:j + 2]]
         return self.prior + sum(self.weights.get(f, 0.0) for f in _start_features(around, j - lo))
+
+
+@dataclass(frozen=True)
+class BreakOdds:
+    """The break reader's log-odds that a sentence ends after each caption word (rag/breaks.py), for captions
+    whose first word is word `offset` of the transcript it read."""
+
+    odds: np.ndarray
+    offset: int = 0
+    weight: ClassVar[float] = ODDS_WEIGHT
+
+    def evidence(self, words: list[_Word], j: int) -> float:
+        k = words[j - 1].index + self.offset
+        if 0 <= k < len(self.odds):
+            return float(self.odds[k]) + ODDS_LEAN
+        return default_starts().evidence(words, j) * START_WEIGHT / ODDS_WEIGHT  # a word it never read
+
+    def shifted(self, offset: int) -> BreakOdds:
+        """The same odds for a stretch of the captions starting at word `offset`."""
+        return BreakOdds(self.odds, self.offset + offset)
 
 
 def _start_features(norms: list[str], j: int) -> list[str]:
@@ -294,7 +321,7 @@ def _length_cost(n: int) -> float:
     return max(0, n - 25) * 0.15
 
 
-def split_sentences(words: list[_Word], starts: StartTable | None = None) -> list[tuple[int, int]]:
+def split_sentences(words: list[_Word], starts: StartTable | BreakOdds | None = None) -> list[tuple[int, int]]:
     """Word ranges of the sentences: the breaks that best balance evidence and length (dynamic programming)."""
     n = len(words)
     if not n:
@@ -335,9 +362,10 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
                     closing)
 
 
-def sentences(snippets, starts: StartTable | None = None, *, markers: bool = False) -> list[Sentence]:
+def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers: bool = False) -> list[Sentence]:
     """The transcript as readable sentences, in order (starts: where sentences start in unpunctuated
-    captions; the shipped table by default). A quote needs no "so" in front; a transcript keeps it (markers)."""
+    captions: the break reader's odds, or the shipped table by default). A quote needs no "so" in front; a
+    transcript keeps it (markers)."""
     punctuated = is_punctuated(snippets)
     words = drop_fillers(words_of(snippets))
     near = _punctuated_near(words)
@@ -354,14 +382,14 @@ def sentences(snippets, starts: StartTable | None = None, *, markers: bool = Fal
     return out
 
 
-def reading_lines(snippets: list[Snippet]) -> list[Snippet]:
+def reading_lines(snippets: list[Snippet], starts: StartTable | BreakOdds | None = None) -> list[Snippet]:
     """Captions to read, as sentences: where the captions have no punctuation (raw ASR, or stretches of it),
     the sentences restored from it, cased, with full stops; fillers and stutters out, every other word kept.
     One line each, timed from the start of the caption line its first word is in: a word's own time is only
     guessed within its line, and a player started early never misses the first word."""
     if not snippets:
         return snippets
-    found = sentences(snippets, markers=True)
+    found = sentences(snippets, starts, markers=True)
     line_start = [s.start_s for s in snippets for _ in s.text.split()]  # per caption word, as words_of counts
     starts = [line_start[s.first] for s in found]
     ends = starts[1:] + [max(found[-1].end_s, snippets[-1].end_s)] if found else []

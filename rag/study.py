@@ -24,6 +24,7 @@ from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import (
     FILLERS,
+    BreakOdds,
     Sentence,
     quotable_tiers,
 )
@@ -123,9 +124,10 @@ CARDS_VERSION = "cards-7"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,
-                embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Card]:
+                embed: Callable[[list[str]], np.ndarray] | None = None, breaks: BreakOdds | None = None) -> list[Card]:
     """Cards for every chapter of a stored video, each linked to its moment (cloze cards without a model).
-    `embed` is the overview's: detected chapters get the titles the overview shows.
+    `embed` and `breaks` are the overview's: detected chapters get the titles the overview shows, and cloze
+    sentences are its readable sentences.
 
     A set is kept on the catalog for this transcript, model and library (a blank's rarity is judged across the
     library's videos), so a new session or a repeat costs no model call and no re-reading.
@@ -133,19 +135,20 @@ def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per
     library = sorted(r.generation for r in storage.records())
     # EXTRACT_VERSION: the detected chapters, their titles and the readable sentences come from there.
     parts = [video_id, storage.get(video_id).generation, model.identity if model is not None else "cloze",
-             CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), "by meaning" if embed else "by counts", *library]
+             CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), "by meaning" if embed else "by counts",
+             "read" if breaks is not None else "table", *library]
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     kept = storage.cached(key)
     if kept is not None:
         return [Card(**card) for card in json.loads(kept)]
-    cards = _make_cards(storage, video_id, model, per_chapter, embed)
+    cards = _make_cards(storage, video_id, model, per_chapter, embed, breaks)
     if model is None or all(card.kind == "model" for card in cards):  # a model's stand-ins are not kept
         storage.cache(key, json.dumps([card.to_dict() for card in cards]))
     return cards
 
 
 def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_chapter: int,
-                embed: Callable[[list[str]], np.ndarray] | None) -> list[Card]:
+                embed: Callable[[list[str]], np.ndarray] | None, breaks: BreakOdds | None) -> list[Card]:
     units, vectors, chapters, groups = chapters_with_units(storage, video_id)
     if not units:
         return []
@@ -165,7 +168,7 @@ def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_ch
     def cloze(i: int) -> list[Card]:
         if not offline:  # read and split the transcript only when a cloze card is needed
             topical = [{_key(t.split()) for t in terms[:TOPICAL_TERMS]} for terms in offline_topics_once()[1]]
-            offline.append(_ClozeMaker(storage, video_id, units, vectors, chapters, topical))
+            offline.append(_ClozeMaker(storage, video_id, units, vectors, chapters, topical, breaks))
         return offline[0].cards(i, titles[i], per_chapter)
 
     cards: list[Card] = []
@@ -182,8 +185,8 @@ class _ClozeMaker:
     """The video's readable sentences by chapter, and how telling each candidate term is in each chapter."""
 
     def __init__(self, storage: Storage, video_id: str, units: list[Unit], vectors: np.ndarray, chapters,
-                 topical: list[set[str]] | None = None):
-        self.found, self.vectors = readable_sentences(storage, video_id, units, vectors)
+                 topical: list[set[str]] | None = None, breaks: BreakOdds | None = None):
+        self.found, self.vectors = readable_sentences(storage, video_id, units, vectors, breaks)
         self.topical = topical or [set() for _ in chapters]  # per chapter: the terms its title is made from
         bounds = [c.start_s for c in chapters[1:]] + [float("inf")]
         # Sentences that start before the first chapter (a second of lead) belong to it.

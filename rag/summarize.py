@@ -19,7 +19,7 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
 from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
-from yt_transcript.rag.sentences import Sentence, _norm, pick, quotable, sentence_vectors, sentences
+from yt_transcript.rag.sentences import BreakOdds, Sentence, _norm, pick, quotable, sentence_vectors, sentences
 from yt_transcript.rag.stopwords import STOPWORDS
 from yt_transcript.rag.titles import titles_and_terms, topic_titles
 
@@ -57,11 +57,13 @@ def summarize(
     chapters: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     embed: Callable[[list[str]], np.ndarray] | None = None,
+    breaks: BreakOdds | None = None,
 ) -> Overview:
     """Summarise a stored video chapter by chapter (map-reduce with a model, central sentences without one).
 
     `embed` (phrases to vectors, the model that embedded the video) lets offline titles of detected chapters
-    weigh their terms by meaning; it is called only when such titles are made."""
+    weigh their terms by meaning; it is called only when such titles are made. `breaks`: where the video's
+    unpunctuated sentences end, by the break reader (rag/breaks.py), for the offline extracts."""
     record = storage.get(video_id)
     raw_units, vectors = storage.video_units(video_id)
     if not raw_units:
@@ -75,7 +77,7 @@ def summarize(
     groups = group_units(units, vectors, chosen)
 
     def key(kind: str, payload: str) -> str:
-        version = PROMPT_VERSION if model is not None else EXTRACT_VERSION
+        version = PROMPT_VERSION if model is not None else EXTRACT_VERSION + ("+read" if breaks is not None else "")
         parts = [record.generation, model.identity if model is not None else model_name, version, kind, payload]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -92,7 +94,7 @@ def summarize(
     def extractive() -> tuple[list[Sentence], np.ndarray]:
         """The readable sentences, built on first need: a fully cached overview never reads the transcript."""
         if not sentences_once:
-            sentences_once.append(readable_sentences(storage, video_id, units, vectors))
+            sentences_once.append(readable_sentences(storage, video_id, units, vectors, breaks))
         return sentences_once[0]
 
     cached = 0
@@ -212,10 +214,10 @@ def group_units(units: list[Unit], vectors: np.ndarray, chapters: list[Chapter])
     return groups
 
 
-def readable_sentences(storage: Storage, video_id: str, units: list[Unit], vectors: np.ndarray
-                       ) -> tuple[list[Sentence], np.ndarray]:
+def readable_sentences(storage: Storage, video_id: str, units: list[Unit], vectors: np.ndarray,
+                       breaks: BreakOdds | None = None) -> tuple[list[Sentence], np.ndarray]:
     """The stored transcript as readable sentences, with vectors borrowed from the indexed units they span."""
-    found = sentences(storage.transcript(video_id).snippets)
+    found = sentences(storage.transcript(video_id).snippets, breaks)
     return found, sentence_vectors(found, np.array([u.start_s for u in units]), vectors)
 
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from yt_transcript.rag.chat import ChatSession
     from yt_transcript.rag.llm import ChatModel
     from yt_transcript.rag.retrieve import SearchOptions
+    from yt_transcript.rag.sentences import BreakOdds
 
 Progress = Callable[[str, int, int], None]  # (stage label, done, total)
 _SAME_PLACE_S = 20.0  # a passage this close to a place the words are said shows that same moment
@@ -273,19 +274,19 @@ class Library:
         language = (transcript.meta.language or "en").split("-")[0].lower()
         if as_written or language != "en":
             return paragraphs(transcript.snippets, transcript.meta.chapters)
-        return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
+        return paragraphs(self._reading_lines(transcript, generation, self._breaks(video)), transcript.meta.chapters)
 
-    def _reading_lines(self, transcript: Transcript, generation: str) -> list[Snippet]:
+    def _reading_lines(self, transcript: Transcript, generation: str, breaks: BreakOdds | None) -> list[Snippet]:
         from yt_transcript.rag.sentences import READING_VERSION, reading_lines
 
-        key = f"reading-lines\x1f{READING_VERSION}\x1f{generation}"
+        key = f"reading-lines\x1f{READING_VERSION}{'+read' if breaks is not None else ''}\x1f{generation}"
         if key in self._recent_lines:  # a read-only home keeps nothing: the app would redo this every rerun
             return self._recent_lines[key]
         kept = self.storage.cached(key)
         if kept is not None:
             lines = [Snippet(text, start, end) for text, start, end in json.loads(kept)]
         else:
-            lines = reading_lines(transcript.snippets)
+            lines = reading_lines(transcript.snippets, breaks)
             self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
         self._recent_lines = {**dict(list(self._recent_lines.items())[-3:]), key: lines}  # the last four read
         return lines
@@ -380,16 +381,18 @@ class Library:
         """A TL;DR and one paragraph per chapter (creator chapters, or detected with chapters='auto')."""
         from yt_transcript.rag.summarize import summarize
 
-        return summarize(self.storage, video, self.settings.llm, self.chat_model(model), chapters=chapters,
-                         on_progress=on_progress, embed=self._phrases_like(video))
+        chat = self.chat_model(model)
+        return summarize(self.storage, video, self.settings.llm, chat, chapters=chapters, on_progress=on_progress,
+                         embed=self._phrases_like(video), breaks=None if chat else self._breaks(video))
 
     def study_cards(self, video: str, *, per_chapter: int = 2, model: str | None = None) -> list[Card]:
         """Flashcards for every chapter, each linked to its moment (cloze cards without a model)."""
         from yt_transcript.rag.study import study_cards
 
         _count("per_chapter", per_chapter)
-        return study_cards(self.storage, video, self.chat_model(model), per_chapter=per_chapter,
-                           embed=self._phrases_like(video))
+        chat = self.chat_model(model)
+        return study_cards(self.storage, video, chat, per_chapter=per_chapter, embed=self._phrases_like(video),
+                           breaks=None if chat else self._breaks(video))
 
     def notes(self, video: str, answers: list[Answer], *, model: str | None = None,
               overview: Overview | None = None) -> str:
@@ -514,6 +517,13 @@ class Library:
 
         name = self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model)
         return self._embed_phrases if self.storage.get(video).embed_model == name else None
+
+    def _breaks(self, video: str) -> BreakOdds | None:
+        """Where the video's unpunctuated sentences end, read by the library's model once and kept
+        (rag/breaks.py); None for punctuated captions, other languages and other models."""
+        from yt_transcript.rag.breaks import read_breaks
+
+        return read_breaks(self.storage, video, self._embedder_for_queries())
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""

@@ -207,8 +207,9 @@ WEIGHTS = {{
 
 
 def main() -> None:
+    from tests.benchmarks.break_reader import out_of_half_odds
     from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
-    from yt_transcript.rag.sentences import is_punctuated, learn_starts
+    from yt_transcript.rag.sentences import BreakOdds, is_punctuated, learn_starts
 
     if "--learn" in sys.argv:
         learn()
@@ -222,7 +223,9 @@ def main() -> None:
 
     show = int(sys.argv[sys.argv.index("--show") + 1]) if "--show" in sys.argv else 0
     groups: dict[str, list] = {"dev, as captioned": [], "dev, YouTube ASR (5t1vTLU7s40)": [],
-                               "Deep Dive (YouTube ASR, detected chapters)": [], "dev, ASR copies (mid-clause judged on the punctuated originals)": []}
+                               "Deep Dive (YouTube ASR, detected chapters)": [], "dev, ASR copies (mid-clause judged on the punctuated originals)": [],
+                               "dev, ASR copies read by the break reader (as above)": []}
+    reader_odds = out_of_half_odds()  # each video's from a reader learned on the other half
     for row in dev_rows + [r for r in rows() if r["video_id"] == DEEP_DIVE]:
         video = load(row, embed=False)
         if video is None:
@@ -254,6 +257,10 @@ def main() -> None:
             asr_old = old_extracts(asr_units, video.vectors[rows_], chapters, video.duration_s)
             groups["dev, ASR copies (mid-clause judged on the punctuated originals)"].append(
                 (judge(asr_old, check), judge(asr, check)))
+            read = new_extracts(lines, video.units, video.vectors, chapters, video.duration_s,
+                                BreakOdds(reader_odds[video.video_id]))
+            groups["dev, ASR copies read by the break reader (as above)"].append(
+                (judge(asr, check), judge(read, check)))
     for name, items in groups.items():
         print(f"== {name}: {len(items)} videos")
         for label, k in (("before", 0), ("now", 1)):

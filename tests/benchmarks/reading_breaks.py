@@ -27,6 +27,8 @@ import sys
 import zlib
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
@@ -47,12 +49,32 @@ def sentence_ends(snippets) -> list[bool]:
     return ends
 
 
+def table_scores() -> dict[str, np.ndarray]:
+    """Per punctuated video, the shipped StartTable's break evidence after each word of its ASR copy."""
+    from yt_transcript.rag import sentences as S
+
+    out = {}
+    for v in (v for v in (load(r, embed=False) for r in rows()) if v is not None and S.is_punctuated(v.snippets)):
+        copy = asr_lines(v.snippets)
+        words = S.drop_fillers(S.words_of(copy))
+        near = S._punctuated_near(words)
+        scores = np.full(sum(len(s.text.split()) for s in copy), -9.0, dtype=np.float32)
+        for j in range(1, len(words)):
+            scores[words[j - 1].index] = S._break_score(words, j, near)
+        out[v.video_id] = scores
+    return out
+
+
 def main() -> None:
     from yt_transcript.rag import sentences as S
 
+    from tests.benchmarks.break_reader import out_of_half_odds
+
     videos = [v for v in (load(r, embed=False) for r in rows()) if v is not None and S.is_punctuated(v.snippets)]
     print(f"{len(videos)} punctuated videos, as ASR copies")
+    odds = out_of_half_odds()  # the break reader, each video's learned on the other half
     halves = {0: [0, 0, 0], 1: [0, 0, 0]}
+    read = {0: [0, 0, 0, 0], 1: [0, 0, 0, 0]}
     curves: dict[float, dict[int, list[int]]] = {t: {0: [0, 0, 0], 1: [0, 0, 0]} for t in (0, 1, 2, 3)}
     for v in videos:
         ends, copy = sentence_ends(v.snippets), asr_lines(v.snippets)
@@ -66,6 +88,12 @@ def main() -> None:
         row[0] += sum(real(a.last, b.first) for a, b in zip(found, found[1:]))
         row[1] += len(found) - 1
         row[2] += sum(ends)
+        by_reader = S.sentences(copy, S.BreakOdds(odds[v.video_id]), markers=True)
+        cell = read[half]
+        cell[0] += sum(real(a.last, b.first) for a, b in zip(by_reader, by_reader[1:]))
+        cell[1] += len(by_reader) - 1
+        cell[2] += sum(ends)
+        cell[3] += sum(s.words for s in by_reader)
         words = S.drop_fillers(S.words_of(copy))
         near = S._punctuated_near(words)
         for j in range(1, len(words)):
@@ -77,6 +105,9 @@ def main() -> None:
     print("restored sentences (reading_lines), halves 0 | 1:")
     print("  " + " | ".join(f"precision {tp / max(1, n):.3f} recall {tp / max(1, g):.3f}"
                             for tp, n, g in halves.values()))
+    print("restored with the break reader (rag/breaks.py), halves 0 | 1:")
+    print("  " + " | ".join(f"precision {tp / max(1, n):.3f} recall {tp / max(1, g):.3f} ({w / max(1, n + 1):.1f} words)"
+                            for tp, n, g, w in read.values()))
     print("break evidence alone, threshold: precision, words per sentence (halves 0 | 1)")
     for t, curve in curves.items():
         print(f"  >= {t}: " + " | ".join(f"precision {tp / max(1, n):.3f}, {w / max(1, n):5.1f} words"

@@ -1,0 +1,117 @@
+"""Where sentences end in unpunctuated speech, read from the embedding model's middle layer.
+
+YouTube's ASR has no full stops, and the words around a gap alone are weak evidence of one (rag/sentences.py's
+StartTable). A transformer reading the whole stretch knows more: a linear reader over MiniLM's layer-4 token
+vectors (rag/break_weights.py, learned by tests/benchmarks/break_reader.py from punctuated dev captions made to
+look like ASR) gives, per word, the log-odds that a sentence ends after it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import numpy as np
+
+from yt_transcript.ingest.embedding import READING_LAYER, Embedder
+from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.sentences import BreakOdds, is_punctuated, words_of
+
+WINDOW_WORDS = 96  # words the model reads at once (~130 word pieces: well inside its 256)
+KEPT_WORDS = 64  # the middle of each window, which has context on both sides, is what is kept
+BATCH = 16
+ODDS_VERSION = "odds-1"  # the reader's weights and windows: a change recomputes kept odds
+
+
+def break_odds(words: list[str], embedder: Embedder) -> np.ndarray | None:
+    """Per word, the log-odds that a sentence ends after it; None when the embedder is not the model the
+    reader was learned on, or cannot show its layers."""
+    from yt_transcript.rag import break_weights
+
+    if not usable(embedder):
+        return None
+    end = np.asarray(break_weights.END, dtype=np.float32)
+    following = np.asarray(break_weights.NEXT, dtype=np.float32)
+    dims = len(end)
+    odds = np.full(len(words), break_weights.INTERCEPT, dtype=np.float32)
+    for index, features in word_features(words, embedder):
+        if features is None:
+            return None
+        if len(index):
+            odds[index] += features[:, :dims] @ end + features[:, dims:] @ following
+    return odds
+
+
+def usable(embedder: Embedder) -> bool:
+    """Whether the reader's weights apply to this embedder's vectors."""
+    from yt_transcript.rag import break_weights
+
+    return embedder.name == break_weights.MODEL and READING_LAYER == break_weights.LAYER
+
+
+def word_features(words: list[str], embedder: Embedder) -> Iterator[tuple[np.ndarray, np.ndarray | None]]:
+    """(word positions, features) per batch of windows: a word's feature is its last word piece's vector next
+    to the following word's first (zeros where the window ends). None features: the model gives no layers."""
+    margin = (WINDOW_WORDS - KEPT_WORDS) // 2
+    windows = [(max(0, lo - margin), lo, min(lo + KEPT_WORDS, len(words)), min(len(words), lo + KEPT_WORDS + margin))
+               for lo in range(0, len(words), KEPT_WORDS)]
+    for b in range(0, len(windows), BATCH):
+        batch = windows[b:b + BATCH]
+        texts, word_starts = zip(*(_joined(words[first:stop]) for first, _, _, stop in batch))
+        states = embedder.layer_states(list(texts))
+        if states is None:
+            yield np.zeros(0, dtype=np.int64), None
+            return
+        index, rows = [], []
+        for (first, lo, hi, stop), starts, (token_starts, _, vectors) in zip(batch, word_starts, states):
+            word_of = np.searchsorted(starts, token_starts, side="right") - 1  # a word piece's word
+            dims = vectors.shape[1]
+            for k in range(lo - first, hi - first):
+                own, nxt = np.flatnonzero(word_of == k), np.flatnonzero(word_of == k + 1)
+                if not len(own):  # cut off by the model's length limit: the prior stands
+                    continue
+                row = np.zeros(2 * dims, dtype=np.float32)
+                row[:dims] = vectors[own[-1]]
+                if len(nxt):
+                    row[dims:] = vectors[nxt[0]]
+                index.append(first + k)
+                rows.append(row)
+        yield np.asarray(index, dtype=np.int64), (np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+
+
+def _joined(words: list[str]) -> tuple[str, np.ndarray]:
+    """The words as one text, and each word's char start in it."""
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word) + 1
+    return " ".join(words), np.asarray(starts)
+
+
+def odds_key(generation: str) -> str:
+    """Where a transcript version's odds are kept in the catalog's cache."""
+    return f"break-odds\x1f{ODDS_VERSION}\x1f{generation}"
+
+
+def kept_breaks(storage: Storage, video_id: str) -> BreakOdds | None:
+    """The odds already worked out for the stored transcript, if any (never reads the model)."""
+    kept = storage.cached(odds_key(storage.get(video_id).generation))
+    return BreakOdds(np.frombuffer(base64.b64decode(kept), dtype=np.float16).astype(np.float32)) if kept else None
+
+
+def read_breaks(storage: Storage, video_id: str, embedder: Embedder) -> BreakOdds | None:
+    """The odds for a stored English transcript without punctuation, worked out once and kept; None where the
+    captions are punctuated (their full stops decide), in another language, or the model cannot read them."""
+    record = storage.get(video_id)  # before the transcript: a re-ingest may land between
+    kept = kept_breaks(storage, video_id)
+    if kept is not None:
+        return kept
+    transcript = storage.transcript(video_id)
+    language = (transcript.meta.language or "en").split("-")[0].lower()
+    if language != "en" or is_punctuated(transcript.snippets) or not usable(embedder):
+        return None
+    odds = break_odds([w.norm or w.token for w in words_of(transcript.snippets)], embedder)
+    if odds is None:
+        return None
+    storage.cache(odds_key(record.generation), base64.b64encode(odds.astype(np.float16).tobytes()).decode())
+    return BreakOdds(odds)
