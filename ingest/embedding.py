@@ -301,6 +301,7 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
         _remove(tmp)
         return False
     tmp.replace(onnx_path)  # atomic: a reader never sees half a file
+    _remove(onnx_path.with_name(onnx_path.name.replace(".2.onnx", ".onnx")))  # the older export, superseded
     return True
 
 

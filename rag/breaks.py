@@ -9,7 +9,7 @@ look like ASR) gives, per word, the log-odds that a sentence ends after it.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -99,16 +99,20 @@ def kept_breaks(storage: Storage, video_id: str) -> BreakOdds | None:
     return BreakOdds(np.frombuffer(base64.b64decode(kept), dtype=np.float16).astype(np.float32)) if kept else None
 
 
-def read_breaks(storage: Storage, video_id: str, embedder: Embedder) -> BreakOdds | None:
+def read_breaks(storage: Storage, video_id: str, load: Callable[[], Embedder]) -> BreakOdds | None:
     """The odds for a stored English transcript without punctuation, worked out once and kept; None where the
-    captions are punctuated (their full stops decide), in another language, or the model cannot read them."""
+    captions are punctuated (their full stops decide), in another language, or the model cannot read them.
+    `load` gives the embedder, called only when there is something to read."""
     record = storage.get(video_id)  # before the transcript: a re-ingest may land between
     kept = kept_breaks(storage, video_id)
     if kept is not None:
         return kept
     transcript = storage.transcript(video_id)
     language = (transcript.meta.language or "en").split("-")[0].lower()
-    if language != "en" or is_punctuated(transcript.snippets) or not usable(embedder):
+    if language != "en" or is_punctuated(transcript.snippets):
+        return None
+    embedder = load()
+    if not usable(embedder):
         return None
     odds = break_odds([w.norm or w.token for w in words_of(transcript.snippets)], embedder)
     if odds is None:

@@ -98,15 +98,15 @@ def test_read_breaks_works_them_out_once_and_keeps_them(settings, library):
     snippets = asr_snippets(TALK)
     ingest.index(Transcript(VideoMeta("asrreader01", "Compilers"), snippets))
     assert kept_breaks(library.storage, "asrreader01") is None
-    odds = read_breaks(library.storage, "asrreader01", fake)
+    odds = read_breaks(library.storage, "asrreader01", lambda: fake)
     assert odds is not None and len(odds.odds) == len(words_of(snippets))
     read = fake.read
-    again = read_breaks(library.storage, "asrreader01", fake)
+    again = read_breaks(library.storage, "asrreader01", lambda: fake)
     assert fake.read == read  # kept in the catalog
     assert np.allclose(again.odds, odds.odds, atol=0.02)  # kept as float16
     # A new version of the transcript is read again.
     ingest.index(Transcript(VideoMeta("asrreader01", "Compilers"), snippets[:-1]))
-    assert len(read_breaks(library.storage, "asrreader01", fake).odds) == len(words_of(snippets[:-1]))
+    assert len(read_breaks(library.storage, "asrreader01", lambda: fake).odds) == len(words_of(snippets[:-1]))
     assert fake.read > read
 
 
@@ -116,8 +116,8 @@ def test_punctuated_or_foreign_captions_are_not_read(settings, library):
     punctuated = [Snippet("Today we look at compilers.", 0.0, 2.0), Snippet("First, the lexer.", 2.0, 4.0)] * 4
     ingest.index(Transcript(VideoMeta("punctuated1", "Compilers"), punctuated))
     ingest.index(Transcript(VideoMeta("foreignasr1", "Compilateurs", language="fr"), asr_snippets(TALK)))
-    assert read_breaks(library.storage, "punctuated1", fake) is None
-    assert read_breaks(library.storage, "foreignasr1", fake) is None
+    assert read_breaks(library.storage, "punctuated1", lambda: pytest.fail("nothing to read")) is None
+    assert read_breaks(library.storage, "foreignasr1", lambda: pytest.fail("nothing to read")) is None
     assert fake.read == 0
 
 

@@ -86,3 +86,36 @@ def test_a_quote_that_trails_off_is_shown_with_the_next_sentence_unless_that_is_
     assert _shown(trailing, [trailing, second], [hit]) == trailing.text  # never the same words twice
     elsewhere = Quote(0, 30.0, "Something else entirely said later on.", 0.5)
     assert _shown(trailing, [trailing, elsewhere], [hit]) == trailing.completed
+
+
+def test_quotes_use_the_sentence_breaks_the_overview_read(library, fake_embedder, tmp_path, monkeypatch):
+    import base64
+
+    import numpy as np
+
+    from yt_transcript.rag import extractive
+    from yt_transcript.rag.breaks import odds_key
+    from yt_transcript.rag.sentences import BreakOdds, words_of
+
+    video_id = _ingested(library, tmp_path)
+    words = words_of(library.transcript(video_id).snippets)
+    # As read_breaks keeps them: an end after "time" and "years", none elsewhere.
+    odds = np.array([4.0 if w.norm in ("time", "years") else -8.0 for w in words], dtype=np.float16)
+    library.storage.cache(odds_key(library.storage.get(video_id).generation), base64.b64encode(odds.tobytes()).decode())
+    seen = []
+    real = extractive.sentences
+
+    def recording(snippets, starts=None, **kw):
+        seen.append((snippets, starts))
+        return real(snippets, starts, **kw)
+
+    monkeypatch.setattr(extractive, "sentences", recording)
+    question = "Who measured the forgetting curve?"
+    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=[video_id], k=3))
+    quotes = rank_quotes(library.storage, fake_embedder, question, hits)
+    assert quotes and seen and all(isinstance(starts, BreakOdds) for _, starts in seen)
+    every = library.transcript(video_id).snippets
+    for near, starts in seen:  # each stretch is read from its own first word of the transcript on
+        first = every.index(near[0])
+        assert starts.offset == sum(len(s.text.split()) for s in every[:first])
+    assert any(q.text.endswith("for years.") for q in quotes)

@@ -256,3 +256,25 @@ def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embe
     counted = library.chapter_counts(ids)
     assert all(count is not None and source == "auto" for count, source in counted.values())
     assert all(library.chapter_count(v, detect=False) == counted[v] for v in ids)  # kept for the next listing
+
+
+def test_the_overview_and_the_transcript_read_asr_sentence_breaks_once(settings):
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+    from yt_transcript.rag.breaks import kept_breaks
+
+    from .test_breaks import TALK, ReadingFake
+    from .test_sentences import asr_snippets
+
+    reader = ReadingFake()  # the reader's model name, with layers to read
+    lib = Library(settings, embedder=reader)
+    Ingestor(settings, lib.storage, lambda: reader).index(Transcript(VideoMeta("asrreader02", "Compilers"),
+                                                                     asr_snippets(TALK * 3)))
+    assert kept_breaks(lib.storage, "asrreader02") is None
+    overview = lib.summarize("asrreader02", chapters="auto")
+    assert overview.chapters and kept_breaks(lib.storage, "asrreader02") is not None
+    read = reader.read
+    lines = [s.text for _, para in lib.paragraphs("asrreader02") for s in para]
+    lib.study_cards("asrreader02")
+    assert reader.read == read and all(line.endswith(".") for line in lines)  # read once, for all three
+    lib.close()

@@ -293,3 +293,43 @@ def test_starts_mid_clause(text, mid):
     from yt_transcript.rag.sentences import starts_mid_clause
 
     assert starts_mid_clause(text) == mid
+
+
+# Where ASR_TEXT's sentences end: after these words (the "it" of "every time you do it").
+_READER_ENDS = ["away", "fast", "syllables", "review", "it", "notes"]
+
+
+def _reader_ends(words):
+    """Odds a break reader might give: sure of an end after each of _READER_ENDS in turn, of none elsewhere."""
+    odds, wanted = np.full(len(words), -8.0, dtype=np.float32), list(_READER_ENDS)
+    for k, w in enumerate(words):
+        if wanted and w.norm == wanted[0] and (w.norm != "it" or words[k - 1].norm == "do"):
+            odds[k] = 4.0
+            wanted.pop(0)
+    return odds
+
+
+def test_the_break_readers_odds_decide_where_unpunctuated_sentences_end():
+    from yt_transcript.rag.sentences import BreakOdds
+
+    snippets = asr_snippets()
+    words = words_of(snippets)
+    found = sentences(snippets, BreakOdds(_reader_ends(words)))
+    assert [s.text.rstrip(".").split()[-1].lower() for s in found[:-1]] == _READER_ENDS
+    assert found[-1].text == "I think this is the most useful habit and I use it every week with flashcards."
+
+
+def test_break_odds_shifted_read_a_stretch_of_the_transcript():
+    from yt_transcript.rag.sentences import BreakOdds
+
+    snippets = asr_snippets()
+    words = words_of(snippets)
+    odds = BreakOdds(_reader_ends(words))
+    whole = sentences(snippets, odds)
+    k = 6  # a stretch from the seventh caption line, as the offline answer reads around a passage
+    before = sum(len(s.text.split()) for s in snippets[:k])
+    part = sentences(snippets[k:], odds.shifted(before))
+    # After the first (which may start inside one of the whole's), the stretch's sentences are the whole's.
+    assert len(part) >= 3 and [s.text for s in part][1:] == [s.text for s in whole][-(len(part) - 1):]
+    # Odds for words it never read fall back to the word table rather than failing.
+    assert sentences(snippets, BreakOdds(odds.odds[:10]))

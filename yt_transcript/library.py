@@ -523,7 +523,7 @@ class Library:
         (rag/breaks.py); None for punctuated captions, other languages and other models."""
         from yt_transcript.rag.breaks import read_breaks
 
-        return read_breaks(self.storage, video, self._embedder_for_queries())
+        return read_breaks(self.storage, video, self._embedder_for_queries)
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""
