@@ -15,12 +15,11 @@ import numpy as np
 
 from yt_transcript.ingest.embedding import READING_LAYER, Embedder
 from yt_transcript.ingest.storage import Storage
-from yt_transcript.rag.sentences import BreakOdds, is_punctuated, words_of
+from yt_transcript.rag.sentences import ODDS_VERSION, BreakOdds, is_punctuated, words_of
 
 WINDOW_WORDS = 96  # words the model reads at once (~130 word pieces: well inside its 256)
 KEPT_WORDS = 64  # the middle of each window, which has context on both sides, is what is kept
 BATCH = 16
-ODDS_VERSION = "odds-1"  # the reader's weights and windows: a change recomputes kept odds
 
 
 def break_odds(words: list[str], embedder: Embedder) -> np.ndarray | None:

@@ -69,6 +69,9 @@ START_WEIGHT = 0.5
 # break (the reader is calibrated on how often sentences end; an overview needs them short enough to quote).
 # Set on the dev ASR copies (tests/benchmarks/readability.py).
 ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0
+# The reader's weights, its windows and how its odds are weighed here: a change recomputes kept odds and the
+# overviews, cards and transcripts made with them.
+ODDS_VERSION = "odds-1"
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1

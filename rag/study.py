@@ -24,6 +24,7 @@ from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import (
     FILLERS,
+    ODDS_VERSION,
     BreakOdds,
     Sentence,
     quotable_tiers,
@@ -136,7 +137,7 @@ def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per
     # EXTRACT_VERSION: the detected chapters, their titles and the readable sentences come from there.
     parts = [video_id, storage.get(video_id).generation, model.identity if model is not None else "cloze",
              CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), "by meaning" if embed else "by counts",
-             "read" if breaks is not None else "table", *library]
+             ODDS_VERSION if breaks is not None else "table", *library]
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     kept = storage.cached(key)
     if kept is not None:

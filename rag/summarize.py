@@ -19,7 +19,16 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
 from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
-from yt_transcript.rag.sentences import BreakOdds, Sentence, _norm, pick, quotable, sentence_vectors, sentences
+from yt_transcript.rag.sentences import (
+    ODDS_VERSION,
+    BreakOdds,
+    Sentence,
+    _norm,
+    pick,
+    quotable,
+    sentence_vectors,
+    sentences,
+)
 from yt_transcript.rag.stopwords import STOPWORDS
 from yt_transcript.rag.titles import titles_and_terms, topic_titles
 
@@ -77,7 +86,7 @@ def summarize(
     groups = group_units(units, vectors, chosen)
 
     def key(kind: str, payload: str) -> str:
-        version = PROMPT_VERSION if model is not None else EXTRACT_VERSION + ("+read" if breaks is not None else "")
+        version = PROMPT_VERSION if model is not None else EXTRACT_VERSION + (f"+{ODDS_VERSION}" if breaks else "")
         parts = [record.generation, model.identity if model is not None else model_name, version, kind, payload]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

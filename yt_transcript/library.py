@@ -277,9 +277,9 @@ class Library:
         return paragraphs(self._reading_lines(transcript, generation, self._breaks(video)), transcript.meta.chapters)
 
     def _reading_lines(self, transcript: Transcript, generation: str, breaks: BreakOdds | None) -> list[Snippet]:
-        from yt_transcript.rag.sentences import READING_VERSION, reading_lines
+        from yt_transcript.rag.sentences import ODDS_VERSION, READING_VERSION, reading_lines
 
-        key = f"reading-lines\x1f{READING_VERSION}{'+read' if breaks is not None else ''}\x1f{generation}"
+        key = f"reading-lines\x1f{READING_VERSION}{'+' + ODDS_VERSION if breaks else ''}\x1f{generation}"
         if key in self._recent_lines:  # a read-only home keeps nothing: the app would redo this every rerun
             return self._recent_lines[key]
         kept = self.storage.cached(key)
