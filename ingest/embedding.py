@@ -301,7 +301,8 @@ def export_onnx(embedder: SentenceTransformerEmbedder, onnx_path: Path) -> bool:
         _remove(tmp)
         return False
     tmp.replace(onnx_path)  # atomic: a reader never sees half a file
-    _remove(onnx_path.with_name(onnx_path.name.replace(".2.onnx", ".onnx")))  # the older export, superseded
+    if _older_export(onnx_path) != onnx_path:
+        _remove(_older_export(onnx_path))  # superseded
     return True
 
 
@@ -336,7 +337,8 @@ def load_fast_embedder(model: str, home: Path) -> Embedder:
         return SentenceTransformerEmbedder(model)
     failed = onnx_path.with_suffix(".failed")  # an export that cannot succeed is not tried at every start
     for _ in range(2):
-        if not onnx_path.is_file() and not failed.exists() and not export_in_child(model, onnx_path):
+        if (not onnx_path.is_file() and not failed.exists() and _writable(onnx_path.parent)
+                and not export_in_child(model, onnx_path)):
             with contextlib.suppress(OSError):
                 failed.touch()
         if not onnx_path.is_file():
@@ -345,7 +347,25 @@ def load_fast_embedder(model: str, home: Path) -> Embedder:
             return OnnxEmbedder(model_name(model), onnx_path, model_dir)
         except Exception:
             _remove(onnx_path)  # corrupt or from another onnxruntime: export again, once
+    older = _older_export(onnx_path)
+    if older.is_file():  # an export from before (a read-only home, or one that cannot export now)
+        with contextlib.suppress(Exception):
+            return OnnxEmbedder(model_name(model), older, model_dir)  # vectors alike; no layers to read breaks
     return SentenceTransformerEmbedder(model)
+
+
+def _older_export(onnx_path: Path) -> Path:
+    """The export before it gave READING_LAYER too (models/<slug>.onnx); the path itself for any other name."""
+    if not onnx_path.name.endswith(".2.onnx"):
+        return onnx_path
+    return onnx_path.with_name(onnx_path.name.removesuffix(".2.onnx") + ".onnx")
+
+
+def _writable(folder: Path) -> bool:
+    """Whether an export could be written under `folder` (or the nearest folder of it that exists)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def export_in_child(model: str, onnx_path: Path) -> bool:

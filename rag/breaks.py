@@ -9,24 +9,33 @@ look like ASR) gives, per word, the log-odds that a sentence ends after it.
 from __future__ import annotations
 
 import base64
+import contextlib
+import re
+import zlib
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from yt_transcript.ingest import errors
 from yt_transcript.ingest.embedding import READING_LAYER, Embedder
+from yt_transcript.ingest.models import Transcript
 from yt_transcript.ingest.storage import Storage
-from yt_transcript.rag.sentences import ODDS_VERSION, BreakOdds, is_punctuated, words_of
+from yt_transcript.rag import break_weights
+from yt_transcript.rag.sentences import ODDS_LEAN, ODDS_WEIGHT, BreakOdds, is_punctuated, words_of
 
 WINDOW_WORDS = 96  # words the model reads at once (~130 word pieces: well inside its 256)
 KEPT_WORDS = 64  # the middle of each window, which has context on both sides, is what is kept
 BATCH = 16
+# Everything that shapes the odds and how sentences weigh them: kept odds, overviews, cards and reading lines
+# made with them are keyed by it, so new weights (break_reader.py --learn) or windows never serve stale ones.
+ODDS_VERSION = "odds-" + format(zlib.crc32(repr((
+    break_weights.MODEL, break_weights.LAYER, break_weights.INTERCEPT, break_weights.END, break_weights.NEXT,
+    WINDOW_WORDS, KEPT_WORDS, ODDS_WEIGHT, ODDS_LEAN)).encode()), "08x")
 
 
 def break_odds(words: list[str], embedder: Embedder) -> np.ndarray | None:
     """Per word, the log-odds that a sentence ends after it; None when the embedder is not the model the
     reader was learned on, or cannot show its layers."""
-    from yt_transcript.rag import break_weights
-
     if not usable(embedder):
         return None
     end = np.asarray(break_weights.END, dtype=np.float32)
@@ -43,8 +52,6 @@ def break_odds(words: list[str], embedder: Embedder) -> np.ndarray | None:
 
 def usable(embedder: Embedder) -> bool:
     """Whether the reader's weights apply to this embedder's vectors."""
-    from yt_transcript.rag import break_weights
-
     return embedder.name == break_weights.MODEL and READING_LAYER == break_weights.LAYER
 
 
@@ -92,29 +99,45 @@ def odds_key(generation: str) -> str:
     return f"break-odds\x1f{ODDS_VERSION}\x1f{generation}"
 
 
-def kept_breaks(storage: Storage, video_id: str) -> BreakOdds | None:
-    """The odds already worked out for the stored transcript, if any (never reads the model)."""
-    kept = storage.cached(odds_key(storage.get(video_id).generation))
-    return BreakOdds(np.frombuffer(base64.b64decode(kept), dtype=np.float16).astype(np.float32)) if kept else None
+def reads(transcript: Transcript, model: str) -> bool:
+    """Whether the reader reads this transcript (English, without punctuation) with this embedding model."""
+    language = (transcript.meta.language or "en").split("-")[0].lower()
+    return (model == break_weights.MODEL and language == "en" and bool(transcript.snippets)
+            and not is_punctuated(transcript.snippets))
 
 
-def read_breaks(storage: Storage, video_id: str, load: Callable[[], Embedder]) -> BreakOdds | None:
-    """The odds for a stored English transcript without punctuation, worked out once and kept; None where the
-    captions are punctuated (their full stops decide), in another language, or the model cannot read them.
-    `load` gives the embedder, called only when there is something to read."""
-    record = storage.get(video_id)  # before the transcript: a re-ingest may land between
-    kept = kept_breaks(storage, video_id)
+def kept_breaks(storage: Storage, video_id: str, generation: str | None = None) -> BreakOdds | None:
+    """The odds already worked out for the stored transcript (or that version of it), if any; never reads
+    the model."""
+    kept = storage.cached(odds_key(generation or storage.get(video_id).generation))
+    return None if kept is None else BreakOdds(_unpacked(kept))
+
+
+def read_breaks(storage: Storage, transcript: Transcript, generation: str, load: Callable[[], Embedder]
+                ) -> BreakOdds | None:
+    """The odds for a stored transcript the reader reads (`reads`), worked out once and kept; None when the
+    model cannot read them. `load` gives the embedder, called only when there is something to read. Keeping
+    them is best effort: a home that cannot keep them still gets them."""
+    kept = kept_breaks(storage, transcript.meta.video_id, generation)
     if kept is not None:
         return kept
-    transcript = storage.transcript(video_id)
-    language = (transcript.meta.language or "en").split("-")[0].lower()
-    if language != "en" or is_punctuated(transcript.snippets):
-        return None
     embedder = load()
     if not usable(embedder):
         return None
-    odds = break_odds([w.norm or w.token for w in words_of(transcript.snippets)], embedder)
+    odds = break_odds([reading_form(w.token) for w in words_of(transcript.snippets)], embedder)
     if odds is None:
         return None
-    storage.cache(odds_key(record.generation), base64.b64encode(odds.astype(np.float16).tobytes()).decode())
-    return BreakOdds(odds)
+    packed = base64.b64encode(odds.astype("<f2").tobytes()).decode()
+    with contextlib.suppress(errors.StoreError, OSError):
+        storage.cache(odds_key(generation), packed)
+    return BreakOdds(_unpacked(packed))  # as kept: the first reading and every later one split alike
+
+
+def reading_form(token: str) -> str:
+    """A caption word as the reader learned words: lower case, punctuation but apostrophes as spaces
+    (tests/benchmarks/asr_copy.asr_lines)."""
+    return " ".join(re.sub(r"[^\w\s']", " ", token.lower()).split())
+
+
+def _unpacked(packed: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(packed), dtype="<f2").astype(np.float32)

@@ -113,7 +113,7 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
             breaks_of[hit.video_id] = kept_breaks(storage, hit.video_id)
         every = snippets_of[hit.video_id]
         at = [k for k, s in enumerate(every) if chunk.start_s - _EDGE_S <= s.start_s <= chunk.end_s + _EDGE_S]
-        near = [every[k] for k in at]
+        near = every[at[0]:at[-1] + 1] if at else []  # one stretch, so its words are the transcript's from at[0]
         breaks = breaks_of[hit.video_id]
         starts = breaks.shifted(int(words_before[hit.video_id][at[0]])) if breaks is not None and at else None
         inside = [s for s in sentences(near, starts) if chunk.start_s <= s.start_s < chunk.end_s]

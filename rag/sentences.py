@@ -68,14 +68,11 @@ START_WEIGHT = 0.5
 # Or, where it has read the video, the break reader (rag/breaks.py): its log-odds, leaning a little towards a
 # break (the reader is calibrated on how often sentences end; an overview needs them short enough to quote).
 # Set on the dev ASR copies (tests/benchmarks/readability.py).
-ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0
-# The reader's weights, its windows and how its odds are weighed here: a change recomputes kept odds and the
-# overviews, cards and transcripts made with them.
-ODDS_VERSION = "odds-1"
+ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-4"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-3"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -246,9 +243,11 @@ class BreakOdds:
     weight: ClassVar[float] = ODDS_WEIGHT
 
     def evidence(self, words: list[_Word], j: int) -> float:
-        k = words[j - 1].index + self.offset
-        if 0 <= k < len(self.odds):
-            return float(self.odds[k]) + ODDS_LEAN
+        # The gap runs from the word before to the word after, past any filler dropped between them ("...
+        # right uh so"): the reader read those too, and may end the sentence after one.
+        a, b = words[j - 1].index + self.offset, words[j].index + self.offset
+        if 0 <= a < b <= len(self.odds):
+            return float(self.odds[a:b].max()) + ODDS_LEAN
         return default_starts().evidence(words, j) * START_WEIGHT / ODDS_WEIGHT  # a word it never read
 
     def shifted(self, offset: int) -> BreakOdds:

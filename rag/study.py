@@ -19,12 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 from yt_transcript.ingest.models import Card
 from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.breaks import ODDS_VERSION
 from yt_transcript.rag.chapters import Unit
 from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import (
     FILLERS,
-    ODDS_VERSION,
     BreakOdds,
     Sentence,
     quotable_tiers,
@@ -136,8 +136,9 @@ def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per
     library = sorted(r.generation for r in storage.records())
     # EXTRACT_VERSION: the detected chapters, their titles and the readable sentences come from there.
     parts = [video_id, storage.get(video_id).generation, model.identity if model is not None else "cloze",
-             CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), "by meaning" if embed else "by counts",
-             ODDS_VERSION if breaks is not None else "table", *library]
+             CARDS_VERSION, EXTRACT_VERSION, str(per_chapter), "by meaning" if embed else "by counts", *library]
+    if breaks is not None:  # kept sets from before the reader, and every model's, keep their keys
+        parts.append(ODDS_VERSION)
     key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     kept = storage.cached(key)
     if kept is not None:

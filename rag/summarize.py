@@ -19,8 +19,8 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
 from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
+from yt_transcript.rag.breaks import ODDS_VERSION
 from yt_transcript.rag.sentences import (
-    ODDS_VERSION,
     BreakOdds,
     Sentence,
     _norm,

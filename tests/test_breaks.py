@@ -97,28 +97,53 @@ def test_read_breaks_works_them_out_once_and_keeps_them(settings, library):
     ingest = Ingestor(settings, library.storage, lambda: fake)
     snippets = asr_snippets(TALK)
     ingest.index(Transcript(VideoMeta("asrreader01", "Compilers"), snippets))
-    assert kept_breaks(library.storage, "asrreader01") is None
-    odds = read_breaks(library.storage, "asrreader01", lambda: fake)
-    assert odds is not None and len(odds.odds) == len(words_of(snippets))
-    read = fake.read
-    again = read_breaks(library.storage, "asrreader01", lambda: fake)
-    assert fake.read == read  # kept in the catalog
-    assert np.allclose(again.odds, odds.odds, atol=0.02)  # kept as float16
+    storage = library.storage
+
+    def read(load):
+        return read_breaks(storage, storage.transcript("asrreader01"), storage.get("asrreader01").generation, load)
+
+    assert kept_breaks(storage, "asrreader01") is None
+    odds = read(lambda: fake)
+    assert odds is not None and len(odds.odds) == len(words_of(snippets)) and fake.read == 1
+    again = read(lambda: pytest.fail("kept in the catalog: no model needed"))
+    assert np.array_equal(again.odds, odds.odds)  # the first reading is the kept one, to the bit
+    assert np.array_equal(kept_breaks(storage, "asrreader01").odds, odds.odds)
     # A new version of the transcript is read again.
     ingest.index(Transcript(VideoMeta("asrreader01", "Compilers"), snippets[:-1]))
-    assert len(read_breaks(library.storage, "asrreader01", lambda: fake).odds) == len(words_of(snippets[:-1]))
-    assert fake.read > read
+    assert len(read(lambda: fake).odds) == len(words_of(snippets[:-1])) and fake.read == 2
 
 
-def test_punctuated_or_foreign_captions_are_not_read(settings, library):
+def test_a_home_that_cannot_keep_them_still_gets_them(settings, library, monkeypatch):
+    from yt_transcript.ingest import errors
+
     fake = ReadingFake()
-    ingest = Ingestor(settings, library.storage, lambda: fake)
-    punctuated = [Snippet("Today we look at compilers.", 0.0, 2.0), Snippet("First, the lexer.", 2.0, 4.0)] * 4
-    ingest.index(Transcript(VideoMeta("punctuated1", "Compilers"), punctuated))
-    ingest.index(Transcript(VideoMeta("foreignasr1", "Compilateurs", language="fr"), asr_snippets(TALK)))
-    assert read_breaks(library.storage, "punctuated1", lambda: pytest.fail("nothing to read")) is None
-    assert read_breaks(library.storage, "foreignasr1", lambda: pytest.fail("nothing to read")) is None
-    assert fake.read == 0
+    Ingestor(settings, library.storage, lambda: fake).index(Transcript(VideoMeta("asrreader03", "C"), asr_snippets(TALK)))
+    storage = library.storage
+
+    def locked(key, value):
+        raise errors.CatalogBusy("the catalog is locked")
+
+    monkeypatch.setattr(storage, "cache", locked)
+    odds = read_breaks(storage, storage.transcript("asrreader03"), storage.get("asrreader03").generation, lambda: fake)
+    assert odds is not None and kept_breaks(storage, "asrreader03") is None
+
+
+@pytest.mark.parametrize("meta, snippets, model, read", [
+    (VideoMeta("v", "t"), asr_snippets(TALK), DEFAULT_MODEL, True),
+    (VideoMeta("v", "t", language="en-GB"), asr_snippets(TALK), DEFAULT_MODEL, True),
+    (VideoMeta("v", "t"), asr_snippets(TALK), "another-model", False),  # its layers mean nothing to the reader
+    (VideoMeta("v", "t", language="fr"), asr_snippets(TALK), DEFAULT_MODEL, False),  # learned on English
+    (VideoMeta("v", "t"), [Snippet("Today we look at compilers.", 0.0, 2.0), Snippet("First, the lexer.", 2.0, 4.0)] * 4,
+     DEFAULT_MODEL, False),  # full stops decide
+    (VideoMeta("v", "t"), [], DEFAULT_MODEL, False),
+])
+def test_which_transcripts_the_reader_reads(meta, snippets, model, read):
+    assert breaks.reads(Transcript(meta, snippets), model) is read
+
+
+def test_reading_form_is_how_the_reader_learned_words():
+    assert [breaks.reading_form(t) for t in ["Hello,", "don't", "e.g.", ">>", "GPT-4"]] == [
+        "hello", "don't", "e g", "", "gpt 4"]
 
 
 def test_a_word_the_model_cuts_off_keeps_the_prior(monkeypatch):

@@ -39,7 +39,11 @@ def test_pooled_sentence_vectors_pick_the_matching_sentence(real_embedder):
 @pytest.mark.slow
 def test_onnx_export_gives_the_same_vectors(real_embedder, tmp_path):
     path = onnx_path_for(tmp_path, real_embedder.name)
+    older = path.with_name(f"{real_embedder.name}.onnx")  # an export from before it gave layer 4 too
+    older.parent.mkdir(parents=True)
+    older.write_bytes(b"an older export")
     assert export_onnx(real_embedder, path) and path.is_file()
+    assert not older.exists()  # superseded
     onnx = OnnxEmbedder(real_embedder.name, path, real_embedder._path)
     for a, b in zip(onnx._encode(TEXTS), real_embedder._encode(TEXTS)):
         assert float(np.dot(a, b)) >= 1 - 1e-4
@@ -87,6 +91,24 @@ def test_an_export_that_fails_is_tried_once_not_at_every_start(tmp_path, monkeyp
     for _ in range(3):
         assert isinstance(load_fast_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
     assert len(exports) == 1  # a read-only home or a model ONNX cannot export: one child, then the marker
+
+
+@pytest.mark.parametrize("writable", [True, False])
+def test_a_home_with_an_older_export_keeps_the_fast_start(tmp_path, monkeypatch, writable):
+    import yt_transcript.ingest.embedding as embedding
+
+    path = onnx_path_for(tmp_path, "all-MiniLM-L6-v2")
+    older = path.with_name("all-MiniLM-L6-v2.onnx")
+    older.parent.mkdir(parents=True)
+    older.write_bytes(b"an export from before")
+    exports, loaded = [], []
+    monkeypatch.setattr(embedding, "_writable", lambda folder: writable)
+    monkeypatch.setattr(embedding, "export_in_child", lambda model, p: exports.append(p) or False)
+    monkeypatch.setattr(embedding, "OnnxEmbedder", lambda name, p, model_dir: loaded.append(p) or FakeEmbedder())
+    monkeypatch.setattr(embedding, "SentenceTransformerEmbedder", lambda model: pytest.fail("torch loaded"))
+    assert isinstance(load_fast_embedder("all-MiniLM-L6-v2", tmp_path), FakeEmbedder)
+    assert loaded == [older]  # searches start fast; the overview reads breaks by the word table until re-export
+    assert exports == ([path] if writable else [])  # a read-only home never spawns the export
 
 
 @pytest.mark.slow

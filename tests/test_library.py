@@ -278,3 +278,22 @@ def test_the_overview_and_the_transcript_read_asr_sentence_breaks_once(settings)
     lib.study_cards("asrreader02")
     assert reader.read == read and all(line.endswith(".") for line in lines)  # read once, for all three
     lib.close()
+
+
+def test_a_home_that_keeps_nothing_reads_a_videos_breaks_once_a_session(settings):
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+
+    from .test_breaks import TALK, ReadingFake
+    from .test_sentences import asr_snippets
+
+    reader = ReadingFake()
+    lib = Library(settings, embedder=reader)
+    Ingestor(settings, lib.storage, lambda: reader).index(Transcript(VideoMeta("asrreader04", "Compilers"),
+                                                                     asr_snippets(TALK * 3)))
+    lib.storage.read_only = True  # as a home opened read-only: nothing is kept in the catalog
+    for _ in range(3):  # the app's reruns
+        lib.paragraphs("asrreader04")
+        lib.summarize("asrreader04", chapters="auto")
+    assert reader.read == 1
+    lib.close()

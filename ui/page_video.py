@@ -204,9 +204,10 @@ def _transcript(video_id: str) -> None:
         st.divider()
     restored = st.toggle("Sentences", value=True, key="transcript_sentences",
                          help="Where the captions have no punctuation (YouTube's automatic captions), sentence "
-                              "breaks are put back from pauses and wording, and fillers left out. Off: the "
-                              "captions as written.")
-    paragraphs = library().paragraphs(video_id, as_written=not restored)
+                              "breaks are put back from pauses and from where the model reads a sentence ending, "
+                              "and fillers left out. Off: the captions as written.")
+    with st.spinner("Reading where the sentences end…"):  # once per video: a long talk takes seconds
+        paragraphs = library().paragraphs(video_id, as_written=not restored)
     parts = _parts(paragraphs)
     if not parts:
         st.caption("This transcript has no text.")

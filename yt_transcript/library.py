@@ -70,6 +70,8 @@ class Library:
         self._llm = llm  # an injected LangChain chat model, used instead of the configured one
         self._models: dict[str | None, ChatModel | None] = {}
         self._recent_lines: dict[str, list[Snippet]] = {}  # reading lines of the last videos read (paragraphs)
+        self._recent_breaks: dict[str, BreakOdds | None] = {}  # by transcript version: the last videos' odds
+        self._reading = threading.Lock()
         # The last search's or question's note that model search fell back to the offline ranking, or None.
         self.last_notice: str | None = None
 
@@ -93,7 +95,7 @@ class Library:
         other = Library(settings, embedder=self._embedder, youtube=self._youtube, llm=self._llm,
                         storage=self.storage if same_store else None)
         if same_store:
-            other._loaded, other._loading = self._loaded, self._loading
+            other._loaded, other._loading, other._reading = self._loaded, self._loading, self._reading
         return other
 
     # --- adding and removing ----------------------------------------------------------------------
@@ -274,20 +276,24 @@ class Library:
         language = (transcript.meta.language or "en").split("-")[0].lower()
         if as_written or language != "en":
             return paragraphs(transcript.snippets, transcript.meta.chapters)
-        return paragraphs(self._reading_lines(transcript, generation, self._breaks(video)), transcript.meta.chapters)
+        return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
 
-    def _reading_lines(self, transcript: Transcript, generation: str, breaks: BreakOdds | None) -> list[Snippet]:
-        from yt_transcript.rag.sentences import ODDS_VERSION, READING_VERSION, reading_lines
+    def _reading_lines(self, transcript: Transcript, generation: str) -> list[Snippet]:
+        from yt_transcript.rag.breaks import ODDS_VERSION, reads
+        from yt_transcript.rag.sentences import READING_VERSION, reading_lines
 
-        key = f"reading-lines\x1f{READING_VERSION}{'+' + ODDS_VERSION if breaks else ''}\x1f{generation}"
+        read = reads(transcript, self._model_name())  # the break reader's odds decide where sentences end
+        key = f"reading-lines\x1f{READING_VERSION}{'+' + ODDS_VERSION if read else ''}\x1f{generation}"
         if key in self._recent_lines:  # a read-only home keeps nothing: the app would redo this every rerun
             return self._recent_lines[key]
         kept = self.storage.cached(key)
         if kept is not None:
             lines = [Snippet(text, start, end) for text, start, end in json.loads(kept)]
         else:
+            breaks = self._breaks(transcript.meta.video_id, transcript, generation) if read else None
             lines = reading_lines(transcript.snippets, breaks)
-            self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
+            if breaks is not None or not read:  # lines without the odds they should have are not kept
+                self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
         self._recent_lines = {**dict(list(self._recent_lines.items())[-3:]), key: lines}  # the last four read
         return lines
 
@@ -456,7 +462,7 @@ class Library:
         llm = self.settings.llm.model_copy(update={"model": None, "api_key": None})
         other = Library(self.settings.model_copy(update={"llm": llm}), embedder=self._embedder,
                         youtube=self._youtube, storage=self.storage)
-        other._loaded, other._loading = self._loaded, self._loading
+        other._loaded, other._loading, other._reading = self._loaded, self._loading, self._reading
         return other
 
     # --- models -----------------------------------------------------------------------------------
@@ -513,17 +519,34 @@ class Library:
     def _phrases_like(self, video: str) -> Callable[[list[str]], np.ndarray] | None:
         """`_embed_phrases` when the video's vectors are the library model's, else None (titles by counts): a
         video kept from another model has vectors a phrase of this one cannot be compared with."""
+        return self._embed_phrases if self.storage.get(video).embed_model == self._model_name() else None
+
+    def _breaks(self, video: str, transcript: Transcript | None = None, generation: str | None = None
+                ) -> BreakOdds | None:
+        """Where the video's unpunctuated sentences end, read by the library's model once and kept
+        (rag/breaks.py); None for punctuated captions, other languages and other models. Remembered here for
+        the last videos read too, so a home that keeps nothing reads each once per session."""
+        from yt_transcript.rag.breaks import kept_breaks, read_breaks, reads
+
+        generation = generation or self.storage.get(video).generation  # before the transcript (a re-ingest)
+        if generation in self._recent_breaks:
+            return self._recent_breaks[generation]
+        breaks = kept_breaks(self.storage, video, generation)
+        if breaks is None:
+            transcript = transcript or self.transcript(video)
+            if reads(transcript, self._model_name()):
+                with self._reading:  # two sessions opening one video read it once
+                    breaks = kept_breaks(self.storage, video, generation) or self._recent_breaks.get(generation)
+                    if breaks is None:
+                        breaks = read_breaks(self.storage, transcript, generation, self._embedder_for_queries)
+        self._recent_breaks = {**dict(list(self._recent_breaks.items())[-3:]), generation: breaks}
+        return breaks
+
+    def _model_name(self) -> str:
+        """The name the library's embedding model stores its vectors under."""
         from yt_transcript.ingest.embedding import model_name
 
-        name = self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model)
-        return self._embed_phrases if self.storage.get(video).embed_model == name else None
-
-    def _breaks(self, video: str) -> BreakOdds | None:
-        """Where the video's unpunctuated sentences end, read by the library's model once and kept
-        (rag/breaks.py); None for punctuated captions, other languages and other models."""
-        from yt_transcript.rag.breaks import read_breaks
-
-        return read_breaks(self.storage, video, self._embedder_for_queries)
+        return self._embedder.name if self._embedder is not None else model_name(self.settings.embed_model)
 
     def _embedder_for_queries(self) -> Embedder:
         """The ONNX export when there is one (starts in ~0.4 s), else the full model."""
