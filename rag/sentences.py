@@ -72,7 +72,7 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-3"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-4"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -196,9 +196,9 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool],
         table = starts or default_starts()
         score = (table.weight * table.evidence(words, j) + min(prev.pause_after, 1.5)
                  + (0.2 if prev.line_end else 0.0))
-        # What grammar rules out, whatever the table's few features say: no end on "the"/"and", no cut
-        # inside "and so on" / "so that".
-        if prev.norm in _NO_END or _set_phrase(words, j) or _set_phrase(words, j - 1):
+        # What grammar rules out, whatever the evidence says: no end on "the"/"and", no start on "of"/"than"
+        # (the reader read "...in the context window. Of this llm"), no cut inside "and so on" / "so that".
+        if prev.norm in _NO_END or cur.norm in _NO_START or _set_phrase(words, j) or _set_phrase(words, j - 1):
             score -= 3.0
         return score
     score = -1.2  # one more sentence

@@ -333,3 +333,19 @@ def test_break_odds_shifted_read_a_stretch_of_the_transcript():
     assert len(part) >= 3 and [s.text for s in part][1:] == [s.text for s in whole][-(len(part) - 1):]
     # Odds for words it never read fall back to the word table rather than failing.
     assert sentences(snippets, BreakOdds(odds.odds[:10]))
+
+
+def test_no_restored_sentence_opens_on_a_word_that_continues_a_clause():
+    from yt_transcript.rag.sentences import BreakOdds
+
+    snippets = asr_snippets()
+    words = words_of(snippets)
+    odds = _reader_ends(words)
+    # A reader leaning to an end before each "of" ("...a curve. Of forgetting"), as it did on a lecture's
+    # "...in the context window. Of this llm": the grammar outweighs it. (A soft rule: a sure end still
+    # breaks, since a sentence may open "Of course".)
+    odds[[k for k, w in enumerate(words[:-1]) if words[k + 1].norm == "of"]] = 1.0
+    found = sentences(snippets, BreakOdds(odds))
+    assert not any(s.text.split()[0].lower() == "of" for s in found)
+    assert any("curve of forgetting" in s.text for s in found)
+    assert [s.text.rstrip(".").split()[-1].lower() for s in found[:-1]] == _READER_ENDS
