@@ -18,6 +18,7 @@ from yt_transcript.rag.sentences import (
     BOUNDARY_TIERS,
     MAX_WORDS,
     MIN_WORDS,
+    BreakOdds,
     joined,
     readable,
     sentence_vectors,
@@ -99,7 +100,7 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
     terms = content_terms(question)
     snippets_of: dict[str, list] = {}
     words_before: dict[str, np.ndarray] = {}  # per video, the caption words before each snippet
-    breaks_of: dict = {}
+    breaks_of: dict[str, BreakOdds | None] = {}
     found: list[tuple[int, object, np.ndarray]] = []
     for i, hit in enumerate(hits):
         if hit.chunk_id not in chunks:
@@ -115,8 +116,8 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
         at = [k for k, s in enumerate(every) if chunk.start_s - _EDGE_S <= s.start_s <= chunk.end_s + _EDGE_S]
         near = every[at[0]:at[-1] + 1] if at else []  # one stretch, so its words are the transcript's from at[0]
         breaks = breaks_of[hit.video_id]
-        starts = breaks.shifted(int(words_before[hit.video_id][at[0]])) if breaks is not None and at else None
-        inside = [s for s in sentences(near, starts) if chunk.start_s <= s.start_s < chunk.end_s]
+        reader = breaks.shifted(int(words_before[hit.video_id][at[0]])) if breaks is not None and at else None
+        inside = [s for s in sentences(near, reader) if chunk.start_s <= s.start_s < chunk.end_s]
         if not inside:
             continue
         starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)
