@@ -195,6 +195,15 @@ class Finding:
     related: list[SearchHit]  # close matches by meaning, away from the places above, best first
     nearest: list[SearchHit]  # only when neither finds anything: the best passages, however far
 
+    @property
+    def heading(self) -> str:
+        """What heads the passages after the places (or says there are none), in the CLI and the app alike."""
+        if self.related:
+            return "Passages about it:" if self.said else NOT_SAID_RELATED
+        if self.nearest:
+            return NOT_SAID
+        return "" if self.said else "No matching passages."
+
     def to_dict(self) -> dict:
         return {"said": [o.to_dict() for o in self.said], "related": [h.to_dict() for h in self.related],
                 "nearest": [h.to_dict() for h in self.nearest]}

@@ -390,15 +390,9 @@ def find(obj: _Context, video_id: str, words: str, k: int, as_json: bool) -> Non
             click.echo(f"  {format_hms(place.start_s)}  {place.text}  {place.url or ''}".rstrip())
         click.echo()
     if finding.related:
-        from yt_transcript.ingest.models import NOT_SAID_RELATED
-
-        click.echo(click.style("Passages about it:" if finding.said else NOT_SAID_RELATED, bold=True))
-    elif finding.nearest:
-        from yt_transcript.ingest.models import NOT_SAID
-
-        click.echo(NOT_SAID + "\n")
-    elif not finding.said:
-        click.echo("No matching passages.")
+        click.echo(click.style(finding.heading, bold=True))
+    elif finding.heading:
+        click.echo(finding.heading + ("\n" if finding.nearest else ""))
     _print_hits(finding.related or finding.nearest)
 
 

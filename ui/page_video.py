@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import streamlit as st
-from yt_transcript.ingest.models import NOT_SAID, NOT_SAID_RELATED
 from yt_transcript.ui.common import (
     card_line,
     cards,
@@ -253,6 +252,7 @@ def _reading_at(video_id: str) -> float:
 
 
 def _part_at(starts: list[float], moment: float) -> int:
+    """The index of the last of `starts` at or before the moment (half a second of slack), else 0."""
     return max((p for p, start in enumerate(starts) if start <= moment + 0.5), default=0)
 
 
@@ -271,12 +271,8 @@ def _finding(video_id: str, finding) -> None:
         for i, place in enumerate(said[:_SAID_SHOWN]):
             st.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=_play_and_read,
                       args=(video_id, place.start_s))
-    if finding.related:
-        st.caption("Passages about it:" if said else NOT_SAID_RELATED)
-    elif finding.nearest:
-        st.caption(NOT_SAID)
-    elif not said:
-        st.caption("Nothing matches.")
+    if finding.heading:
+        st.caption(finding.heading)
     for i, hit in enumerate(finding.related or finding.nearest):
         st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=_play_and_read,
                   args=(video_id, hit.start_s))
@@ -293,8 +289,7 @@ def _found_paragraph(video_id: str, paragraphs) -> int | None:
     found = st.session_state.get("_found_at")
     if not found or found[0] != video_id:
         return None
-    starts = [para[0].start_s for _, para in paragraphs]
-    return max((i for i, start in enumerate(starts) if start <= found[1] + 0.5), default=None)
+    return _part_at([para[0].start_s for _, para in paragraphs], found[1])  # the last to start by then
 
 
 def _notes(video_id: str) -> None:

@@ -1,0 +1,17 @@
+import pytest
+
+from yt_transcript.ingest.models import NOT_SAID, NOT_SAID_RELATED, Finding, Occurrence, SearchHit
+
+_PLACE = Occurrence("vid00000001", 12.0, "the forgetting curve")
+_HIT = SearchHit("vid00000001", "Memory", "", 40.0, 50.0, "spaced review", 0.5)
+
+
+@pytest.mark.parametrize("said, related, nearest, heading", [
+    ([_PLACE], [_HIT], [], "Passages about it:"),
+    ([], [_HIT], [], NOT_SAID_RELATED),  # never headed as if the words were said
+    ([], [], [_HIT], NOT_SAID),
+    ([_PLACE], [], [], ""),  # the places say it all
+    ([], [], [], "No matching passages."),
+])
+def test_a_findings_heading_says_what_its_passages_are(said, related, nearest, heading):
+    assert Finding(said, related, nearest).heading == heading
