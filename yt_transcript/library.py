@@ -294,7 +294,7 @@ class Library:
             lines = reading_lines(transcript.snippets, breaks)
             if breaks is not None or not read:  # lines without the odds they should have are not kept
                 self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
-        self._recent_lines = {**dict(list(self._recent_lines.items())[-3:]), key: lines}  # the last four read
+        self._recent_lines = _latest(self._recent_lines, key, lines)
         return lines
 
     def export(self, video: str, fmt: str = "txt", to: str | Path | None = None) -> str:
@@ -539,7 +539,7 @@ class Library:
                     breaks = kept_breaks(self.storage, video, generation) or self._recent_breaks.get(generation)
                     if breaks is None:
                         breaks = read_breaks(self.storage, transcript, generation, self._embedder_for_queries)
-        self._recent_breaks = {**dict(list(self._recent_breaks.items())[-3:]), generation: breaks}
+        self._recent_breaks = _latest(self._recent_breaks, generation, breaks)
         return breaks
 
     def _model_name(self) -> str:
@@ -606,6 +606,11 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _latest(memo: dict, key: str, value: Any, keep: int = 4) -> dict:
+    """The memo with `value` as its newest entry, holding the last `keep` videos read (a session reads a few)."""
+    return {**dict(list(memo.items())[-(keep - 1):]), key: value}
 
 
 def _merged(options, **values):
