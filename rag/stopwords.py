@@ -26,7 +26,7 @@ NOT_TOPIC = frozenset(
     "example examples case cases point points part parts fact idea question answer talk talking thinking "
     "getting doing going making looking trying saying coming taking using basically actually literally "
     "certainly obviously especially fairly quite rather again already always never sometimes often usually too "
-    "sense terms number numbers kind sort type types piece pieces bunch couple level there's here's that's "
+    "per blah another sense terms number numbers kind sort type types piece pieces bunch couple level there's here's that's "
     "what's it's let's i'm we're you're they're don't doesn't didn't isn't aren't wasn't can't won't "
     "wouldn't shouldn't couldn't i've we've you've i'll we'll you'll i'd we'd you'd they've they'll he's "
     "she's single every respect less tiny huge large lots real true false fine kinds ways thing things "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 import numpy as np
@@ -25,6 +25,16 @@ _ADJECTIVE_ENDINGS = ("ical", "ous", "ful", "less")
 CANDIDATES = 15
 _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
+# With no tagger offline, a word's company says whether the talk uses it as a verb: mostly after a subject or
+# an auxiliary ("it knows", "to interrogate"), seldom after a determiner ("the model").
+_VERB_BEFORE = frozenset("i you we they he she it who to can could will would should might must may cannot can't "
+                         "don't doesn't didn't won't let's".split())
+_NOUN_BEFORE = frozenset("the a an this that these those my your our their its his her some any each every no of"
+                         .split())
+_VERB_SHARE = 0.3  # of a word's occurrences, at least this many after _VERB_BEFORE (and twice those after a noun's)
+# A word said with the same neighbour this often is half of a phrase ("neural" of "neural network", "seek" of
+# "deep seek"): alone it names nothing, and the phrase is a term of its own.
+_HALF_SHARE = 0.8
 
 
 def _verbal(norm: str) -> bool:
@@ -56,7 +66,7 @@ def candidate_phrases(text: str, longest: int = 3) -> list[tuple[str, str]]:
 
 def _stems(phrase: str) -> set[str]:
     """The phrase's words without a plural s, to tell "solution" and "solutions" apart from other terms."""
-    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.split()}
+    return {_stem(w) for w in phrase.split()}
 
 
 def _spelling(forms: Counter) -> str:
@@ -103,7 +113,8 @@ def titles_and_terms(texts: list[str], centroids: np.ndarray | None = None,
 
 def _chapter_terms(texts: list[str], centroids: np.ndarray | None,
                    embed: Callable[[list[str]], np.ndarray] | None) -> list[tuple[list[str], dict[str, Counter]]]:
-    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:]) for i, text in enumerate(texts)]
+    usage = _usage(texts)
+    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:], usage) for i, text in enumerate(texts)]
     if embed is not None and centroids is not None:
         ranked = _by_meaning(ranked, centroids, embed)
     return ranked
@@ -121,11 +132,15 @@ def _signature(title: str) -> frozenset[str]:
     return frozenset(w for w in _stems(title.lower()) if w not in _MINOR)
 
 
-def _ranked_terms(text: str, other_texts: list[str]) -> tuple[list[str], dict[str, Counter]]:
+def _ranked_terms(text: str, other_texts: list[str], usage: tuple[frozenset[str], frozenset[str]] | None = None
+                  ) -> tuple[list[str], dict[str, Counter]]:
     """The chapter's terms, most distinctive first (TF-IDF against the other chapters, longer phrases and
     terms said throughout the chapter preferred), with each term's written forms; terms that weigh nothing
-    (a phrase said once) are left out."""
-    mine = candidate_phrases(text)
+    (a phrase said once) are left out, and so are those with a verb in them, and halves of the talk's phrases
+    (`usage`: _usage of all the video's chapters)."""
+    verbs, halves = usage if usage is not None else _usage([text, *other_texts])
+    mine = [(norm, surface) for norm, surface in candidate_phrases(text)
+            if norm not in halves and not verbs.intersection(norm.split())]
     counts = Counter(norm for norm, _ in mine)
     forms: dict[str, Counter] = {}
     for norm, surface in mine:
@@ -148,6 +163,37 @@ def _ranked_terms(text: str, other_texts: list[str]) -> tuple[list[str], dict[st
     weights = {term: weight(term) for term in counts}
     ranked = sorted((t for t in counts if weights[t] > 0), key=lambda t: (-weights[t], t))
     return ranked or sorted(counts, key=lambda t: (-weights[t], t))[:1], forms
+
+
+def _usage(texts: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(verbs, halves) of this talk: the words it uses as verbs, by the company they keep or as a verb's "-s"
+    form, which no term may hold; and the halves of its phrases, which cannot be a term alone."""
+    tokens = [m.group(0).lower() for text in texts for m in _WORD.finditer(text)]
+    said, before = Counter(tokens), defaultdict(Counter)
+    sides: dict[str, tuple[Counter, Counter]] = defaultdict(lambda: (Counter(), Counter()))  # topic words around
+    for a, b in zip(tokens, tokens[1:]):
+        before[b][a] += 1
+        if topic_word(b):
+            sides[a][1][_stem(b)] += 1
+        if topic_word(a):
+            sides[b][0][_stem(a)] += 1
+
+    def company(word: str, words: frozenset[str]) -> int:
+        return sum(n for w, n in before[word].items() if w in words)
+
+    def verbal(word: str) -> bool:
+        verb, noun = company(word, _VERB_BEFORE), company(word, _NOUN_BEFORE)
+        return verb >= 2 and verb >= _VERB_SHARE * said[word] and noun * 2 <= verb
+
+    verbs = {w for w in said if verbal(w)}
+    verbs |= {w for w in said if w.endswith("s") and w[:-1] in verbs and not company(w, _NOUN_BEFORE)}
+    halves = {w for w, pair in sides.items() for side in pair
+              if said[w] >= 3 and side and side.most_common(1)[0][1] >= _HALF_SHARE * said[w]}
+    return frozenset(verbs), frozenset(halves)
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 def _by_meaning(ranked: list[tuple[list[str], dict[str, Counter]]], centroids: np.ndarray,

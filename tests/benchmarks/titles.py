@@ -48,6 +48,16 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   Dive had "Deep Seek and Model" and "Deep Seek and Models"): every cell unchanged to three decimals.
 - Tried and not kept: sublinear counts (1 + log tf): every cell down (detected all 0.300); adding the second
   term only when it weighs >= 0.3 or 0.5 of the first: changes within +-0.01 either way.
+- 2026-11-30, kept (extract-15): no title term holds a word the talk uses as a verb (said mostly after a
+  subject, "to" or an auxiliary, and seldom after a determiner: titles._usage), and no half of a phrase stands
+  alone ("neural" when the talk says it before "network" 80% of the time or more; "seek" after "deep"); "per",
+  "blah" and "another" are no topic words. A student read "Model Knows and Interrogate", "Models and Neural"
+  and "Per Token and Model" on the Deep Dive. Detected spans (what `--chapters auto` shows), all: 0.425 ->
+  0.426 / 0.451 -> 0.449, long: 0.299 -> 0.298 / 0.347 -> 0.346; shares a word, all 0.416 -> 0.416 / 0.556
+  -> 0.575, long 0.288 -> 0.288 / 0.486 -> 0.514. Creator spans: all 0.472 -> 0.463 / 0.497 -> 0.494, long
+  0.351 -> 0.339 / 0.380 -> 0.380. Kept for the grammar, flat where titles are shown (creator chapters keep
+  the creator's titles). Tried with it and not kept: a word said before a topic word 80% of the time
+  ("neural" net or network) may not end a term: detected all 0.418 / 0.448, creator spans 0.462 / 0.480.
 """
 
 from __future__ import annotations
