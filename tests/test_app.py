@@ -179,6 +179,32 @@ def test_a_found_place_plays_and_opens_the_part_of_the_transcript_that_holds_it(
     assert app.session_state["start_s"] == int(last.start_s)
 
 
+def test_a_quote_played_from_the_chat_opens_the_transcript_where_it_is_said(app, tmp_path):
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    snippets = asr_snippets(" ".join([ASR_TEXT] * 40))
+    last = snippets[-1]
+    snippets[-1] = type(last)("and that is where the zeppelin lands on the tower", last.start_s, last.end_s)
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", snippets)
+    assert app.selectbox(key="transcript_part_sentences").value == 0
+    ask(app, "Where does the zeppelin land?")
+    cite = next(b for b in buttons(app, "[S1] Play ") if "zeppelin" in html.unescape(b.label))
+    cite.click().run()  # with the Transcript tab open: it follows the player at once
+    part = app.selectbox(key="transcript_part_sentences")
+    assert not app.exception and part.value == len(part.options) - 1
+    bold = [m.value for m in app.markdown if m.value.startswith("**") and "zeppelin" in m.value]
+    assert bold and any(c.value == "Playing from here:" for c in app.caption)
+
+
+def test_a_deep_link_opens_the_transcript_at_its_moment(app, tmp_path):
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", asr_snippets(" ".join([ASR_TEXT] * 40)))
+    video_id = app.session_state["video_id"]
+    goto(app, "video", v=video_id, t="700")
+    assert not app.exception and app.selectbox(key="transcript_part_sentences").value == 1  # 10:00 to 20:00
+
+
 def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

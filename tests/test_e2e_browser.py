@@ -138,13 +138,17 @@ def test_ingest_ask_click_citation_and_seek(app_url, browser, tmp_path):
     src_before = player.get_attribute("src")
     question = page.get_by_placeholder("Ask about this video", exact=False)
     assert in_view(page, player) and in_view(page, question)  # the first screen: the player and the chat
+    page.get_by_role("tab", name="Transcript").click()  # reading along: the transcript follows what plays
+    page.get_by_label("Find in this transcript").wait_for(timeout=60_000)
     question.fill("Who measured how fast we forget nonsense syllables?")
     question.press("Enter")  # Enter asks
     citation = page.get_by_role("button", name="[S1] Play 0:", exact=False).first
     citation.wait_for(timeout=60_000)
     assert "How to Study" not in citation.inner_text()  # it names the words it plays, not the title
+    assert page.get_by_text("Playing from here:").count() == 0
     citation.click()
     page.get_by_text("Playing from 0:0", exact=False).wait_for(timeout=60_000)
+    page.get_by_text("Playing from here:").wait_for(timeout=60_000)  # the open transcript follows the player
     src_after = player.get_attribute("src")
     assert src_after != src_before and "start=" in src_after
     assert in_view(page, player)

@@ -41,6 +41,7 @@ def url_place() -> None:
             st.session_state["start_s"] = max(0, int(float(place[1] or 0)))
         except ValueError:
             st.session_state["start_s"] = 0
+        st.session_state["transcript_at"] = (place[0], st.session_state["start_s"])  # a link's moment, to read
         st.session_state["_url_place"] = place
 
 

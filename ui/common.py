@@ -179,6 +179,10 @@ def open_video(video_id: str, start_s: float, back_to: str | None = None) -> Non
     st.session_state["video_id"] = video_id
     st.session_state["start_s"] = int(start_s)
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1
+    if start_s:  # a moment to read there (a search result, a card); opening a video at its start marks nothing
+        read_at(video_id, start_s)
+    else:
+        st.session_state["transcript_at"] = (video_id, 0.0)
     go("video")
 
 
@@ -192,6 +196,14 @@ def seek(start_s: float) -> None:
     st.session_state["start_s"] = int(start_s)
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1
     st.session_state["_played"] = True
+    read_at(st.session_state.get("video_id"), start_s)
+
+
+def read_at(video_id: str | None, start_s: float, mark: str = "Playing from here:") -> None:
+    """Open the Video page's transcript at this moment, its paragraph marked: what plays can be read too (and
+    is all there is to read where the player cannot load)."""
+    st.session_state["transcript_at"] = (video_id, start_s)
+    st.session_state["_marked_at"] = (video_id, start_s, mark)
 
 
 def play_label(start_s: float, text: str, source: str | None = None) -> str:

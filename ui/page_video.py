@@ -14,6 +14,7 @@ from yt_transcript.ui.common import (
     library,
     overview,
     play_label,
+    read_at,
     safe,
     safe_with_bullets,
     seek,
@@ -56,6 +57,7 @@ def page() -> None:
     if count is not None:
         facts.append(f"{count} chapters" + (" (detected)" if source == "auto" else ""))
     st.caption(safe(" · ".join(f for f in facts if f)))
+    st.session_state["_drawn_seeks"] = st.session_state.get("_seeks", 0)  # the transcript drawn below is current
     left, right = st.columns([11, 9], gap="medium")
     with left:
         player_and_chat(video_id)
@@ -90,6 +92,8 @@ def player_and_chat(video_id: str) -> None:
         if start or st.session_state.get("_played"):  # nothing played yet: no "Playing from 0:00:00"
             st.caption(f"Playing from {format_hms(start)}")
     seeks = st.session_state.get("_seeks", 0)
+    if seeks != st.session_state.get("_drawn_seeks", 0) and st.session_state.get("video_tab") == "Transcript":
+        st.rerun()  # a seek from the chat: the open transcript follows it to the moment (a whole-page run)
     if seeks != st.session_state.get("_scrolled", 0):  # bring the player into view after a seek
         st.session_state["_scrolled"] = seeks
         st.iframe(SCROLL_TO_PLAYER.format(nonce=seeks), height=1)  # our own fixed script, never data
@@ -220,7 +224,7 @@ def _transcript(video_id: str) -> None:
                           args=(video_id, key, starts),
                           format_func=lambda p: f"Part {p + 1} of {len(parts)}: from {format_hms(starts[p])}")
     _, a, b = parts[chosen]
-    found = _found_paragraph(video_id, paragraphs)
+    found, mark = _marked_paragraph(video_id, paragraphs)
     for i in range(a, b):
         chapter, para = paragraphs[i]
         if chapter is not None and (i == a or paragraphs[i - 1][0] is not chapter):
@@ -229,7 +233,7 @@ def _transcript(video_id: str) -> None:
                   args=(para[0].start_s,), type="tertiary")
         text = safe(" ".join(s.text for s in para))
         if i == found:
-            st.caption("Found here:")
+            st.caption(mark)
         st.markdown(f"**{text}**" if i == found else text)
 
 
@@ -280,16 +284,16 @@ def _finding(video_id: str, finding) -> None:
 
 def _play_and_read(video_id: str, start_s: float) -> None:
     seek(start_s)
-    st.session_state["transcript_at"] = (video_id, start_s)
-    st.session_state["_found_at"] = (video_id, start_s)
+    read_at(video_id, start_s, "Found here:")
 
 
-def _found_paragraph(video_id: str, paragraphs) -> int | None:
-    """The paragraph holding the place last found and played in this video, shown in bold; None if none."""
-    found = st.session_state.get("_found_at")
-    if not found or found[0] != video_id:
-        return None
-    return _part_at([para[0].start_s for _, para in paragraphs], found[1])  # the last to start by then
+def _marked_paragraph(video_id: str, paragraphs) -> tuple[int | None, str]:
+    """The paragraph holding the moment last played in this video (from a find, a quote, a chapter...), shown
+    in bold, with what to say above it; None if nothing played here."""
+    marked = st.session_state.get("_marked_at")
+    if not marked or marked[0] != video_id:
+        return None, ""
+    return _part_at([para[0].start_s for _, para in paragraphs], marked[1]), marked[2]  # the last to start by then
 
 
 def _notes(video_id: str) -> None:
