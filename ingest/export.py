@@ -13,6 +13,7 @@ from yt_transcript.ingest.models import EXTRACTIVE_LABEL, Answer, Chapter, Overv
 from yt_transcript.ingest.timecodes import format_hms, short_url, watch_url
 
 FORMATS = ("txt", "md", "srt", "vtt", "json")
+READING_FORMATS = ("txt", "md")  # read by a person: exported in sentences; the others keep the caption lines
 NOTE_FORMATS = ("obsidian",)  # built from the overview and saved answers, not from the transcript alone
 _PARAGRAPH_S = 45.0  # a reading paragraph spans about this many seconds of speech
 

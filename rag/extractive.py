@@ -25,7 +25,13 @@ from yt_transcript.rag.sentences import (
     sentences,
 )
 
-LABEL = "Quotes from the video, best first (no language model configured, so this is not a generated answer):"
+def label(videos: int = 1) -> str:
+    """The line above the quotes: where they come from, and that no model wrote them."""
+    where = "the video" if videos <= 1 else f"{videos} videos"
+    return f"Quotes from {where}, best first (no language model configured, so this is not a generated answer):"
+
+
+LABEL = label()
 _MIN_GAP_S = 8.0  # two quotes closer than this repeat each other
 _EDGE_S = 20.0  # read this far past a passage's ends so its first and last sentences are whole
 _LONGEST = 2 * MAX_WORDS  # a longer "sentence" is unpunctuated speech we could not split: not a quote
@@ -75,7 +81,7 @@ def extractive_answer(
     shown = [_shown(q, chosen, hits) for q in chosen]
     sources = [replace(hits[q.hit_index], start_s=q.start_s, text=text, match=None) for q, text in zip(chosen, shown)]
     lines = [f'- {format_hms(q.start_s)} "{text}" [{source_id(n)}]' for n, (q, text) in enumerate(zip(chosen, shown), 1)]
-    return LABEL + "\n" + "\n".join(lines), sources
+    return label(len({s.video_id for s in sources})) + "\n" + "\n".join(lines), sources
 
 
 def _shown(quote: Quote, chosen: list[Quote], hits: list[SearchHit]) -> str:

@@ -427,7 +427,9 @@ def test_sidecars_are_skipped_not_failures(run):
     assert lines[0] == f"skip  {info}: read with {SAMPLE_VTT.name}" and lines[1].startswith("ok    yttSample01")
 
 
-@pytest.mark.parametrize("typo, meant", [("lsit", "list"), ("serch", "search"), ("summarise", "summarize")])
+@pytest.mark.parametrize("typo, meant", [("lsit", "list"), ("serch", "search"), ("summarise", "summarize"),
+                                         ("cards", "'study'"), ("flashcards", "'study'"), ("transcripts", "'export'"),
+                                         ("summary", "'summarize'")])
 def test_a_mistyped_command_is_not_read_as_a_source(run, typo, meant):
-    result = run(typo)
+    result = run(typo, "7xTGNNLPyMI")  # a word for what a command does, before a source: named, never fetched
     assert result.exit_code == 2 and "No such command" in result.output and meant in result.output

@@ -2,7 +2,7 @@
 
 import pytest
 
-from yt_transcript.rag.extractive import _RANK_COST, LABEL, extractive_answer, rank_quotes
+from yt_transcript.rag.extractive import _RANK_COST, LABEL, extractive_answer, label, rank_quotes
 from yt_transcript.rag.retrieve import SearchOptions, search
 from yt_transcript.rag.sentences import sentences
 
@@ -42,6 +42,19 @@ def test_quotes_are_whole_unedited_sentences_of_the_transcript(library, fake_emb
     quotes = rank_quotes(library.storage, fake_embedder, question, hits)
     assert any("I mean by that is" in q.text for q in quotes)
     assert all("what by that" not in q.text for q in quotes)
+
+
+def test_quotes_from_several_videos_say_so(library, fake_embedder, tmp_path):
+    _ingested(library, tmp_path)
+    other = tmp_path / "memory-again.en.vtt"
+    other.write_text(_vtt(LINES[::-1]), encoding="utf-8")
+    assert library.ingest(str(other), video_id="memoryTalk2")[0].ok
+    question = "Who measured the forgetting curve?"
+    hits = search(library.storage, fake_embedder, question, SearchOptions(k=6))
+    text, sources = extractive_answer(library.storage, fake_embedder, question, hits)
+    videos = len({s.video_id for s in sources})
+    assert text.splitlines()[0] == label(videos)
+    assert videos == 2 and text.startswith("Quotes from 2 videos, best first")  # not "the video"
 
 
 def test_a_time_the_speaker_says_stays_in_the_answer(library, fake_embedder, tmp_path):

@@ -240,6 +240,28 @@ def test_paragraphs_read_raw_asr_as_sentences_worked_out_once(settings, library,
     assert [s.text for _, para in library.paragraphs("asrsample02") for s in para] == [s.text for s in snippets]
 
 
+def test_export_reads_in_sentences_where_a_person_reads_and_keeps_caption_lines_elsewhere(settings, library,
+                                                                                          fake_embedder):
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+
+    from .test_sentences import asr_snippets
+
+    snippets = asr_snippets()
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("asrsample01", "Memory"),
+                                                                                snippets))
+    sentences = [s.text for _, para in library.paragraphs("asrsample01") for s in para]
+    for fmt in ("txt", "md"):
+        text = library.export("asrsample01", fmt)
+        assert " uh " not in text and all(s in text for s in sentences)  # as the Transcript tab reads it
+        written = library.export("asrsample01", fmt, as_written=True)
+        assert " uh " in written and all(s.text in written for s in snippets)
+    for fmt in ("srt", "vtt"):  # subtitles keep the caption lines and their times
+        assert all(s.text in library.export("asrsample01", fmt) for s in snippets)
+    assert [s["text"] for s in json.loads(library.export("asrsample01", "json"))["snippets"]] == \
+        [s.text for s in snippets]
+
+
 def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embedder):
     from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
     from yt_transcript.ingest.pipeline import Ingestor

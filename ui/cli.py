@@ -9,6 +9,7 @@ import json
 import re
 import sys
 import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -67,6 +68,18 @@ def _looks_like_a_command(word: str, commands: list[str]) -> bool:
     return word.isalpha() and word.islower() and bool(difflib.get_close_matches(word, commands, n=1, cutoff=0.75))
 
 
+# Words people type for what a command does: told the command's name rather than read as a SOURCE (an
+# 11-letter word would otherwise be tried as a YouTube id).
+_MEANT = {
+    "cards": "study", "flashcards": "study", "quiz": "study", "anki": "study", "deck": "study",
+    "summary": "summarize", "summarise": "summarize", "overview": "summarize", "tldr": "summarize",
+    "transcript": "export", "transcripts": "export", "download": "export",
+    "add": "ingest", "index": "ingest", "videos": "list", "ls": "list", "library": "list",
+    "question": "ask", "answer": "ask", "query": "search", "grep": "find", "app": "ui", "web": "ui",
+    "gui": "ui", "delete": "remove", "rm": "remove", "update": "sync",
+}
+
+
 class _Group(click.Group):
     """Turns our domain errors into one line on stderr and a non-zero exit, never a traceback."""
 
@@ -81,6 +94,8 @@ class _Group(click.Group):
         while i < len(args):
             name = args[i].split("=", 1)[0]
             if name not in self._GROUP_OPTIONS:
+                if args[i] in _MEANT and args[i] not in self.commands and not Path(args[i]).exists():
+                    ctx.fail(f"No such command '{args[i]}'. Did you mean '{_MEANT[args[i]]}'?")
                 if args[i] not in self.commands and not _looks_like_a_command(args[i], list(self.commands)):
                     args = [*args[:i], "get", *args[i:]]
                 break
@@ -325,10 +340,13 @@ def remove(obj: _Context, video_id: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["txt", "md", "srt", "vtt", "json", "obsidian"]), default="txt",
               show_default=True, help="obsidian: study notes (overview, questions asked) instead of the transcript.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
+@click.option("--as-written", is_flag=True,
+              help="txt and md as the caption lines are written (default: in sentences, restored where YouTube's "
+                   "captions have no punctuation, fillers left out, as the app's Transcript tab shows them).")
 @click.pass_obj
-def export(obj: _Context, video_id: str, fmt: str, output: str | None) -> None:
-    """Export a video's cleaned, timestamped transcript, or its study notes for Obsidian."""
-    text = obj.library.export(video_id, fmt, to=output)
+def export(obj: _Context, video_id: str, fmt: str, output: str | None, as_written: bool) -> None:
+    """Export a video's timestamped transcript (txt and md in sentences), or its study notes for Obsidian."""
+    text = obj.library.export(video_id, fmt, to=output, as_written=as_written)
     if output:
         click.echo(f"wrote {output}", err=True)
     else:

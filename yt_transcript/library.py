@@ -278,6 +278,15 @@ class Library:
             return paragraphs(transcript.snippets, transcript.meta.chapters)
         return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
 
+    def _exported(self, video: str, as_written: bool) -> Transcript:
+        """The transcript to export: its caption lines, or (English, for reading) its sentences."""
+        generation = self.storage.get(video).generation  # before the transcript, as in paragraphs
+        transcript = self.transcript(video)
+        language = (transcript.meta.language or "en").split("-")[0].lower()
+        if as_written or language != "en":
+            return transcript
+        return dataclasses.replace(transcript, snippets=self._reading_lines(transcript, generation))
+
     def _reading_lines(self, transcript: Transcript, generation: str) -> list[Snippet]:
         from yt_transcript.rag.breaks import ODDS_VERSION, reads
         from yt_transcript.rag.sentences import READING_VERSION, reading_lines
@@ -297,15 +306,18 @@ class Library:
         self._recent_lines = _latest(self._recent_lines, key, lines)
         return lines
 
-    def export(self, video: str, fmt: str = "txt", to: str | Path | None = None) -> str:
+    def export(self, video: str, fmt: str = "txt", to: str | Path | None = None, *, as_written: bool = False) -> str:
         """The transcript as txt, md, srt, vtt or json, or study notes for Obsidian ("obsidian": the chapter
-        overview and the questions asked about this video); also written to `to` when given."""
-        from yt_transcript.ingest.export import FORMATS, NOTE_FORMATS, export_transcript, obsidian_note
+        overview and the questions asked about this video); also written to `to` when given.
+
+        txt and md are for reading: in sentences, as `paragraphs` gives them (restored where English captions
+        have no punctuation, fillers out). srt, vtt and json keep the caption lines, as does as_written."""
+        from yt_transcript.ingest.export import FORMATS, NOTE_FORMATS, READING_FORMATS, export_transcript, obsidian_note
 
         if fmt == "obsidian":
             text = obsidian_note(self.video(video).meta, self.summarize(video), self.storage.answers(video))
         elif fmt in FORMATS:
-            text = export_transcript(self.transcript(video), fmt)
+            text = export_transcript(self._exported(video, as_written or fmt not in READING_FORMATS), fmt)
         else:
             raise errors.InvalidChoice("format", fmt, [*FORMATS, *NOTE_FORMATS])
         if to is not None:
