@@ -85,6 +85,10 @@ _IDENTIFIER = re.compile(r"(?!1\d{3}$|20\d{2}$)\d{4,}")
 # A chapter's first terms by the offline titles' ranking (distinctive, then closest to its meaning) make the
 # better blanks: tests/benchmarks/cards.py.
 TOPICAL_TERMS, TOPICAL_BOOST = 8, 2.0
+# Given the embedding model, a blank's value is scaled by its cosine to its chapter's meaning (at least
+# _MEANING_FLOOR): the concept a chapter teaches over the anecdote, joke or aside that illustrates it ("Swiss
+# cheese", "Pelicans", "Buffalo Sabres" on the Deep Dive). Measured in tests/benchmarks/cards.py --meaning.
+_MEANING_FLOOR = 0.02
 _OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch)\b", re.IGNORECASE)
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
@@ -121,7 +125,7 @@ def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np
     return units, vectors, chapters, group_units(units, vectors, chapters)
 
 
-CARDS_VERSION = "cards-7"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-8"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,
@@ -170,7 +174,8 @@ def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_ch
     def cloze(i: int) -> list[Card]:
         if not offline:  # read and split the transcript only when a cloze card is needed
             topical = [{_key(t.split()) for t in terms[:TOPICAL_TERMS]} for terms in offline_topics_once()[1]]
-            offline.append(_ClozeMaker(storage, video_id, units, vectors, chapters, topical, breaks))
+            offline.append(_ClozeMaker(storage, video_id, units, vectors, chapters, topical, breaks,
+                                       _meaning(embed, groups)))
         return offline[0].cards(i, titles[i], per_chapter)
 
     cards: list[Card] = []
@@ -187,7 +192,8 @@ class _ClozeMaker:
     """The video's readable sentences by chapter, and how telling each candidate term is in each chapter."""
 
     def __init__(self, storage: Storage, video_id: str, units: list[Unit], vectors: np.ndarray, chapters,
-                 topical: list[set[str]] | None = None, breaks: BreakOdds | None = None):
+                 topical: list[set[str]] | None = None, breaks: BreakOdds | None = None,
+                 meaning: _Meaning | None = None):
         self.found, self.vectors = readable_sentences(storage, video_id, units, vectors, breaks)
         self.topical = topical or [set() for _ in chapters]  # per chapter: the terms its title is made from
         bounds = [c.start_s for c in chapters[1:]] + [float("inf")]
@@ -196,7 +202,9 @@ class _ClozeMaker:
                             s.start_s < bounds[i]] for i, c in enumerate(chapters)]
         self.terms = [_terms(s.text) for s in self.found]
         self.counts = [Counter(t.key for k in idx for t in self.terms[k]) for idx in self.by_chapter]
-        self.library = _LibraryRarity(storage, video_id, self._candidate_keys())
+        keys = self._candidate_keys()
+        self.library = _LibraryRarity(storage, video_id, keys)
+        self.closeness = meaning.closeness(sorted(keys)) if meaning is not None else None
         self.used: set[str] = set()  # answers already asked in this video
 
     def _candidate_keys(self) -> set[str]:
@@ -234,6 +242,8 @@ class _ClozeMaker:
             value *= 0.4  # a term the chapter does not repeat: only where no repeated one fits
         if term.words == 1 and not term.number and len(term.key) <= 4:
             value *= 0.6  # short words are more often common ones
+        if self.closeness is not None:
+            value *= max(_MEANING_FLOOR, self.closeness[term.key][chapter])
         return value
 
     def _collocation(self, key: str, chapter: int) -> bool:
@@ -290,6 +300,30 @@ class _ClozeMaker:
                   if in_sentence[t.key] == 1 and t.key not in self.used]  # twice in it would give it away
         scored = [(v, t) for v, t in scored if v > 0]
         return max(scored, key=lambda vt: (vt[0], -vt[1].start)) if scored else None
+
+
+def _meaning(embed: Callable[[list[str]], np.ndarray] | None, groups: list) -> _Meaning | None:
+    if embed is None or not groups:
+        return None
+    return _Meaning(embed, [vectors.mean(axis=0) if len(vectors) else np.zeros(vectors.shape[1])
+                            for _, vectors in groups])
+
+
+class _Meaning:
+    """How close a term comes to each chapter's meaning: the cosine of its vector to the chapter's mean vector."""
+
+    def __init__(self, embed: Callable[[list[str]], np.ndarray], centres: list[np.ndarray]):
+        self.embed = embed
+        matrix = np.asarray(centres, dtype=np.float32)
+        self.centres = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+    def closeness(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Each key's cosine to every chapter, in one embedding call."""
+        if not keys:
+            return {}
+        vectors = np.asarray(self.embed(keys), dtype=np.float32)
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return dict(zip(keys, vectors @ self.centres.T))
 
 
 class _LibraryRarity:

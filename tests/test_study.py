@@ -239,8 +239,11 @@ def test_offline_cards_blank_one_key_term_of_a_whole_sentence(sample_library):
         sentence = said[card.question.replace("_____", card.answer)]
         assert card.start_s == sentence.start_s and 8 <= sentence.words <= 35
         assert not _teaches_nothing(card.answer)
-    assert "Hermann Ebbinghaus" in {c.answer for c in cards}  # a name the talk gives is a good blank
     assert len({c.answer.lower() for c in cards}) == len(cards)  # no answer asked twice
+    from yt_transcript.rag.study import study_cards
+
+    by_counts = study_cards(sample_library.storage, "yttSample01", None)  # no model to weigh meaning with
+    assert "Hermann Ebbinghaus" in {c.answer for c in by_counts}  # a name the talk gives is a good blank
 
 
 def test_asr_cards_ask_the_recurring_terms_never_the_fillers(library, fake_embedder):
@@ -333,8 +336,29 @@ def test_a_term_the_chapter_is_about_makes_the_better_blank():
     maker.counts = [Counter({"gradient": 3, "laptop": 3})]
     maker.library = type("Everywhere", (), {"rarity": staticmethod(lambda key: 1.0)})()
     maker.topical = [{"gradient"}]
+    maker.closeness = None  # no embedding model
     by_key = {t.key: t for t in _terms("the gradient on my laptop")}
     assert maker.score(by_key["gradient"], 0) == TOPICAL_BOOST * maker.score(by_key["laptop"], 0) > 0
+
+
+def test_given_the_model_a_blank_close_to_the_chapters_meaning_beats_an_aside():
+    from collections import Counter
+
+    import numpy as np
+    from yt_transcript.rag.study import _MEANING_FLOOR, _ClozeMaker, _Meaning, _terms
+
+    maker = _ClozeMaker.__new__(_ClozeMaker)  # scoring only: no transcript to read
+    maker.counts = [Counter({"gradient": 3, "swiss cheese": 3})]
+    maker.library = type("Everywhere", (), {"rarity": staticmethod(lambda key: 1.0)})()
+    maker.topical = [set()]
+    axes = {"gradient": [0.8, 0.6], "swiss cheese": [-0.6, 0.8]}
+    meaning = _Meaning(lambda keys: np.array([axes[k] for k in keys]), [np.array([2.0, 0.0])])
+    maker.closeness = meaning.closeness(sorted(axes))
+    by_key = {t.key: t for t in _terms("the gradient is a hole in the swiss cheese")}
+    gradient, cheese = maker.score(by_key["gradient"], 0), maker.score(by_key["swiss cheese"], 0)
+    maker.closeness = None
+    assert gradient == pytest.approx(0.8 * maker.score(by_key["gradient"], 0))  # its cosine to the chapter
+    assert cheese == pytest.approx(_MEANING_FLOOR * maker.score(by_key["swiss cheese"], 0)) and gradient > cheese
 
 
 def test_no_card_from_the_channel_speaking_of_itself(library, fake_embedder, monkeypatch):
