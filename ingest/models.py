@@ -59,6 +59,13 @@ class VideoMeta:
     description: str = ""
 
     @property
+    def captions(self) -> str | None:
+        """Who wrote the captions, in words ("by the creator", "automatic", "transcribed here"); None if unknown."""
+        if self.caption_kind.startswith("whisper"):
+            return "transcribed here"
+        return {"manual": "by the creator", "auto": "automatic"}.get(self.caption_kind)
+
+    @property
     def is_youtube(self) -> bool:
         """True when the id is a real YouTube id, so deep links make sense."""
         return is_video_id(self.video_id)

@@ -15,3 +15,11 @@ _HIT = SearchHit("vid00000001", "Memory", "", 40.0, 50.0, "spaced review", 0.5)
 ])
 def test_a_findings_heading_says_what_its_passages_are(said, related, nearest, heading):
     assert Finding(said, related, nearest).heading == heading
+
+
+@pytest.mark.parametrize("kind, said", [("manual", "by the creator"), ("auto", "automatic"),
+                                        ("whisper:tiny.en", "transcribed here"), ("unknown", None)])
+def test_who_wrote_the_captions_reads_the_same_in_the_cli_and_the_app(kind, said):
+    from yt_transcript.ingest.models import VideoMeta
+
+    assert VideoMeta("abcdefghijk", "Talk", caption_kind=kind).captions == said

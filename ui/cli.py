@@ -322,7 +322,8 @@ def list_videos(obj: _Context, as_json: bool) -> None:
         count, source = counts[m.video_id]
         chapters = ("chapters not counted yet" if count is None
                     else f"{count} {'detected ' if source == 'auto' else ''}chapters")
-        extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, m.caption_kind, chapters] if x)
+        captions = f"captions {m.captions}" if m.captions else None  # as the app's Captions column says it
+        extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, captions, chapters] if x)
         click.echo(f"{m.video_id}  {duration}  {m.title}  ({extras}; {r.chunk_count} chunks)")
 
 

@@ -11,7 +11,6 @@ from yt_transcript.ui.common import label, library, open_video, safe, show_error
 
 from yt_transcript import YtTranscriptError, format_hms
 
-CAPTIONS = {"manual": "by the creator", "auto": "automatic"}  # short: the column is narrow
 
 
 def page() -> None:
@@ -123,7 +122,7 @@ def _table(records) -> None:
     # Length and chapters beside the title: on a phone only the first columns show without a swipe.
     rows = [{"title": " ".join(r.meta.title.split()), "length": format_hms(r.meta.duration_s or 0),
              "chapters": chapters(r.meta), "channel": r.meta.channel or "—",
-             "captions": _captions(r.meta.caption_kind), "added": r.added_at[:10], "id": r.meta.video_id}
+             "captions": r.meta.captions or "—", "added": r.added_at[:10], "id": r.meta.video_id}
             for r in records]
     # The column's help is a tooltip a phone never shows: its marks are explained in plain sight.
     marks = {row["chapters"][-1:] for row in rows}
@@ -148,12 +147,6 @@ def _table(records) -> None:
         st.session_state["_library_row"] = row
         if row is not None:
             st.session_state["library_video"] = row
-
-
-def _captions(kind: str) -> str:
-    if kind.startswith("whisper"):
-        return "transcribed here"
-    return CAPTIONS.get(kind, "—")  # a caption file that does not say who wrote it
 
 
 def _manage(records) -> None:
