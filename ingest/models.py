@@ -209,7 +209,8 @@ class Finding:
             return "Passages about it:" if self.said else NOT_SAID_RELATED
         if self.nearest:
             return NOT_SAID
-        return "" if self.said else "No matching passages."
+        # Said, and nothing elsewhere: say so, or the passages the help promises seem lost.
+        return "No passage elsewhere is about it." if self.said else "No matching passages."
 
     def to_dict(self) -> dict:
         return {"said": [o.to_dict() for o in self.said], "related": [h.to_dict() for h in self.related],

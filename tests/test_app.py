@@ -205,6 +205,15 @@ def test_a_deep_link_opens_the_transcript_at_its_moment(app, tmp_path):
     assert not app.exception and app.selectbox(key="transcript_part_sentences").value == 1  # 10:00 to 20:00
 
 
+def test_every_place_a_word_is_said_can_be_played_not_just_the_first_ten(app, tmp_path):
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", asr_snippets(" ".join([ASR_TEXT] * 20)))
+    app.text_input(key="transcript_query").input("Ebbinghaus").run()
+    said = [b for b in app.button if b.key and b.key.startswith("said-")]
+    assert not app.exception and len(said) == 20 and any(c.value == "Said 20 times:" for c in app.caption)
+
+
 def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

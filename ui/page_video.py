@@ -28,7 +28,8 @@ from yt_transcript import Citation, YtTranscriptError, format_hms
 PART_S = 600.0  # the transcript is read ten minutes at a time
 _QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not push its answer out of view
 _BACK_LABELS = {"study": "← Back to the Study page", "search": "← Back to the search results"}
-_SAID_SHOWN = 10  # places the words are said, shown as buttons; the count says how many more
+_SAID_SHOWN = 100  # places the words are said, shown as buttons; the count says how many more
+_SAID_BOX = 8  # more places than this scroll in a box of their own, so the passages below stay near
 SCROLL_TO_PLAYER = """<script>
 // {nonce}: a seek happened; bring the player into view (a no-op when it already is).
 const box = window.parent.document.querySelector('.st-key-player');
@@ -272,9 +273,10 @@ def _finding(video_id: str, finding) -> None:
     if said:
         st.caption(f"Said {len(said)} time{'s' if len(said) > 1 else ''}"
                    + (f"; the first {_SAID_SHOWN}:" if len(said) > _SAID_SHOWN else ":"))
+        box = st.container(height=320, key="said_places") if len(said) > _SAID_BOX else st.container()
         for i, place in enumerate(said[:_SAID_SHOWN]):
-            st.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=_play_and_read,
-                      args=(video_id, place.start_s))
+            box.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=_play_and_read,
+                       args=(video_id, place.start_s))
     if finding.heading:
         st.caption(finding.heading)
     for i, hit in enumerate(finding.related or finding.nearest):
