@@ -27,6 +27,9 @@ CSS = """
 .st-key-player iframe { width: 100%; aspect-ratio: 16 / 9; height: auto; }
 .st-key-player { scroll-margin-top: 4.5rem; }  /* a seek scrolls the player below the app's header, not under it */
 [data-testid="stDataFrame"] { max-width: 100%; }
+/* a quote on its play button reads as text does: from the left */
+[class*="st-key-cite-"] button { justify-content: flex-start; text-align: left; }
+[class*="st-key-cite-"] button p { text-align: left; }
 </style>
 """
 

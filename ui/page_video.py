@@ -153,16 +153,22 @@ def chat(video_id: str) -> None:
 def _turn(video_id: str, t: int, answer) -> None:
     """One question and its answer, then a button per source that plays its moment."""
     st.markdown(f"**You:** {safe(snippet(answer.question, _QUESTION_SHOWN))}")
-    # Our own offline answer is a list of quotes; a model's text stays wholly inert.
-    st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
+    quotes = answer.kind == "extractive" and bool(answer.citations)
+    if quotes:
+        # Our own offline answer is its quotes: each one whole on its play button, said once (a phone would
+        # otherwise scroll past every quote twice).
+        st.caption(safe(answer.text.split("\n", 1)[0]))
+    else:  # a model's text stays wholly inert
+        st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
     if answer.kind == "generated" and not answer.grounded:
         st.warning("The model cited none of the passages it was given: this answer is not grounded.")
     if answer.nearest:
         st.caption("Nothing in the video answers this directly; the nearest passages:")
     sources = answer.citations + [_as_citation(h) for h in answer.nearest]
     for i, c in enumerate(sources):
-        st.button(play_label(c.start_s, c.text, c.id if c.id != "near" else None),
-                  key=f"cite-{video_id}-{t}-{i}", on_click=seek, args=(c.start_s,),
+        name = (label(f"[{c.id}] Play {format_hms(c.start_s)}: “{c.text}”") if quotes
+                else play_label(c.start_s, c.text, c.id if c.id != "near" else None))
+        st.button(name, key=f"cite-{video_id}-{t}-{i}", on_click=seek, args=(c.start_s,),
                   help=f"Play the video from {format_hms(c.start_s)}, where this source is")
 
 
