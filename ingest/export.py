@@ -66,7 +66,7 @@ def _markdown(transcript: Transcript) -> str:
         ("Published", meta.upload_date),
         ("Duration", format_hms(meta.duration_s) if meta.duration_s else None),
         ("Language", meta.language),
-        ("Captions", meta.caption_kind),
+        ("Captions", meta.captions),
         ("Video", _link(transcript, 0) and watch_url(meta.video_id)),
     ]
     lines += [f"- **{name}:** {value}" for name, value in facts if value]

@@ -91,7 +91,8 @@ def summarize(
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     if source == "auto":  # titles are kept like paragraphs: a model's cost calls, the offline ones seconds
-        titles_key = key("titles", json.dumps([[c.start_s for c in chosen], embed is not None]))
+        # A model's titles fall back to the offline ones where it gives none usable: those follow EXTRACT_VERSION.
+        titles_key = key("titles", json.dumps([[c.start_s for c in chosen], embed is not None, EXTRACT_VERSION]))
         kept = storage.cached(titles_key)
         titles = json.loads(kept) if kept else _auto_titles(model, groups, embed)
         if not kept:

@@ -27,8 +27,11 @@ _MINOR = frozenset("a an and as at but by for in of on or the to vs via with".sp
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*[A-Za-z0-9+]|[A-Za-z]")
 # With no tagger offline, a word's company says whether the talk uses it as a verb: mostly after a subject or
 # an auxiliary ("it knows", "to interrogate"), seldom after a determiner ("the model").
-_VERB_BEFORE = frozenset("i you we they he she it who to can could will would should might must may cannot can't "
+_VERB_BEFORE = frozenset("to i you we they he she it who can could will would should might must may cannot can't "
                          "don't doesn't didn't won't let's".split())
+# "to" is a verb's company only after these ("want to interrogate"); elsewhere it is a preposition ("to tokens").
+_BEFORE_TO = frozenset("want wants wanted need needs needed have has had going how able try tries tried trying "
+                       "used supposed like love start started begin allowed order".split())
 _NOUN_BEFORE = frozenset("the a an this that these those my your our their its his her some any each every no of"
                          .split())
 _VERB_SHARE = 0.3  # of a word's occurrences, at least this many after _VERB_BEFORE (and twice those after a noun's)
@@ -171,8 +174,9 @@ def _usage(texts: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     tokens = [m.group(0).lower() for text in texts for m in _WORD.finditer(text)]
     said, before = Counter(tokens), defaultdict(Counter)
     sides: dict[str, tuple[Counter, Counter]] = defaultdict(lambda: (Counter(), Counter()))  # topic words around
-    for a, b in zip(tokens, tokens[1:]):
-        before[b][a] += 1
+    for i, (a, b) in enumerate(zip(tokens, tokens[1:])):
+        infinitive = a == "to" and i > 0 and tokens[i - 1] in _BEFORE_TO  # "want to ...", not "text to tokens"
+        before[b][a if a != "to" or infinitive else "to (a preposition)"] += 1
         if topic_word(b):
             sides[a][1][_stem(b)] += 1
         if topic_word(a):

@@ -98,6 +98,18 @@ def test_video_page_chat_citation_seeks_and_keeps_the_place_in_the_url(app):
     assert any(c.value.startswith("Playing from 0:0") and c.value != "Playing from 0:00:00" for c in at.caption)
 
 
+def test_an_offline_answer_says_each_quote_once_whole_on_its_play_button(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at)
+    assert not at.exception and any(c.value.startswith("Quotes from the video") for c in at.caption)
+    cites = [html.unescape(b.label) for b in buttons(at, "[S")]
+    quotes = [re.search(r"“(.+)”$", label).group(1) for label in cites]
+    assert quotes and all(not q.endswith("…") for q in quotes)  # whole, not cut
+    shown = html.unescape(" ".join(m.value for m in at.markdown)).replace("\\", "")
+    assert not any(f'"{q}"' in shown for q in quotes)  # not listed, quoted, above the buttons again
+
+
 def test_find_in_the_transcript_lists_every_place_the_word_is_said(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)
@@ -203,6 +215,10 @@ def test_a_deep_link_opens_the_transcript_at_its_moment(app, tmp_path):
     video_id = app.session_state["video_id"]
     goto(app, "video", v=video_id, t="700")
     assert not app.exception and app.selectbox(key="transcript_part_sentences").value == 1  # 10:00 to 20:00
+    assert any(c.value == "Playing from here:" for c in app.caption)  # the paragraph at 11:40 is marked
+    goto(app, "video", v=video_id, t="0")  # the same video from its start: nothing is marked
+    assert app.selectbox(key="transcript_part_sentences").value == 0
+    assert "_marked_at" not in app.session_state and not any(c.value == "Playing from here:" for c in app.caption)
 
 
 def test_every_place_a_word_is_said_can_be_played_not_just_the_first_ten(app, tmp_path):

@@ -116,11 +116,12 @@ def test_a_word_the_talk_uses_as_a_verb_is_no_title_term():
     from yt_transcript.rag.titles import _usage, topic_title
 
     # "interrogate" and "knows" are said often, but after "we", "to" and "it": verbs, whatever their count.
-    text = ("we interrogate the model. to interrogate the model we ask it. it knows the answer. "
-            "the model knows a fact and it knows another. the training set has facts. " * 3)
+    text = ("we interrogate the model. we want to interrogate the model and ask it. it knows the answer. "
+            "the model knows a fact and it knows another. the training set has facts. we map words to facts. "
+            * 3)
     others = ["the orchestra plays the symphony", "the rocket reaches orbit"]
     verbs, _ = _usage([text, *others])
-    assert {"interrogate", "knows"} <= verbs and not {"model", "facts", "training"} & verbs
+    assert {"interrogate", "knows"} <= verbs and not {"model", "facts", "training"} & verbs  # "to facts": a noun
     title = topic_title(text, others).lower()
     assert "interrogate" not in title and "knows" not in title and "model" in title
 

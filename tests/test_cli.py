@@ -149,6 +149,19 @@ def test_search_empty_library(run):
     assert result.exit_code == 1 and "library is empty" in result.stderr
 
 
+def test_export_as_written_keeps_the_caption_lines(run, tmp_path):
+    vtt = tmp_path / "asr-talk.en.vtt"
+    vtt.write_text("WEBVTT\n\n" + "".join(
+        f"00:00:{3 * i:02d}.000 --> 00:00:{3 * i + 3:02d}.000\n{line}\n\n" for i, line in enumerate(
+            ["okay so today we talk about memory uh", "and how we forget things over time",
+             "so the forgetting curve was measured", "by hermann ebbinghaus on himself"])), encoding="utf-8")
+    assert run("ingest", str(vtt), "--video-id", "asrtalk0001").exit_code == 0
+    read = run("export", "asrtalk0001").stdout
+    written = run("export", "asrtalk0001", "--as-written").stdout
+    assert " uh" not in read and ". " in read  # sentences, the filler out
+    assert "okay so today we talk about memory uh and how we forget" in written
+
+
 def test_export_to_file(run, tmp_path):
     run("ingest", str(SAMPLE_VTT))
     out = tmp_path / "notes.md"
@@ -428,7 +441,7 @@ def test_sidecars_are_skipped_not_failures(run):
 
 
 @pytest.mark.parametrize("typo, meant", [("lsit", "list"), ("serch", "search"), ("summarise", "summarize"),
-                                         ("cards", "'study'"), ("flashcards", "'study'"), ("transcripts", "'export'"),
+                                         ("cards", "'study'"), ("flashcards", "'study'"), ("transcripts", "'get'"),
                                          ("summary", "'summarize'")])
 def test_a_mistyped_command_is_not_read_as_a_source(run, typo, meant):
     result = run(typo, "7xTGNNLPyMI")  # a word for what a command does, before a source: named, never fetched

@@ -262,6 +262,21 @@ def test_export_reads_in_sentences_where_a_person_reads_and_keeps_caption_lines_
         [s.text for s in snippets]
 
 
+def test_export_never_loads_the_model_to_read_sentence_breaks(settings, library, fake_embedder, monkeypatch):
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+    from yt_transcript.rag import breaks
+
+    from .test_sentences import asr_snippets
+
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("asrsample01", "Memory"),
+                                                                                asr_snippets()))
+    monkeypatch.setattr(breaks, "reads", lambda transcript, model: True)  # a video the reader would read
+    monkeypatch.setattr(library, "_breaks", lambda *a, **k: pytest.fail("export read the sentence breaks"))
+    text = library.export("asrsample01", "txt")
+    assert " uh " not in text and "I think this is the most useful habit." in text  # the word table's sentences
+
+
 def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embedder):
     from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
     from yt_transcript.ingest.pipeline import Ingestor

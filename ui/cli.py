@@ -73,7 +73,7 @@ def _looks_like_a_command(word: str, commands: list[str]) -> bool:
 _MEANT = {
     "cards": "study", "flashcards": "study", "quiz": "study", "anki": "study", "deck": "study",
     "summary": "summarize", "summarise": "summarize", "overview": "summarize", "tldr": "summarize",
-    "transcript": "export", "transcripts": "export", "download": "export",
+    "transcript": "get", "transcripts": "get", "download": "get",
     "add": "ingest", "index": "ingest", "videos": "list", "ls": "list", "library": "list",
     "question": "ask", "answer": "ask", "query": "search", "grep": "find", "app": "ui", "web": "ui",
     "gui": "ui", "delete": "remove", "rm": "remove", "update": "sync",
@@ -342,11 +342,13 @@ def remove(obj: _Context, video_id: str) -> None:
               show_default=True, help="obsidian: study notes (overview, questions asked) instead of the transcript.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of stdout.")
 @click.option("--as-written", is_flag=True,
-              help="txt and md as the caption lines are written (default: in sentences, restored where YouTube's "
-                   "captions have no punctuation, fillers left out, as the app's Transcript tab shows them).")
+              help="txt and md as the caption lines are written (default for English: in sentences, restored "
+                   "where YouTube's captions have no punctuation, fillers left out, as the app's Transcript tab "
+                   "shows them).")
 @click.pass_obj
 def export(obj: _Context, video_id: str, fmt: str, output: str | None, as_written: bool) -> None:
-    """Export a video's timestamped transcript (txt and md in sentences), or its study notes for Obsidian."""
+    """Export a video's timestamped transcript (txt and md: English in sentences), or its study notes for
+    Obsidian."""
     text = obj.library.export(video_id, fmt, to=output, as_written=as_written)
     if output:
         click.echo(f"wrote {output}", err=True)

@@ -183,6 +183,7 @@ def open_video(video_id: str, start_s: float, back_to: str | None = None) -> Non
         read_at(video_id, start_s)
     else:
         st.session_state["transcript_at"] = (video_id, 0.0)
+        st.session_state.pop("_marked_at", None)
     go("video")
 
 

@@ -58,7 +58,8 @@ def run(library, source: str, *, summarize: bool, markdown: bool, output: str | 
     say(f"library: {library.settings.home}")
     record = library.fetch(source, refresh=no_cache)
     video_id = record.meta.video_id
-    say(f"{video_id}: {record.meta.title!r}, {record.chunk_count} passages ({record.meta.caption_kind} captions)")
+    captions = record.meta.captions or "of unknown origin"
+    say(f"{video_id}: {record.meta.title!r}, {record.chunk_count} passages (captions {captions})")
     transcript = library.transcript(video_id)
     if not no_save_transcript:
         saved = Path(transcript_file or f"{video_id}_transcript.txt")

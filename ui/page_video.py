@@ -1,5 +1,6 @@
 """The Video page: the player and the chat in one column that stays in view; overview, transcript, notes and cards
-in tabs beside it. A seek from the chat reruns only the player and the chat (a fragment)."""
+in tabs beside it. A seek from the chat reruns only the player and the chat (a fragment), unless the Transcript
+tab is open, which follows the player to the moment."""
 
 from __future__ import annotations
 
@@ -73,11 +74,13 @@ def _back(page: str) -> None:
 
 def _picked() -> None:
     st.session_state["video_id"], st.session_state["start_s"] = st.session_state["video_pick"], 0
+    st.session_state.pop("_marked_at", None)  # the new video opens at its start, nothing played yet
 
 
 @st.fragment
 def player_and_chat(video_id: str) -> None:
-    """The player at the current moment, then the chat about this video. Its buttons rerun only this part."""
+    """The player at the current moment, then the chat about this video. Its buttons rerun only this part (the
+    whole page when the open Transcript tab has to follow a seek)."""
     meta = library().video(video_id).meta
     start = int(st.session_state.get("start_s", 0))
     place = (video_id, str(start))

@@ -279,12 +279,20 @@ class Library:
         return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
 
     def _exported(self, video: str, as_written: bool) -> Transcript:
-        """The transcript to export: its caption lines, or (English, for reading) its sentences."""
+        """The transcript to export: its caption lines, or (English, for reading) its sentences. An export
+        never loads the model to read sentence breaks: until the app or an overview has read them (and on a
+        read-only home), unpunctuated captions are split by the word table."""
+        from yt_transcript.rag.breaks import kept_breaks, reads
+        from yt_transcript.rag.sentences import reading_lines
+
         generation = self.storage.get(video).generation  # before the transcript, as in paragraphs
         transcript = self.transcript(video)
         language = (transcript.meta.language or "en").split("-")[0].lower()
         if as_written or language != "en":
             return transcript
+        if reads(transcript, self._model_name()) and generation not in self._recent_breaks \
+                and kept_breaks(self.storage, video, generation) is None:
+            return dataclasses.replace(transcript, snippets=reading_lines(transcript.snippets, None))
         return dataclasses.replace(transcript, snippets=self._reading_lines(transcript, generation))
 
     def _reading_lines(self, transcript: Transcript, generation: str) -> list[Snippet]:
@@ -310,8 +318,9 @@ class Library:
         """The transcript as txt, md, srt, vtt or json, or study notes for Obsidian ("obsidian": the chapter
         overview and the questions asked about this video); also written to `to` when given.
 
-        txt and md are for reading: in sentences, as `paragraphs` gives them (restored where English captions
-        have no punctuation, fillers out). srt, vtt and json keep the caption lines, as does as_written."""
+        txt and md are for reading: English in sentences, as `paragraphs` gives them (restored where the
+        captions have no punctuation, fillers out). srt, vtt and json keep the caption lines, as does
+        as_written, and so do other languages."""
         from yt_transcript.ingest.export import FORMATS, NOTE_FORMATS, READING_FORMATS, export_transcript, obsidian_note
 
         if fmt == "obsidian":
