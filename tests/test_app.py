@@ -239,6 +239,7 @@ def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     ask(at)
     at.run()
     assert any(c.value.startswith("They hold the 1 question asked about this video") for c in at.caption)
+    assert any(QUESTION in c.value for c in at.code)  # the notes themselves, to read before downloading
 
 
 def test_a_deep_link_opens_the_video_at_that_moment(app):

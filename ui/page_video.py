@@ -215,7 +215,7 @@ def _transcript(video_id: str) -> None:
         except YtTranscriptError as exc:
             show_error(exc)
         st.divider()
-    restored = st.toggle("Sentences", value=True, key="transcript_sentences",
+    restored = st.toggle("Read in sentences", value=True, key="transcript_sentences",
                          help="Where the captions have no punctuation (YouTube's automatic captions), sentence "
                               "breaks are put back from pauses and from where the model reads a sentence ending, "
                               "and fillers left out. Off: the captions as written.")
@@ -230,7 +230,7 @@ def _transcript(video_id: str) -> None:
     # to the video) opens the part that holds the same moment, cut at the same times.
     key = "transcript_part_" + ("sentences" if restored else "captions")
     st.session_state[key] = _part_at(starts, _reading_at(video_id))
-    chosen = st.selectbox("Part of the transcript", range(len(parts)), key=key, on_change=_read_from,
+    chosen = st.selectbox("Ten minutes at a time: go to", range(len(parts)), key=key, on_change=_read_from,
                           args=(video_id, key, starts),
                           format_func=lambda p: f"Part {p + 1} of {len(parts)}: from {format_hms(starts[p])}")
     _, a, b = parts[chosen]
@@ -321,6 +321,8 @@ def _notes(video_id: str) -> None:
     asked = len(library().saved_answers(video_id))
     st.caption(f"They hold the {asked} question{'s' if asked != 1 else ''} asked about this video so far, in the "
                "app or on the command line." if asked else "No question has been asked about this video yet.")
+    # What the file holds, before it is downloaded: as plain text (a code block renders nothing from the data).
+    st.code(notes, language="markdown", wrap_lines=True, height=420)
 
 
 def _quiz(video_id: str) -> None:
