@@ -322,7 +322,9 @@ def list_videos(obj: _Context, as_json: bool) -> None:
         count, source = counts[m.video_id]
         chapters = ("chapters not counted yet" if count is None
                     else f"{count} {'detected ' if source == 'auto' else ''}chapters")
-        captions = f"captions {m.captions}" if m.captions else None  # as the app's Captions column says it
+        # As the app's Captions column says it, and which model transcribed them here.
+        captions = (f"captions {m.captions}" + (f" ({m.caption_kind})" if m.caption_kind.startswith("whisper") else "")
+                    if m.captions else None)
         extras = ", ".join(x for x in [m.channel, m.upload_date, m.language, captions, chapters] if x)
         click.echo(f"{m.video_id}  {duration}  {m.title}  ({extras}; {r.chunk_count} chunks)")
 
