@@ -102,6 +102,10 @@ DATA = REPO / "tests" / "data"
 #   0.94/0.83 -> 0.66/0.60, dev-B 0.73/0.73 -> 0.71/0.60. As a bonus by chapter rank at 0.3/0.6/1.0 of a
 #   member's weight: dev-A 0.91/0.81, 0.89/0.77, 0.87/0.66; dev-B 0.73/0.71, 0.73/0.67, 0.71/0.65; blind
 #   0.68/0.54 -> 0.64/0.54. A chapter is too coarse a place: the title pulls every passage of it alike.
+# - "What is X?" quotes (2026-11-30, not kept): a bonus of 0.08 for a sentence with X as its subject ("X is/are/
+#   means/refers to/stands for", "called X"), since a student asking "what is a token?" got "IM start is a special
+#   token...". Quotes dev any/first 0.88/0.83 and blind 0.82/0.67, unchanged; the Deep Dive's case unchanged too:
+#   no passage search returns for it defines "token", so reordering its sentences cannot help.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
