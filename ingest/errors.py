@@ -180,13 +180,17 @@ class NoSpeechFound(InputError):
 
 
 class VideoNotIndexed(InputError):
-    """The video id is not in the library."""
+    """The video id is not in the library; `close` is the library's id nearest it, if one is nearly the same."""
 
-    def __init__(self, video_id: str):
+    def __init__(self, video_id: str, close: str | None = None):
         super().__init__(
             f"video {video_id!r} is not in the library",
-            "List the library to see what is indexed, or add the video first",
+            f"Did you mean {close}? Otherwise list the library (yt-transcript list, or the Library page) to see "
+            "what is indexed, or add the video first" if close else
+            "List the library (yt-transcript list, or the Library page) to see what is indexed, or add the video "
+            "first",
             video_id=video_id,
+            close=close,
         )
 
 

@@ -18,6 +18,17 @@ _POST_FILTER_SHARE = 0.05  # a filter keeping at least this share of chunks sear
 _LEXICAL_BUDGET = 20_000  # chunk matches bm25 may score per library-wide query (~30 ms here)
 
 
+def closest_id(video_id: str, ids: list[str]) -> str | None:
+    """The id among `ids` nearest a mistyped one (a letter dropped or changed, or its case), if one is."""
+    import difflib
+
+    folded = {i.casefold(): i for i in ids}
+    if video_id.casefold() in folded:
+        return folded[video_id.casefold()]
+    near = difflib.get_close_matches(video_id, ids, n=1, cutoff=0.85)
+    return near[0] if near else None
+
+
 class Storage:
     """Everything ingested under one data home.
 
@@ -123,14 +134,18 @@ class Storage:
         """One video's record, or VideoNotIndexed."""
         record = self.catalog.get(video_id) if self.catalog else None
         if record is None:
-            raise VideoNotIndexed(video_id)
+            raise VideoNotIndexed(video_id, self.close_id(video_id))
         return record
+
+    def close_id(self, video_id: str) -> str | None:
+        """The library's video id nearest a mistyped one, if any (see closest_id)."""
+        return closest_id(video_id, [r.meta.video_id for r in self.records()] if self.catalog else [])
 
     def transcript(self, video_id: str) -> Transcript:
         """One video's stored cleaned transcript, or VideoNotIndexed."""
         transcript = self.catalog.transcript(video_id) if self.catalog else None
         if transcript is None:
-            raise VideoNotIndexed(video_id)
+            raise VideoNotIndexed(video_id, self.close_id(video_id))
         return transcript
 
     def records(self) -> list[VideoRecord]:

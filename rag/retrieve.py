@@ -15,7 +15,7 @@ from yt_transcript.ingest.chunking import chunk_id
 from yt_transcript.ingest.embedding import Embedder
 from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
 from yt_transcript.ingest.models import Chunk, SearchHit, VideoRecord
-from yt_transcript.ingest.storage import Storage
+from yt_transcript.ingest.storage import Storage, closest_id
 from yt_transcript.rag.expansion import expand_query
 from yt_transcript.rag.stopwords import STOPWORDS
 
@@ -116,7 +116,7 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
 def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) -> set[str]:
     for video_id in opts.video_ids or []:
         if video_id not in records:
-            raise VideoNotIndexed(video_id)
+            raise VideoNotIndexed(video_id, closest_id(video_id, list(records)))
     wanted = set(opts.video_ids) if opts.video_ids else set(records)
     if opts.channel:
         name = opts.channel.casefold().lstrip("@")

@@ -446,3 +446,26 @@ def test_sidecars_are_skipped_not_failures(run):
 def test_a_mistyped_command_is_not_read_as_a_source(run, typo, meant):
     result = run(typo, "7xTGNNLPyMI")  # a word for what a command does, before a source: named, never fetched
     assert result.exit_code == 2 and "No such command" in result.output and meant in result.output
+
+
+def test_a_word_that_is_no_command_lists_the_commands(run):
+    result = run("hello", "7xTGNNLPyMI")  # never fetched as a source, never "get"'s usage
+    assert result.exit_code == 2 and "No such command 'hello'. Commands: ask, chat," in result.output
+    assert "get [OPTIONS] SOURCE" not in result.output
+
+
+def test_questions_and_queries_need_no_quotes(run):
+    assert run("ingest", str(SAMPLE_VTT)).exit_code == 0
+    quoted = run("ask", "Who measured how fast we forget nonsense syllables?", "--json")
+    bare = run("ask", "Who", "measured", "how", "fast", "we", "forget", "nonsense", "syllables?", "--json")
+    assert quoted.exit_code == bare.exit_code == 0 and json.loads(quoted.stdout) == json.loads(bare.stdout)
+    assert run("search", "forgetting", "curve", "-k", "1").stdout == run("search", "forgetting curve", "-k", "1").stdout
+    assert run("find", "yttSample01", "nonsense", "syllables").stdout.startswith("Said ")
+
+
+def test_a_mistyped_video_id_is_told_the_nearest_one(run):
+    assert run("ingest", str(SAMPLE_VTT)).exit_code == 0
+    for command in (["summarize", "yttSample0"], ["search", "memory", "--video", "yttsample01"]):
+        result = run(*command)
+        assert result.exit_code == 1 and "Did you mean yttSample01?" in result.output
+        assert len(result.output.strip().splitlines()) == 1  # one line

@@ -60,24 +60,22 @@ class _VideoRef(click.ParamType):
 VIDEO = _VideoRef()
 
 
-def _looks_like_a_command(word: str, commands: list[str]) -> bool:
-    """A mistyped command ("lsit", "serch") gets click's "No such command ... Did you mean" rather than being
-    read as a SOURCE; ids, URLs and file names never look like one."""
-    import difflib
-
-    return word.isalpha() and word.islower() and bool(difflib.get_close_matches(word, commands, n=1, cutoff=0.75))
-
-
 # Words people type for what a command does: told the command's name rather than read as a SOURCE (an
 # 11-letter word would otherwise be tried as a YouTube id).
 _MEANT = {
     "cards": "study", "flashcards": "study", "quiz": "study", "anki": "study", "deck": "study",
     "summary": "summarize", "summarise": "summarize", "overview": "summarize", "tldr": "summarize",
-    "transcript": "get", "transcripts": "get", "download": "get",
+    "transcript": "get", "transcripts": "get", "download": "get", "notes": "export", "obsidian": "export",
     "add": "ingest", "index": "ingest", "videos": "list", "ls": "list", "library": "list",
     "question": "ask", "answer": "ask", "query": "search", "grep": "find", "app": "ui", "web": "ui",
     "gui": "ui", "delete": "remove", "rm": "remove", "update": "sync",
 }
+
+
+def _a_word(arg: str) -> bool:
+    """A lower-case word that can be no SOURCE: a YouTube id has 11 characters (a word of 11 letters may be
+    one, unless it is a word for a command), a URL or @handle has punctuation, a file exists."""
+    return arg.isalpha() and arg.islower() and (len(arg) != 11 or arg in _MEANT)
 
 
 class _Group(click.Group):
@@ -94,9 +92,15 @@ class _Group(click.Group):
         while i < len(args):
             name = args[i].split("=", 1)[0]
             if name not in self._GROUP_OPTIONS:
-                if args[i] in _MEANT and args[i] not in self.commands and not Path(args[i]).exists():
-                    ctx.fail(f"No such command '{args[i]}'. Did you mean '{_MEANT[args[i]]}'?")
-                if args[i] not in self.commands and not _looks_like_a_command(args[i], list(self.commands)):
+                word = args[i]
+                if word not in self.commands and _a_word(word) and not Path(word).exists():
+                    import difflib
+
+                    close = difflib.get_close_matches(word, list(self.commands), n=1, cutoff=0.75)
+                    meant = _MEANT.get(word) or (close[0] if close else None)
+                    ctx.fail(f"No such command '{word}'. " + (f"Did you mean '{meant}'?" if meant else
+                                                              f"Commands: {', '.join(sorted(self.commands))}."))
+                if args[i] not in self.commands:
                     args = [*args[:i], "get", *args[i:]]
                 break
             if name in {"-h", "--help", "--version"}:
@@ -359,7 +363,7 @@ def export(obj: _Context, video_id: str, fmt: str, output: str | None, as_writte
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", nargs=-1, required=True)  # quotes optional: the words are one query
 @click.option("--video", "videos", multiple=True, type=VIDEO, metavar="ID", help="Search only this video (repeatable).")
 @click.option("--channel", help="Search only this channel's videos.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only videos uploaded on or after this date.")
@@ -369,12 +373,12 @@ def export(obj: _Context, video_id: str, fmt: str, output: str | None, as_writte
               help="Keep the offline ranking: no query rewriting or reranking by the chat model.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | None, since, until, k: int,
-           no_model_search: bool, as_json: bool) -> None:
+def search(obj: _Context, query: tuple[str, ...], videos: tuple[str, ...], channel: str | None, since, until,
+           k: int, no_model_search: bool, as_json: bool) -> None:
     """Find the moments where QUERY is talked about (with a chat model configured, it also rewrites QUERY
     and reranks the results)."""
     obj.set(model_search=False if no_model_search else None)
-    hits = obj.library.search(query, videos=list(videos), channel=channel, k=k,
+    hits = obj.library.search(" ".join(query), videos=list(videos), channel=channel, k=k,
                               since=since.date() if since else None, until=until.date() if until else None)
     _print_notice(obj.library.last_notice)
     if as_json:
@@ -392,17 +396,17 @@ def search(obj: _Context, query: str, videos: tuple[str, ...], channel: str | No
 
 @cli.command()
 @click.argument("video_id", type=VIDEO)
-@click.argument("words")
+@click.argument("words", nargs=-1, required=True)
 @click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True,
               help="Passages about the words to show after the places they are said.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def find(obj: _Context, video_id: str, words: str, k: int, as_json: bool) -> None:
+def find(obj: _Context, video_id: str, words: tuple[str, ...], k: int, as_json: bool) -> None:
     """Every place VIDEO_ID says WORDS (as Ctrl-F would, across caption lines, a plural "s" aside), then the
     passages about them elsewhere."""
     from yt_transcript import format_hms
 
-    finding = obj.library.find(video_id, words, k=k)
+    finding = obj.library.find(video_id, " ".join(words), k=k)
     _print_notice(obj.library.last_notice)
     if as_json:
         click.echo(json.dumps(finding.to_dict(), indent=2, ensure_ascii=False))
@@ -460,7 +464,7 @@ def _print_sources(answer) -> None:
 
 
 @cli.command()
-@click.argument("question")
+@click.argument("question", nargs=-1, required=True)
 @click.option("--video", "videos", multiple=True, type=VIDEO, metavar="ID", help="Ask about this video only (repeatable).")
 @click.option("--channel", help="Ask about this channel's videos only.")
 @click.option("--model", help="provider:name, e.g. openai:gpt-4o-mini (default: offline quotes unless a key is set).")
@@ -469,8 +473,10 @@ def _print_sources(answer) -> None:
               help="Keep the offline ranking: no query rewriting or reranking by the chat model.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def ask(obj: _Context, question: str, videos, channel, model, base_url, no_model_search: bool, as_json: bool) -> None:
+def ask(obj: _Context, question: tuple[str, ...], videos, channel, model, base_url, no_model_search: bool,
+        as_json: bool) -> None:
     """Answer QUESTION from the transcripts, citing the moments that support it."""
+    question = " ".join(question)  # quotes optional: the words are one question
     obj.set(model=model, base_url=base_url, model_search=False if no_model_search else None)
     streamed: list[str] = []
 
