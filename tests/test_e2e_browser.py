@@ -183,6 +183,16 @@ def test_long_lecture_player_stays_in_view_and_a_deep_link_opens_the_moment(lect
     assert "start=600" not in player.get_attribute("src")
     assert in_view(page, player)
 
+    # Reading along: with the Transcript tab open, a quote played shows its paragraph beside the player.
+    page.get_by_role("tab", name="Transcript").click()
+    page.get_by_label("Find in this transcript").wait_for(timeout=120_000)
+    second = page.get_by_role("button", name="[S2] Play ", exact=False).first
+    second.click()
+    mark = page.get_by_text("Playing from here:")
+    mark.wait_for(timeout=120_000)
+    time.sleep(1)  # the scroll runs once the page is drawn
+    assert in_view(page, mark) and in_view(page, player)
+
     moment = int(parse_qs(urlparse(page.url).query)["t"][0])
     page.reload()  # the moment the citation played survives a reload
     page.get_by_text(f"Playing from {format_hms(moment)}").wait_for(timeout=120_000)

@@ -38,6 +38,14 @@ if (box) box.scrollIntoView({{block: 'nearest', behavior: 'instant'}});
 </script>"""
 
 
+SCROLL_TO_MARK = """<script>
+// {nonce}: something played; on a wide screen, show the transcript's marked paragraph beside the player.
+const w = window.parent;
+const mark = w.document.querySelector('.st-key-marked_paragraph');
+if (mark && w.innerWidth >= 900) mark.scrollIntoView({{block: 'center', behavior: 'instant'}});
+</script>"""
+
+
 def page() -> None:
     records = {r.meta.video_id: r for r in library().videos()}
     if not records:
@@ -243,8 +251,21 @@ def _transcript(video_id: str) -> None:
                   args=(para[0].start_s,), type="tertiary")
         text = safe(" ".join(s.text for s in para))
         if i == found:
-            st.caption(mark)
-        st.markdown(f"**{text}**" if i == found else text)
+            with st.container(key="marked_paragraph"):
+                st.caption(mark)
+                st.markdown(f"**{text}**")
+            _scroll_to_mark()
+        else:
+            st.markdown(text)
+
+
+def _scroll_to_mark() -> None:
+    """Once per play, bring the marked paragraph into view on a wide screen, where the player stays in view
+    beside it (on a phone the columns stack, and the player is what a play brings into view)."""
+    seeks = st.session_state.get("_seeks", 0)
+    if seeks != st.session_state.get("_mark_scrolled"):
+        st.session_state["_mark_scrolled"] = seeks
+        st.iframe(SCROLL_TO_MARK.format(nonce=seeks), height=1)  # our own fixed script, never data
 
 
 def _parts(paragraphs) -> list[tuple[float, int, int]]:
