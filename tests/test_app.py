@@ -239,7 +239,8 @@ def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     ask(at)
     at.run()
     assert any(c.value.startswith("They hold the 1 question asked about this video") for c in at.caption)
-    assert any(QUESTION in c.value for c in at.code)  # the notes themselves, to read before downloading
+    [listed] = [e for e in at.expander if e.label == "The questions in the notes"]
+    assert any(QUESTION in html.unescape(m.value).replace("\\", "") for m in listed.markdown)
 
 
 def test_a_deep_link_opens_the_video_at_that_moment(app):
@@ -311,6 +312,11 @@ def test_study_quiz_one_card_at_a_time_graded_and_scored(app, fake_embedder):
     assert "score 1 of 1" in at.get("progress")[0].proto.text
     at.button(key="quiz-next").click().run()
     assert "Card 2 of" in at.get("progress")[0].proto.text
+    total = int(re.search(r"Card 2 of (\d+)", at.get("progress")[0].proto.text).group(1))
+    for _ in range(total - 1):  # the rest passed over
+        at.button(key="quiz-next").click().run()
+    assert any(s.value == f"Done: 1 of 1 right; {total - 1} of {total} not answered (skipped or shown first)."
+               for s in at.success)
 
 
 def test_a_shown_answer_counts_as_not_known_and_cannot_be_typed_for_a_point(app):

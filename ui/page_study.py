@@ -70,7 +70,9 @@ def quiz(video_id: str, made) -> None:
     state = st.session_state.setdefault("quizzes", {}).setdefault(video_id, _fresh())
     order = quiz_order(made, state["seed"])
     if state["index"] >= len(order):
-        st.success(f"Done: {state['right']} of {state['answered']} right.")
+        passed = len(order) - state["answered"]  # skipped, or the answer shown first
+        st.success(f"Done: {state['right']} of {state['answered']} right"
+                   + (f"; {passed} of {len(order)} not answered (skipped or shown first)." if passed else "."))
         st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
         return
     card = order[state["index"]]

@@ -342,8 +342,10 @@ def _notes(video_id: str) -> None:
     asked = len(library().saved_answers(video_id))
     st.caption(f"They hold the {asked} question{'s' if asked != 1 else ''} asked about this video so far, in the "
                "app or on the command line." if asked else "No question has been asked about this video yet.")
-    # What the file holds, before it is downloaded: as plain text (a code block renders nothing from the data).
-    st.code(notes, language="markdown", wrap_lines=True, height=420)
+    if asked:  # what they hold beyond the Overview tab, before downloading: the questions, as plain text
+        with st.expander("The questions in the notes"):
+            for answer in library().saved_answers(video_id):
+                st.markdown(f"- {safe(answer.question)}")
 
 
 def _quiz(video_id: str) -> None:
