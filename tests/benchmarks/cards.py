@@ -51,6 +51,11 @@ Tried after it and not kept: the mean of the cosine to the chapter and to the wh
 sits far from what the talk is about: "Orson kovat" 0.25 to its chapter, -0.01 to the talk): named 0.348 ->
 0.358 (halves 0.312 -> 0.312, 0.382 -> 0.401), recurring 0.719 -> 0.718; on the Deep Dive one card of 52
 changed ("exciting" -> "Paradigm") and "Orson kovat" stayed. Up on one half only.
+Why it stays: in the Deep Dive's hallucinations chapter "hallucination" scores 1.17 against "orson kovat"
+5.42: other videos of the library say it (CrashCourse on sleep and schizophrenia), so its library rarity is
+0.36, while a name gets x1.5 and a two-word term x1.5. A gentler rarity, 1 / (1 + 5 share) for 1 / (1 + 10
+share): named 0.348 -> 0.357 (halves 0.312 -> 0.309, 0.382 -> 0.402), recurring 0.719 -> 0.736, numbers
+0.035 -> 0.029. One half down by a card: not kept.
 """
 
 from __future__ import annotations
