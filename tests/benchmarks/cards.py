@@ -56,6 +56,10 @@ Why it stays: in the Deep Dive's hallucinations chapter "hallucination" scores 1
 0.36, while a name gets x1.5 and a two-word term x1.5. A gentler rarity, 1 / (1 + 5 share) for 1 / (1 + 10
 share): named 0.348 -> 0.357 (halves 0.312 -> 0.309, 0.382 -> 0.402), recurring 0.719 -> 0.736, numbers
 0.035 -> 0.029. One half down by a card: not kept.
+Then library rarity counted among the channel's own other videos only (where it has 5 or more), since
+boilerplate is a channel's: named 0.350 -> 0.305 (halves 0.312 -> 0.300, 0.385 -> 0.310), recurring 0.722
+-> 0.677, and two filler blanks ("single", "throughout"). Words other channels say too are mostly generic
+ones: not kept.
 """
 
 from __future__ import annotations
