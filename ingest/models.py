@@ -59,6 +59,12 @@ class VideoMeta:
     description: str = ""
 
     @property
+    def english(self) -> bool:
+        """Whether the captions are English ("en", "en-US"; a file that does not say is taken as English):
+        the fillers and sentence starts the reading knows are English ones."""
+        return (self.language or "en").split("-")[0].lower() == "en"
+
+    @property
     def captions(self) -> str | None:
         """Who wrote the captions, in words ("by the creator", "automatic", "transcribed here"); None if unknown."""
         if self.caption_kind.startswith("whisper"):

@@ -101,8 +101,7 @@ def odds_key(generation: str) -> str:
 
 def reads(transcript: Transcript, model: str) -> bool:
     """Whether the reader reads this transcript (English, without punctuation) with this embedding model."""
-    language = (transcript.meta.language or "en").split("-")[0].lower()
-    return (model == break_weights.MODEL and language == "en" and bool(transcript.snippets)
+    return (model == break_weights.MODEL and transcript.meta.english and bool(transcript.snippets)
             and not is_punctuated(transcript.snippets))
 
 

@@ -16,10 +16,10 @@ from yt_transcript.ingest import errors
 from yt_transcript.ingest.models import Chapter, ChapterSummary, Overview
 from yt_transcript.ingest.settings import LLMSettings
 from yt_transcript.ingest.storage import Storage
+from yt_transcript.rag.breaks import ODDS_VERSION
 from yt_transcript.rag.chapters import Unit, chapters_from_starts, segment
 from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
-from yt_transcript.rag.breaks import ODDS_VERSION
 from yt_transcript.rag.sentences import (
     BreakOdds,
     Sentence,

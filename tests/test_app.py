@@ -173,25 +173,9 @@ def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tm
     assert not app.exception and app.session_state["start_s"] == seconds[1]
 
 
-def test_a_found_place_plays_and_opens_the_part_of_the_transcript_that_holds_it(app, tmp_path):
-    from .test_sentences import ASR_TEXT, asr_snippets
-
-    snippets = asr_snippets(" ".join([ASR_TEXT] * 40))
-    last = snippets[-1]
-    snippets[-1] = type(last)("and that is where the zeppelin lands", last.start_s, last.end_s)
-    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", snippets)
-    assert app.selectbox(key="transcript_part_sentences").value == 0
-    app.text_input(key="transcript_query").input("zeppelin").run()
-    said = [b for b in app.button if b.key and b.key.startswith("said-")]
-    said[0].click().run()
-    part = app.selectbox(key="transcript_part_sentences")
-    assert not app.exception and part.value == len(part.options) - 1  # the last ten minutes, where it is said
-    bold = [m.value for m in app.markdown if m.value.startswith("**") and "zeppelin" in m.value]
-    assert bold and any(c.value == "Found here:" for c in app.caption)  # the found paragraph stands out
-    assert app.session_state["start_s"] == int(last.start_s)
-
-
-def test_a_quote_played_from_the_chat_opens_the_transcript_where_it_is_said(app, tmp_path):
+def zeppelin_talk(app, tmp_path) -> float:
+    """A ~25-minute ASR talk whose last line alone says "zeppelin", open on its Transcript tab at part 1;
+    returns when that line starts."""
     from .test_sentences import ASR_TEXT, asr_snippets
 
     snippets = asr_snippets(" ".join([ASR_TEXT] * 40))
@@ -199,13 +183,32 @@ def test_a_quote_played_from_the_chat_opens_the_transcript_where_it_is_said(app,
     snippets[-1] = type(last)("and that is where the zeppelin lands on the tower", last.start_s, last.end_s)
     open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", snippets)
     assert app.selectbox(key="transcript_part_sentences").value == 0
-    ask(app, "Where does the zeppelin land?")
-    cite = next(b for b in buttons(app, "[S1] Play ") if "zeppelin" in html.unescape(b.label))
-    cite.click().run()  # with the Transcript tab open: it follows the player at once
+    return last.start_s
+
+
+def assert_marked_at_the_end(app, mark: str) -> None:
+    """The transcript shows its last part, where "zeppelin" is said, that paragraph bold under `mark`."""
     part = app.selectbox(key="transcript_part_sentences")
     assert not app.exception and part.value == len(part.options) - 1
     bold = [m.value for m in app.markdown if m.value.startswith("**") and "zeppelin" in m.value]
-    assert bold and any(c.value == "Playing from here:" for c in app.caption)
+    assert bold and any(c.value == mark for c in app.caption)
+
+
+def test_a_found_place_plays_and_opens_the_part_of_the_transcript_that_holds_it(app, tmp_path):
+    said_at = zeppelin_talk(app, tmp_path)
+    app.text_input(key="transcript_query").input("zeppelin").run()
+    said = [b for b in app.button if b.key and b.key.startswith("said-")]
+    said[0].click().run()
+    assert_marked_at_the_end(app, "Found here:")  # the found paragraph stands out
+    assert app.session_state["start_s"] == int(said_at)
+
+
+def test_a_quote_played_from_the_chat_opens_the_transcript_where_it_is_said(app, tmp_path):
+    zeppelin_talk(app, tmp_path)
+    ask(app, "Where does the zeppelin land?")
+    cite = next(b for b in buttons(app, "[S1] Play ") if "zeppelin" in html.unescape(b.label))
+    cite.click().run()  # with the Transcript tab open: it follows the player at once
+    assert_marked_at_the_end(app, "Playing from here:")
 
 
 def test_a_deep_link_opens_the_transcript_at_its_moment(app, tmp_path):

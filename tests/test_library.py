@@ -272,9 +272,14 @@ def test_export_never_loads_the_model_to_read_sentence_breaks(settings, library,
     Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("asrsample01", "Memory"),
                                                                                 asr_snippets()))
     monkeypatch.setattr(breaks, "reads", lambda transcript, model: True)  # a video the reader would read
-    monkeypatch.setattr(library, "_breaks", lambda *a, **k: pytest.fail("export read the sentence breaks"))
+    monkeypatch.setattr(library, "_embedder_for_queries", lambda: pytest.fail("export loaded the model"))
     text = library.export("asrsample01", "txt")
     assert " uh " not in text and "I think this is the most useful habit." in text  # the word table's sentences
+    # Nothing is remembered from it: the Transcript tab, which may read, still reads the breaks.
+    read = []
+    monkeypatch.setattr(breaks, "read_breaks", lambda *a: read.append(a) or None)
+    library.paragraphs("asrsample01")
+    assert read  # the reader was asked, once the export had not answered for it
 
 
 def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embedder):

@@ -23,3 +23,11 @@ def test_who_wrote_the_captions_reads_the_same_in_the_cli_and_the_app(kind, said
     from yt_transcript.ingest.models import VideoMeta
 
     assert VideoMeta("abcdefghijk", "Talk", caption_kind=kind).captions == said
+
+
+@pytest.mark.parametrize("language, english", [("en", True), ("en-US", True), ("EN-gb", True), (None, True),
+                                               ("fr", False), ("de-DE", False)])
+def test_which_captions_read_as_english(language, english):
+    from yt_transcript.ingest.models import VideoMeta
+
+    assert VideoMeta("abcdefghijk", "Talk", language=language).english is english

@@ -8,7 +8,7 @@ parameters, so a reload, the back button or a pasted link opens the same place: 
 from __future__ import annotations
 
 import streamlit as st
-from yt_transcript.ui.common import library, read_at, safe, show_error
+from yt_transcript.ui.common import library, open_at, safe, show_error
 
 from yt_transcript import YtTranscriptError
 
@@ -44,11 +44,7 @@ def url_place() -> None:
             st.session_state["start_s"] = max(0, int(float(place[1] or 0)))
         except ValueError:
             st.session_state["start_s"] = 0
-        if st.session_state["start_s"]:  # a link's moment: read there, its paragraph marked
-            read_at(place[0], st.session_state["start_s"])
-        else:
-            st.session_state["transcript_at"] = (place[0], 0.0)
-            st.session_state.pop("_marked_at", None)
+        open_at(place[0], st.session_state["start_s"])
         st.session_state["_url_place"] = place
 
 

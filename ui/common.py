@@ -179,11 +179,7 @@ def open_video(video_id: str, start_s: float, back_to: str | None = None) -> Non
     st.session_state["video_id"] = video_id
     st.session_state["start_s"] = int(start_s)
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1
-    if start_s:  # a moment to read there (a search result, a card); opening a video at its start marks nothing
-        read_at(video_id, start_s)
-    else:
-        st.session_state["transcript_at"] = (video_id, 0.0)
-        st.session_state.pop("_marked_at", None)
+    open_at(video_id, start_s)
     go("video")
 
 
@@ -198,6 +194,16 @@ def seek(start_s: float) -> None:
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1
     st.session_state["_played"] = True
     read_at(st.session_state.get("video_id"), start_s)
+
+
+def open_at(video_id: str, start_s: float) -> None:
+    """Where a video opens (a search result, a card, a link): its transcript at that moment, marked; a video
+    opened at its start marks nothing, since nothing has played."""
+    if start_s:
+        read_at(video_id, start_s)
+    else:
+        st.session_state["transcript_at"] = (video_id, 0.0)
+        st.session_state.pop("_marked_at", None)
 
 
 def read_at(video_id: str | None, start_s: float, mark: str = "Playing from here:") -> None:

@@ -12,7 +12,6 @@ from yt_transcript.ui.common import label, library, open_video, safe, show_error
 from yt_transcript import YtTranscriptError, format_hms
 
 
-
 def page() -> None:
     st.header("Library")
     _add()

@@ -13,6 +13,7 @@ from yt_transcript.ui.common import (
     go,
     label,
     library,
+    open_at,
     overview,
     play_label,
     read_at,
@@ -82,7 +83,7 @@ def _back(page: str) -> None:
 
 def _picked() -> None:
     st.session_state["video_id"], st.session_state["start_s"] = st.session_state["video_pick"], 0
-    st.session_state.pop("_marked_at", None)  # the new video opens at its start, nothing played yet
+    open_at(st.session_state["video_id"], 0)  # at its start: nothing played yet
 
 
 @st.fragment

@@ -273,8 +273,7 @@ class Library:
 
         generation = self.storage.get(video).generation  # before the transcript: a re-ingest may land between
         transcript = self.transcript(video)
-        language = (transcript.meta.language or "en").split("-")[0].lower()
-        if as_written or language != "en":
+        if as_written or not transcript.meta.english:
             return paragraphs(transcript.snippets, transcript.meta.chapters)
         return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
 
@@ -282,34 +281,31 @@ class Library:
         """The transcript to export: its caption lines, or (English, for reading) its sentences. An export
         never loads the model to read sentence breaks: until the app or an overview has read them (and on a
         read-only home), unpunctuated captions are split by the word table."""
-        from yt_transcript.rag.breaks import kept_breaks, reads
-        from yt_transcript.rag.sentences import reading_lines
-
         generation = self.storage.get(video).generation  # before the transcript, as in paragraphs
         transcript = self.transcript(video)
-        language = (transcript.meta.language or "en").split("-")[0].lower()
-        if as_written or language != "en":
+        if as_written or not transcript.meta.english:
             return transcript
-        if reads(transcript, self._model_name()) and generation not in self._recent_breaks \
-                and kept_breaks(self.storage, video, generation) is None:
-            return dataclasses.replace(transcript, snippets=reading_lines(transcript.snippets, None))
-        return dataclasses.replace(transcript, snippets=self._reading_lines(transcript, generation))
+        return dataclasses.replace(transcript, snippets=self._reading_lines(transcript, generation, read=False))
 
-    def _reading_lines(self, transcript: Transcript, generation: str) -> list[Snippet]:
+    def _reading_lines(self, transcript: Transcript, generation: str, *, read: bool = True) -> list[Snippet]:
+        """The transcript as reading lines, kept; `read`: the break reader may read the video now (else only
+        odds already read are used, and lines made without them are neither kept nor remembered)."""
         from yt_transcript.rag.breaks import ODDS_VERSION, reads
         from yt_transcript.rag.sentences import READING_VERSION, reading_lines
 
-        read = reads(transcript, self._model_name())  # the break reader's odds decide where sentences end
-        key = f"reading-lines\x1f{READING_VERSION}{'+' + ODDS_VERSION if read else ''}\x1f{generation}"
+        odds = reads(transcript, self._model_name())  # the break reader's odds decide where sentences end
+        key = f"reading-lines\x1f{READING_VERSION}{'+' + ODDS_VERSION if odds else ''}\x1f{generation}"
         if key in self._recent_lines:  # a read-only home keeps nothing: the app would redo this every rerun
             return self._recent_lines[key]
         kept = self.storage.cached(key)
         if kept is not None:
             lines = [Snippet(text, start, end) for text, start, end in json.loads(kept)]
         else:
-            breaks = self._breaks(transcript.meta.video_id, transcript, generation) if read else None
+            breaks = self._breaks(transcript.meta.video_id, transcript, generation, read=read) if odds else None
             lines = reading_lines(transcript.snippets, breaks)
-            if breaks is not None or not read:  # lines without the odds they should have are not kept
+            if odds and breaks is None and not read:
+                return lines  # the word table standing in for odds not read yet
+            if breaks is not None or not odds:  # lines without the odds they should have are not kept
                 self.storage.cache(key, json.dumps([[s.text, s.start_s, s.end_s] for s in lines]))
         self._recent_lines = _latest(self._recent_lines, key, lines)
         return lines
@@ -542,17 +538,20 @@ class Library:
         video kept from another model has vectors a phrase of this one cannot be compared with."""
         return self._embed_phrases if self.storage.get(video).embed_model == self._model_name() else None
 
-    def _breaks(self, video: str, transcript: Transcript | None = None, generation: str | None = None
-                ) -> BreakOdds | None:
+    def _breaks(self, video: str, transcript: Transcript | None = None, generation: str | None = None, *,
+                read: bool = True) -> BreakOdds | None:
         """Where the video's unpunctuated sentences end, read by the library's model once and kept
         (rag/breaks.py); None for punctuated captions, other languages and other models. Remembered here for
-        the last videos read too, so a home that keeps nothing reads each once per session."""
+        the last videos read too, so a home that keeps nothing reads each once per session. read=False: only
+        odds already read, never the model."""
         from yt_transcript.rag.breaks import kept_breaks, read_breaks, reads
 
         generation = generation or self.storage.get(video).generation  # before the transcript (a re-ingest)
         if generation in self._recent_breaks:
             return self._recent_breaks[generation]
         breaks = kept_breaks(self.storage, video, generation)
+        if breaks is None and not read:
+            return None  # not remembered: a later call that may read still reads
         if breaks is None:
             transcript = transcript or self.transcript(video)
             if reads(transcript, self._model_name()):
