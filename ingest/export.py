@@ -18,16 +18,17 @@ NOTE_FORMATS = ("obsidian",)  # built from the overview and saved answers, not f
 _PARAGRAPH_S = 45.0  # a reading paragraph spans about this many seconds of speech
 
 
-def export_transcript(transcript: Transcript, fmt: str) -> str:
-    """Render the cleaned, timestamped transcript in one of FORMATS."""
+def export_transcript(transcript: Transcript, fmt: str, chapters: list[Chapter] | None = None) -> str:
+    """Render the cleaned, timestamped transcript in one of FORMATS. txt and md read under the headings of
+    `chapters` when given (e.g. detected ones, for a video without its own), else of the video's chapters."""
     if fmt == "json":
         return _json(transcript)
     if fmt in {"srt", "vtt"}:
         return _captions(transcript, fmt)
     if fmt == "md":
-        return _markdown(transcript)
+        return _markdown(transcript, transcript.meta.chapters if chapters is None else chapters)
     if fmt == "txt":
-        return _text(transcript)
+        return _text(transcript, transcript.meta.chapters if chapters is None else chapters)
     raise InvalidChoice("format", fmt, list(FORMATS))
 
 
@@ -58,7 +59,7 @@ def _link(transcript: Transcript, seconds: float) -> str | None:
     return watch_url(transcript.meta.video_id, seconds) if transcript.meta.is_youtube else None
 
 
-def _markdown(transcript: Transcript) -> str:
+def _markdown(transcript: Transcript, chapters: list[Chapter]) -> str:
     meta = transcript.meta
     lines = [f"# {meta.title}", ""]
     facts = [
@@ -67,11 +68,12 @@ def _markdown(transcript: Transcript) -> str:
         ("Duration", format_hms(meta.duration_s) if meta.duration_s else None),
         ("Language", meta.language),
         ("Captions", meta.captions),
+        ("Chapters", "detected in the transcript" if chapters and not meta.chapters else None),
         ("Video", _link(transcript, 0) and watch_url(meta.video_id)),
     ]
     lines += [f"- **{name}:** {value}" for name, value in facts if value]
     current: Chapter | None = None
-    for chapter, para in paragraphs(transcript.snippets, meta.chapters):
+    for chapter, para in paragraphs(transcript.snippets, chapters):
         if chapter is not None and chapter is not current:
             stamp = format_hms(chapter.start_s)
             link = _link(transcript, chapter.start_s)
@@ -84,13 +86,15 @@ def _markdown(transcript: Transcript) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _text(transcript: Transcript) -> str:
+def _text(transcript: Transcript, chapters: list[Chapter]) -> str:
     meta = transcript.meta
     lines = [meta.title]
     if meta.is_youtube:
         lines.append(watch_url(meta.video_id))
+    if chapters and not meta.chapters:
+        lines.append("Chapters detected in the transcript")
     current: Chapter | None = None
-    for chapter, para in paragraphs(transcript.snippets, meta.chapters):
+    for chapter, para in paragraphs(transcript.snippets, chapters):
         if chapter is not None and chapter is not current:
             lines += ["", f"{chapter.title} ({format_hms(chapter.start_s)})"]
             current = chapter

@@ -91,12 +91,17 @@ def summarize(
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     if source == "auto":  # titles are kept like paragraphs: a model's cost calls, the offline ones seconds
-        # A model's titles fall back to the offline ones where it gives none usable: those follow EXTRACT_VERSION.
-        titles_key = key("titles", json.dumps([[c.start_s for c in chosen], embed is not None, EXTRACT_VERSION]))
-        kept = storage.cached(titles_key)
-        titles = json.loads(kept) if kept else _auto_titles(model, groups, embed)
-        if not kept:
-            storage.cache(titles_key, json.dumps(titles))
+        def offline() -> list[str]:
+            return detected_titles(storage, video_id, groups, [c.start_s for c in chosen], embed)
+
+        if model is None:
+            titles = offline()
+        else:  # a model's titles fall back to the offline ones where it gives none usable
+            titles_key = key("titles", json.dumps([[c.start_s for c in chosen], embed is not None, EXTRACT_VERSION]))
+            kept = storage.cached(titles_key)
+            titles = json.loads(kept) if kept else _auto_titles(model, groups, offline)
+            if not kept:
+                storage.cache(titles_key, json.dumps(titles))
         chosen = [Chapter(t, c.start_s, c.end_s) for t, c in zip(titles, chosen)]
 
     sentences_once: list = []
@@ -200,6 +205,37 @@ def detected_starts(storage: Storage, video_id: str, units: list[Unit] | None = 
     return starts
 
 
+def detected_chapters(storage: Storage, video_id: str,
+                      embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Chapter]:
+    """The chapters detected in a stored video, with the titles the offline overview gives them: what a reader
+    of a video without chapters of its own navigates by (the transcript's headings, the export's)."""
+    record = storage.get(video_id)
+    raw, vectors = storage.video_units(video_id)
+    if not raw:
+        return []
+    units = [Unit(start, text) for start, text in raw]
+    duration = float(record.meta.duration_s or storage.transcript(video_id).snippets[-1].end_s)
+    starts = detected_starts(storage, video_id, units, vectors)
+    chapters = chapters_from_starts(starts, duration, [""] * len(starts))
+    titles = detected_titles(storage, video_id, group_units(units, vectors, chapters), starts, embed)
+    return chapters_from_starts(starts, duration, titles)
+
+
+def detected_titles(storage: Storage, video_id: str, groups: list[tuple[list[Unit], np.ndarray]],
+                    starts: list[float], embed: Callable[[list[str]], np.ndarray] | None) -> list[str]:
+    """Offline titles of the detected chapters (given as their units and vectors), made once per transcript
+    version and kept, so the overview, the transcript's headings and an export name them alike."""
+    parts = [storage.get(video_id).generation, "detected-titles", EXTRACT_VERSION, json.dumps(starts),
+             str(embed is not None)]
+    key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    kept = storage.cached(key)
+    if kept is not None:
+        return json.loads(kept)
+    titles = offline_titles(groups, embed)
+    storage.cache(key, json.dumps(titles))
+    return titles
+
+
 def _detected_key(generation: str) -> str:
     return hashlib.sha256("\x1f".join([generation, "detected-chapters", EXTRACT_VERSION]).encode()).hexdigest()
 
@@ -295,14 +331,12 @@ def _z(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / (values.std() or 1.0) if len(values) else values
 
 
-def _auto_titles(model: ChatModel | None, groups: list[tuple[list[Unit], np.ndarray]],
-                 embed: Callable[[list[str]], np.ndarray] | None) -> list[str]:
-    """The model's title for each chapter, or where it gives none usable (or there is no model), the offline
-    one, no two alike."""
-    by_model = [_model_title(model, " ".join(u.text for u in units)) if model is not None else None
-                for units, _ in groups]
-    offline = offline_titles(groups, embed) if None in by_model else []
-    return [title or offline[i] for i, title in enumerate(by_model)]
+def _auto_titles(model: ChatModel, groups: list[tuple[list[Unit], np.ndarray]],
+                 offline: Callable[[], list[str]]) -> list[str]:
+    """The model's title for each chapter, or where it gives none usable, the offline one."""
+    by_model = [_model_title(model, " ".join(u.text for u in units)) for units, _ in groups]
+    made = offline() if None in by_model else []
+    return [title or made[i] for i, title in enumerate(by_model)]
 
 
 def offline_titles(groups: list[tuple[list[Unit], np.ndarray]],

@@ -173,6 +173,19 @@ def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tm
     assert not app.exception and app.session_state["start_s"] == seconds[1]
 
 
+def test_a_talk_without_chapters_reads_under_its_detected_chapters(app, tmp_path):
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", asr_snippets(" ".join([ASR_TEXT] * 40)))
+    library = app.session_state["_library"][1]
+    [record] = library.storage.records()
+    chapters = library.chapters(record.meta.video_id)
+    assert chapters and not record.meta.chapters
+    assert any(m.value == f"**{chapters[0].title}**" for m in app.markdown)  # the heading the overview names
+    part = app.selectbox(key="transcript_part_sentences")
+    assert part.options[0] == f"Part 1 of {len(part.options)}: from 0:00:00, {chapters[0].title}"
+
+
 def zeppelin_talk(app, tmp_path) -> float:
     """A ~25-minute ASR talk whose last line alone says "zeppelin", open on its Transcript tab at part 1;
     returns when that line starts."""

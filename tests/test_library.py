@@ -262,7 +262,7 @@ def test_export_reads_in_sentences_where_a_person_reads_and_keeps_caption_lines_
         [s.text for s in snippets]
 
 
-def test_export_never_loads_the_model_to_read_sentence_breaks(settings, library, fake_embedder, monkeypatch):
+def test_export_never_reads_sentence_breaks(settings, library, fake_embedder, monkeypatch):
     from yt_transcript.ingest.models import Transcript, VideoMeta
     from yt_transcript.ingest.pipeline import Ingestor
     from yt_transcript.rag import breaks
@@ -272,7 +272,7 @@ def test_export_never_loads_the_model_to_read_sentence_breaks(settings, library,
     Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("asrsample01", "Memory"),
                                                                                 asr_snippets()))
     monkeypatch.setattr(breaks, "reads", lambda transcript, model: True)  # a video the reader would read
-    monkeypatch.setattr(library, "_embedder_for_queries", lambda: pytest.fail("export loaded the model"))
+    monkeypatch.setattr(breaks, "read_breaks", lambda *a: pytest.fail("export read the sentence breaks"))
     text = library.export("asrsample01", "txt")
     assert " uh " not in text and "I think this is the most useful habit." in text  # the word table's sentences
     # Nothing is remembered from it: the Transcript tab, which may read, still reads the breaks.
@@ -280,6 +280,38 @@ def test_export_never_loads_the_model_to_read_sentence_breaks(settings, library,
     monkeypatch.setattr(breaks, "read_breaks", lambda *a: read.append(a) or None)
     library.paragraphs("asrsample01")
     assert read  # the reader was asked, once the export had not answered for it
+
+
+def test_a_video_without_chapters_reads_and_exports_under_the_overviews_detected_headings(library, tmp_path):
+    """A student reading or exporting a long talk without creator chapters gets the detected ones as headings,
+    named as the offline overview names them, and is told they were detected."""
+    from .conftest import SAMPLE_VTT
+
+    bare = tmp_path / "talk.en.vtt"  # the sample talk without its info.json: no creator chapters
+    bare.write_text(SAMPLE_VTT.read_text(encoding="utf-8"), encoding="utf-8")
+    [result] = library.ingest(str(bare), video_id="noChapters1")
+    assert result.ok and not library.video("noChapters1").meta.chapters
+    chapters = library.chapters("noChapters1")
+    overview = library.summarize("noChapters1")
+    assert [(c.title, c.start_s) for c in chapters] == [(c.title, c.start_s) for c in overview.chapters]
+    assert all(c.title for c in chapters)
+    read = library.paragraphs("noChapters1")
+    assert [c.title for c in dict.fromkeys(chapter for chapter, _ in read)] == [c.title for c in chapters]
+    md = library.export("noChapters1", "md")
+    assert "- **Chapters:** detected in the transcript" in md
+    assert [line.removeprefix("## ").lstrip("[").rsplit(" (", 1)[0] for line in md.splitlines() if line.startswith("## ")] == \
+        [c.title for c in chapters]
+    txt = library.export("noChapters1", "txt")
+    assert "Chapters detected in the transcript" in txt and all(f"{c.title} (" in txt for c in chapters)
+    # Caption formats carry the video's own chapters only: none are made up for them.
+    assert json.loads(library.export("noChapters1", "json"))["chapters"] == []
+
+
+def test_a_video_with_creator_chapters_reads_under_them(sample_library):
+    chapters = sample_library.chapters("yttSample01")
+    assert chapters == sample_library.video("yttSample01").meta.chapters and chapters
+    md = sample_library.export("yttSample01", "md")
+    assert "detected" not in md and all(f"## {c.title} (" in md or f"## [{c.title} (" in md for c in chapters)
 
 
 def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embedder):

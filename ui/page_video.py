@@ -241,7 +241,7 @@ def _transcript(video_id: str) -> None:
     st.session_state[key] = _part_at(starts, _reading_at(video_id))
     chosen = st.selectbox("Ten minutes at a time: go to", range(len(parts)), key=key, on_change=_read_from,
                           args=(video_id, key, starts),
-                          format_func=lambda p: f"Part {p + 1} of {len(parts)}: from {format_hms(starts[p])}")
+                          format_func=lambda p: _part_label(p, parts, paragraphs))
     _, a, b = parts[chosen]
     found, mark = _marked_paragraph(video_id, paragraphs)
     for i in range(a, b):
@@ -279,6 +279,13 @@ def _parts(paragraphs) -> list[tuple[float, int, int]]:
         else:
             out.append((start, i, i + 1))
     return out
+
+
+def _part_label(p: int, parts: list[tuple[float, int, int]], paragraphs) -> str:
+    """"Part 3 of 22: from 0:20:00, Neural Networks": the chapter being read where the part starts."""
+    start, first, _ = parts[p]
+    chapter = paragraphs[first][0]
+    return f"Part {p + 1} of {len(parts)}: from {format_hms(start)}" + (f", {chapter.title}" if chapter else "")
 
 
 def _reading_at(video_id: str) -> float:

@@ -71,6 +71,7 @@ class Library:
         self._models: dict[str | None, ChatModel | None] = {}
         self._recent_lines: dict[str, list[Snippet]] = {}  # reading lines of the last videos read (paragraphs)
         self._recent_breaks: dict[str, BreakOdds | None] = {}  # by transcript version: the last videos' odds
+        self._recent_chapters: dict[str, list[Chapter]] = {}  # by transcript version: the last videos' chapters
         self._reading = threading.Lock()
         # The last search's or question's note that model search fell back to the offline ranking, or None.
         self.last_notice: str | None = None
@@ -153,6 +154,20 @@ class Library:
         from yt_transcript.rag.summarize import chapter_count
 
         return chapter_count(self.storage, video, detect=detect)
+
+    def chapters(self, video: str) -> list[Chapter]:
+        """The chapters a reader navigates by: the creator's, else those detected in the transcript, titled as
+        the offline overview titles them (found and titled once per transcript version, and kept)."""
+        from yt_transcript.rag.summarize import detected_chapters
+
+        record = self.storage.get(video)
+        if record.meta.chapters:
+            return record.meta.chapters
+        key = f"chapters\x1f{record.generation}"
+        if key not in self._recent_chapters:  # a read-only home keeps nothing: the app would redo this every rerun
+            made = detected_chapters(self.storage, video, self._phrases_like(video))
+            self._recent_chapters = _latest(self._recent_chapters, key, made)
+        return self._recent_chapters[key]
 
     def chapter_counts(self, videos: list[str], *, budget_s: float = 1.5) -> dict[str, tuple[int | None, str]]:
         """`chapter_count` for many videos, as a listing shows them: counts kept are read, and missing ones
@@ -273,9 +288,10 @@ class Library:
 
         generation = self.storage.get(video).generation  # before the transcript: a re-ingest may land between
         transcript = self.transcript(video)
+        chapters = self.chapters(video)
         if as_written or not transcript.meta.english:
-            return paragraphs(transcript.snippets, transcript.meta.chapters)
-        return paragraphs(self._reading_lines(transcript, generation), transcript.meta.chapters)
+            return paragraphs(transcript.snippets, chapters)
+        return paragraphs(self._reading_lines(transcript, generation), chapters)
 
     def _exported(self, video: str, as_written: bool) -> Transcript:
         """The transcript to export: its caption lines, or (English, for reading) its sentences. An export
@@ -315,14 +331,17 @@ class Library:
         overview and the questions asked about this video); also written to `to` when given.
 
         txt and md are for reading: English in sentences, as `paragraphs` gives them (restored where the
-        captions have no punctuation, fillers out). srt, vtt and json keep the caption lines, as does
-        as_written, and so do other languages."""
+        captions have no punctuation, fillers out), under chapter headings (`chapters`: the detected ones where
+        the video has none). srt, vtt and json keep the caption lines, as does as_written, and so do other
+        languages."""
         from yt_transcript.ingest.export import FORMATS, NOTE_FORMATS, READING_FORMATS, export_transcript, obsidian_note
 
         if fmt == "obsidian":
             text = obsidian_note(self.video(video).meta, self.summarize(video), self.storage.answers(video))
         elif fmt in FORMATS:
-            text = export_transcript(self._exported(video, as_written or fmt not in READING_FORMATS), fmt)
+            reading = fmt in READING_FORMATS  # read under headings: detected chapters where the video has none
+            text = export_transcript(self._exported(video, as_written or not reading), fmt,
+                                     self.chapters(video) if reading else None)
         else:
             raise errors.InvalidChoice("format", fmt, [*FORMATS, *NOTE_FORMATS])
         if to is not None:
