@@ -88,6 +88,7 @@ TOPICAL_TERMS, TOPICAL_BOOST = 8, 2.0
 # Given the embedding model, a blank's value is scaled by its cosine to its chapter's meaning (at least
 # _MEANING_FLOOR): the concept a chapter teaches over the anecdote, joke or aside that illustrates it ("Swiss
 # cheese", "Pelicans", "Buffalo Sabres" on the Deep Dive). Measured in tests/benchmarks/cards.py --meaning.
+_NAME_BOOST = 1.5  # a name (capitalised where said) is something to know
 _MEANING_FLOOR = 0.02
 _OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch)\b", re.IGNORECASE)
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
@@ -235,7 +236,7 @@ class _ClozeMaker:
         if term.key in self.topical[chapter]:
             value *= TOPICAL_BOOST  # what the chapter is about, more than what it happens to say
         if term.capitalised:
-            value *= 1.5
+            value *= _NAME_BOOST
         if term.number:
             value *= 1.3
         if once:

@@ -60,6 +60,9 @@ Then library rarity counted among the channel's own other videos only (where it 
 boilerplate is a channel's: named 0.350 -> 0.305 (halves 0.312 -> 0.300, 0.385 -> 0.310), recurring 0.722
 -> 0.677, and two filler blanks ("single", "throughout"). Words other channels say too are mostly generic
 ones: not kept.
+Then (2026-11-30, a copy of the 52-video home, --meaning --read; base 0.350, 0.312 / 0.385, recurring 0.728)
+no boost for a capitalised term (study._NAME_BOOST 1.5 -> 1.0), since names led the trivia: named 0.350
+(0.298 / 0.399), recurring 0.738, capitalised 0.220 -> 0.181. One half down: not kept.
 """
 
 from __future__ import annotations
