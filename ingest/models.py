@@ -299,6 +299,7 @@ class Answer:
     first_token_s: float | None = None  # seconds until the first streamed token
     total_s: float = 0.0  # seconds for the whole answer
     notice: str | None = None  # one line when model search fell back to (part of) the offline ranking
+    asked_as: str | None = None  # a follow-up as it was searched, read with the question before it
 
     def to_dict(self) -> dict:
         """The JSON shape of `ask --json`."""
@@ -311,6 +312,7 @@ class Answer:
             "dropped_ids": self.dropped_ids,
             "nearest": [h.to_dict() for h in self.nearest],
             "notice": self.notice,
+            "asked_as": self.asked_as,
         }
 
     def to_markdown(self) -> str:

@@ -13,6 +13,7 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.answer import ask
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.retrieve import SearchOptions
+from yt_transcript.rag.stopwords import STOPWORDS
 
 CONDENSE_PROMPT = """Rewrite the follow-up question so that it can be understood without the conversation.
 Keep its meaning; replace pronouns like "it", "that" or "they" with what they refer to. Reply with the
@@ -25,16 +26,32 @@ Follow-up question: {question}
 Standalone question:"""
 
 _REFERRING = re.compile(r"\b(it|its|that|this|those|these|they|them|their|he|she|him|her|there|then)\b", re.I)
+_OWN_WORDS = 2  # a question pointing back with at most this many content words of its own is a follow-up
+MAX_TURNS = 6  # earlier turns a model reads to rewrite a follow-up
 
 
 def condense_offline(question: str, history: list[tuple[str, str]]) -> str:
-    """Without a model: a follow-up that refers back ("and why is that?") borrows the last question's words."""
+    """Without a model: a follow-up borrows the last question's words. It says nothing of its own ("why?"), or
+    points back and says little ("and why is that?", "how do they fix it?"). A short question of its own
+    ("what is a token?") stands alone: a student asks many of those in a row, and the last one's words would
+    pull its answer away."""
     if not history:
         return question
-    words = question.split()
-    if len(words) <= 6 or _REFERRING.search(question):
-        return f"{history[-1][0]} {question}"
-    return question
+    own = [w for w in re.findall(r"[\w']+", question.lower()) if w not in STOPWORDS]
+    follows = not own or (_REFERRING.search(question) and len(own) <= _OWN_WORDS)
+    return f"{history[-1][0]} {question}" if follows else question
+
+
+def standalone(question: str, history: list[tuple[str, str]], model: ChatModel | None) -> str:
+    """The question as retrieval should read it, given the earlier (question, answer) turns: rewritten by the
+    model, or offline by `condense_offline`."""
+    if not history:
+        return question
+    if model is None:
+        return condense_offline(question, history)
+    turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-MAX_TURNS:])
+    text = model.complete(CONDENSE_PROMPT.format(history=turns, question=question))
+    return text.strip().splitlines()[0].strip() if text and text.strip() else question
 
 
 @dataclass
@@ -47,17 +64,11 @@ class ChatSession:
     options: SearchOptions
     model: ChatModel | None = None  # None: offline quotes
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer text)
-    max_turns: int = 6  # earlier turns kept in the prompt
+    max_turns: int = MAX_TURNS  # earlier turns kept in the prompt
 
     def standalone(self, question: str) -> str:
         """The question as retrieval should see it."""
-        if not self.history:
-            return question
-        if self.model is None:
-            return condense_offline(question, self.history)
-        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in self.history[-self.max_turns:])
-        text = self.model.complete(CONDENSE_PROMPT.format(history=turns, question=question))
-        return text.splitlines()[0].strip() if text else question
+        return standalone(question, self.history[-self.max_turns:], self.model)
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None) -> tuple[str, Answer]:
         """Answer a turn; returns (the standalone question used for retrieval, the answer)."""

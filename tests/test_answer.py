@@ -92,17 +92,32 @@ def test_chat_rewrites_follow_ups(sample_library, fake_embedder, settings):
 
 @pytest.mark.parametrize("question, expected", [
     ("and why is that?", "What is spacing? and why is that?"),
+    ("how do they fix it?", "What is spacing? how do they fix it?"),
+    ("why?", "What is spacing? why?"),  # nothing of its own: it can only follow on
+    ("what is a token?", "what is a token?"),  # short, but its own: a student asks many in a row
     ("What does interleaving mean for exams in practice?", "What does interleaving mean for exams in practice?"),
+    ("does it beat cramming for exams in practice?", "does it beat cramming for exams in practice?"),
 ])
 def test_offline_condense(question, expected):
     assert condense_offline(question, [("What is spacing?", "quotes")]) == expected
+    assert condense_offline(question, []) == question
+
+
+def test_a_follow_up_asked_with_its_history_is_searched_with_the_question_before(sample_library):
+    first = sample_library.ask("Why does spacing beat cramming?", videos="yttSample01")
+    follow = sample_library.ask("and why is that?", videos="yttSample01", history=[(first.question, first.text)])
+    assert follow.question == "and why is that?"  # as asked: the notes keep the student's words
+    assert follow.asked_as == "Why does spacing beat cramming? and why is that?"
+    assert follow.to_dict()["asked_as"] == follow.asked_as
+    alone = sample_library.ask("What is interleaving?", videos="yttSample01", history=[(first.question, first.text)])
+    assert alone.asked_as is None and alone.question == "What is interleaving?"
 
 
 def test_offline_chat_session(sample_library, fake_embedder, settings):
     session = sample_library.chat()
     session.ask("What is interleaving?")
-    query, answer = session.ask("why?")
-    assert query == "What is interleaving? why?" and answer.kind == "extractive"
+    query, answer = session.ask("why does it work?")
+    assert query == "What is interleaving? why does it work?" and answer.question == query
 
 
 @pytest.mark.parametrize("spec, name", [("openai:gpt-4o-mini", "gpt-4o-mini"), ("llama3.2", "llama3.2"),

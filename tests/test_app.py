@@ -289,6 +289,18 @@ def test_the_newest_answer_comes_first_and_earlier_ones_below_it(app):
     assert any("Earlier questions" in c.value for c in at.caption)
 
 
+def test_a_follow_up_in_the_chat_is_read_with_the_question_before_it(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at, "Why does spacing beat cramming?")
+    ask(at, "and why is that?")
+    assert not at.exception
+    said = [html.unescape(c.value) for c in at.caption if c.value.startswith("Read with your question before it")]
+    assert said == ["Read with your question before it: “Why does spacing beat cramming? and why is that?”"]
+    ask(at, "What is interleaving?")  # a question of its own is read alone
+    assert len([c for c in at.caption if c.value.startswith("Read with your question before it")]) == 1
+
+
 def test_an_empty_question_gets_a_hint(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

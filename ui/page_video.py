@@ -26,6 +26,7 @@ from yt_transcript.ui.common import (
 )
 
 from yt_transcript import Citation, YtTranscriptError, format_hms
+from yt_transcript.rag.chat import MAX_TURNS
 
 PART_S = 600.0  # the transcript is read ten minutes at a time
 _QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not push its answer out of view
@@ -137,8 +138,9 @@ def chat(video_id: str) -> None:
                 failure = None
                 try:
                     with st.spinner("Finding the moments that answer it…"):
-                        answer = with_fallback(lambda lib: lib.ask(question, videos=[video_id], on_token=on_token),
-                                               "answer")
+                        history = [(a.question, a.text) for a in turns[-MAX_TURNS:]]  # a follow-up reads them
+                        answer = with_fallback(lambda lib: lib.ask(question, videos=[video_id], history=history,
+                                                                   on_token=on_token), "answer")
                 except YtTranscriptError as exc:
                     failure = exc
                 else:
@@ -165,6 +167,8 @@ def chat(video_id: str) -> None:
 def _turn(video_id: str, t: int, answer) -> None:
     """One question and its answer, then a button per source that plays its moment."""
     st.markdown(f"**You:** {safe(snippet(answer.question, _QUESTION_SHOWN))}")
+    if answer.asked_as:
+        st.caption(safe(f"Read with your question before it: “{snippet(answer.asked_as, 2 * _QUESTION_SHOWN)}”"))
     quotes = answer.kind == "extractive" and bool(answer.citations)
     if quotes:
         # Our own offline answer is its quotes: each one whole on its play button, said once (a phone would

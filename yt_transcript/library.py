@@ -385,15 +385,19 @@ class Library:
             k: int | None = None, model: str | None = None, options: SearchOptions | None = None,
             history: list[tuple[str, str]] | None = None, on_token: Callable[[str], None] | None = None) -> Answer:
         """An answer citing the moments that support it: by the model, or quotes offline. `k` passages are
-        retrieved (default: options.k when options are given, else YT_TRANSCRIPT_ASK_PASSAGES)."""
+        retrieved (default: options.k when options are given, else YT_TRANSCRIPT_ASK_PASSAGES). `history`, the
+        earlier (question, answer text) turns, makes a follow-up ("how do they fix it?") searched as one
+        question with what it points back to (`answer.asked_as` says how)."""
         from yt_transcript.rag.answer import ask
+        from yt_transcript.rag.chat import standalone
 
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
         chat = self.chat_model(model)
-        answer = ask(self.storage, self._embedder_for_queries(), self._query(question, "question"),
-                     self.settings.retrieval, opts, chat, history=history, on_token=on_token,
-                     retrieve=self._searcher(chat))
+        query = standalone(self._query(question, "question"), history or [], chat)
+        answer = ask(self.storage, self._embedder_for_queries(), query, self.settings.retrieval, opts, chat,
+                     history=history, on_token=on_token, retrieve=self._searcher(chat))
+        answer.question, answer.asked_as = question, (query if query != question else None)
         answer.notice = self.last_notice
         if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
             # A question about one video belongs to its study notes (export "obsidian"); "not found" teaches nothing.
