@@ -376,3 +376,35 @@ def test_no_card_from_the_channel_speaking_of_itself(library, fake_embedder, mon
     monkeypatch.setattr(study, "CARDS_VERSION", "outro-test")  # made again, not read back
     cards = study.study_cards(library.storage, video_id, None, per_chapter=4)
     assert cards and not any("sponsor" in c.question for c in cards)
+
+
+@pytest.mark.parametrize("sentence, statement", [
+    ("It knows it's Buffalo Sabres let's drag in the other one.", False),  # the speaker working the screen
+    ("Let me show you what the tokenizer does here.", False),
+    ("Why don't pelicans ever pay for their drinks because they always bill it to someone else.", False),
+    ("During inference what does this look like when you're on ChatGPT.", False),  # a question, unpunctuated
+    ("How do you identify and diagnose these disorders?", False),
+    ("Let's say the model has seen this document ten times.", True),  # a "let's say" states something
+    ("Let's call this the context window of the model.", True),
+    ("We have insomnia, which is persistent problems of falling or staying asleep.", True),  # a relative clause
+    ("Milgram began what would become one of the most famous experiments.", True),
+    ("Tokenization turns text into a sequence of tokens from a fixed vocabulary.", True),
+])
+def test_a_card_is_made_only_from_a_statement(sentence, statement):
+    from yt_transcript.rag.study import _NOT_A_STATEMENT
+
+    assert (_NOT_A_STATEMENT.search(sentence) is None) == statement
+
+
+def test_no_card_from_a_question_or_the_speaker_working_the_screen(library, fake_embedder):
+    from yt_transcript.rag.study import _NOT_A_STATEMENT, study_cards
+
+    lines = ["Retrieval practice means recalling the flashcards from memory without looking.",
+             "Why does retrieval practice beat rereading the flashcards for memory?",
+             "Let's open the flashcards app and drag the retrieval practice deck in.",
+             "Spaced review of the flashcards beats cramming for long term memory."] * 3
+    snippets = [Snippet(text, 6.0 * i, 6.0 * i + 6) for i, text in enumerate(lines)]
+    video_id = _ingest(library, fake_embedder, "questalk001", snippets)
+    cards = study_cards(library.storage, video_id, None, per_chapter=4)
+    assert cards and not [c.question for c in cards if _NOT_A_STATEMENT.search(c.question)]
+    assert not any(c.question.startswith(("Why", "Let's")) for c in cards)

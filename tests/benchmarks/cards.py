@@ -63,6 +63,16 @@ ones: not kept.
 Then (2026-11-30, a copy of the 52-video home, --meaning --read; base 0.350, 0.312 / 0.385, recurring 0.728)
 no boost for a capitalised term (study._NAME_BOOST 1.5 -> 1.0), since names led the trivia: named 0.350
 (0.298 / 0.399), recurring 0.738, capitalised 0.220 -> 0.181. One half down: not kept.
+Then (cards-9, kept) no card from a sentence that is no statement: the speaker working the screen ("let's drag
+in", "let me show"; "let's say/call" stay) or a question, punctuated or not (study._NOT_A_STATEMENT), since
+the second student met "It knows it's Buffalo Savers let's drag in _____." and "Why don't _____ ever pay for
+their drinks". Before it, 80 of the 1,296 cards were such sentences. 1296 -> 1289 cards; named 0.350 ->
+0.351 (0.312 -> 0.314 / 0.385 -> 0.385), recurring 0.728 -> 0.728, numbers 0.038 -> 0.043. A blind reader
+(a fresh helper, the Deep Dive's 60 distinct cards before and after shuffled, origin hidden): concepts 39 of
+52 before, 40 of 52 after (8 cards differ).
+Tried after it and not kept: no answer whose words hold or are held by an earlier answer's ("kovats" after
+"Orson kovat", "neural" after "neural network"): named 0.351 -> 0.320 (0.289 / 0.349), recurring 0.704.
+Creator titles repeat a talk's topic words, and so may its cards.
 """
 
 from __future__ import annotations
