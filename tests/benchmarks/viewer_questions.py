@@ -106,6 +106,11 @@ DATA = REPO / "tests" / "data"
 #   means/refers to/stands for", "called X"), since a student asking "what is a token?" got "IM start is a special
 #   token...". Quotes dev any/first 0.88/0.83 and blind 0.82/0.67, unchanged; the Deep Dive's case unchanged too:
 #   no passage search returns for it defines "token", so reordering its sentences cannot help.
+# - offline quotes from every passage search returned once one is relevant, not only the relevant ones
+#   (2026-11-30, not kept): a student's "why do LLMs make up facts that aren't true?" got three quotes from
+#   the one passage over the relevance bar, ranked 6th of 6. Bar lowered by 0.05, 0.1 or to none for the
+#   quotes (found/not found unchanged): dev quotes any/first 0.88/0.83 in every case. Nothing to choose by,
+#   and that question's quotes did not reach the hallucinations passage either (its rank cost).
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
