@@ -110,7 +110,23 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
         hits = _diversify(hits, opts.k)
     hits = hits[: opts.k]
     _read_on(storage, hits, chunks)
+    for hit in hits:
+        if not _SENTENCE_MARK.search(hit.text):
+            _as_read(hit)
     return hits
+
+
+def _as_read(hit: SearchHit) -> None:
+    """An unpunctuated hit's text as the transcript reads it, fillers and stutters out (sentences.as_read),
+    with its matching sentence still marked: "uh so um i think" is shown "so I think"."""
+    from yt_transcript.rag.sentences import as_read
+
+    a, b = hit.match or (0, 0)
+    before, matched, after = (as_read(part) for part in (hit.text[:a], hit.text[a:b], hit.text[b:]))
+    head = f"{before} " if before and matched else before
+    hit.text = " ".join(part for part in (head + matched, after) if part)
+    if hit.match:
+        hit.match = (len(head), len(head) + len(matched))
 
 
 def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) -> set[str]:

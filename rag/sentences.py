@@ -154,6 +154,13 @@ def drop_fillers(words: list[_Word]) -> list[_Word]:
     return _drop_stutters(kept)
 
 
+def as_read(text: str) -> str:
+    """Unpunctuated caption words as a reader reads them: without fillers and stutters, and "I" for "i". Only
+    words said, in the order said: nothing is added or moved."""
+    kept = drop_fillers(words_of([Snippet(text, 0.0, 1.0)]))
+    return " ".join("I" + w.token[1:] if w.norm == "i" or w.token.startswith("i'") else w.token for w in kept)
+
+
 def _carry(kept: list[_Word], dropped: _Word) -> None:
     """A dropped word's sentence end and pause stay with the word before it."""
     if kept:

@@ -148,6 +148,18 @@ def test_timestamp_points_at_the_matching_sentence(ingestor, library, fake_embed
     assert unlocated[0].match is None and unlocated[0].from_match == unlocated[0].text
 
 
+def test_an_unpunctuated_hit_reads_without_fillers_and_still_marks_its_match(ingestor, library):
+    lines = ["welcome to the show everyone today is a long one", "uh so first we talk about the weather um",
+             "then uh i think photosynthesis converts sunlight", "into chemical energy in plants you know",
+             "finally we wrap up with some closing notes"]
+    add(ingestor, "eeeeeeeeeee", "Talk", "C", None, lines, step=10.0)
+    (hit,) = library.search("photosynthesis sunlight chemical energy plants", k=1)
+    assert " uh " not in f" {hit.text} " and " um " not in f" {hit.text} " and "you know" not in hit.text
+    assert "then I think photosynthesis converts sunlight" in hit.text  # the words as said, "I" as written
+    assert hit.from_match.startswith(hit.to_dict()["match"]) and "photosynthesis" in hit.to_dict()["match"]
+    assert hit.text[hit.match[0]:].startswith("then I think") or hit.text[hit.match[0]:].startswith("into")
+
+
 def _chunk(lines: list[str]):
     from yt_transcript.ingest.chunking import _join_with_units
     from yt_transcript.ingest.models import Chunk

@@ -10,7 +10,8 @@ from yt_transcript.ingest.captions import read_caption_file
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.rag.sentences import (
-    BOUNDARY_TIERS, FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, drop_fillers, pick, quotable, sentences, words_of,
+    BOUNDARY_TIERS, FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, as_read, drop_fillers, pick, quotable, sentences,
+    words_of,
 )
 
 from .conftest import SAMPLE_VTT
@@ -349,3 +350,24 @@ def test_no_restored_sentence_opens_on_a_word_that_continues_a_clause():
     assert not any(s.text.split()[0].lower() == "of" for s in found)
     assert any("curve of forgetting" in s.text for s in found)
     assert [s.text.rstrip(".").split()[-1].lower() for s in found[:-1]] == _READER_ENDS
+
+
+@pytest.mark.parametrize("said, read", [
+    ("uh so um i think it's a it's a curve", "so I think it's a curve"),
+    ("i've seen what i'm after", "I've seen what I'm after"),
+    ("do you know what it is", "do you know what it is"),  # asked, "you know" is no filler
+    ("and you know he found it", "and he found it"),
+    ("the model is it", "the model is it"),  # nothing to drop: as said
+    ("uh um", ""),
+])
+def test_as_read(said, read):
+    assert as_read(said) == read
+
+
+@given(st.lists(st.sampled_from("so i think uh um it's a the model you know tokens i'm".split()), max_size=30))
+def test_as_read_only_drops_words_never_adds_or_moves_them(words):
+    said = [w.lower() for w in words]
+    kept = as_read(" ".join(words)).lower().split()
+    it = iter(said)
+    assert all(any(w == x for x in it) for w in kept)  # a subsequence of what was said
+    assert not FILLERS & set(kept)
