@@ -17,6 +17,12 @@ History (names its chapter / chapters named, half 0 / half 1):
 - Tried and not kept: a bonus in the TL;DR score for a sentence that opens with a transition phrase
   (chapters.transition_strength: "let's now talk about", "the next step"), weight 0.5 / 1 / 2: 0.405 / 0.556,
   0.429 / 0.556, 0.429 / 0.528; chapters named 1.31 / 2.17, 1.38 / 2.17, 1.33 / 2.00. Up on one half only.
+- Tried and not kept (scratch scripts): each third's 15 best candidates embedded on their own (a sentence's
+  vector is otherwise borrowed from the units around it) and re-scored by their cosine to the talk's centre,
+  weight 1 / 3: 0.476 / 0.528, 0.476 / 0.500; or by their mean positive cosine to every chapter (a recap
+  covers many), weight 1 / 3: 0.476 / 0.528, 0.500 / 0.500. Up on half 0, down on half 1 each time.
+- Tried and not kept: the first sentence from the talk's opening (the first 5% or 10%, at least a minute),
+  where a speaker says what the talk is: 0.381 / 0.583 (chapters named 1.19 / 2.50) both times.
 """
 
 from __future__ import annotations
