@@ -196,6 +196,19 @@ def _usage(texts: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(verbs), frozenset(halves)
 
 
+_INFLECTIONS = frozenset({"s", "es", "ing", "ed", "d", "t"})  # what turns "dream" into "dreaming", "dreamt"
+
+
+def _names_again(term: str, other: str) -> bool:
+    """Whether two terms share a word, plurals and inflections aside ("dreaming" and "dreams", "dreamt")."""
+    for a in _stems(term):
+        for b in _stems(other):
+            short, long = sorted((a, b), key=len)
+            if short == long or (len(short) >= 4 and long.startswith(short) and long[len(short):] in _INFLECTIONS):
+                return True
+    return False
+
+
 def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
@@ -234,8 +247,8 @@ def _compose(terms: list[str], forms: dict[str, Counter], taken: set[frozenset],
             if joined and joined.count(" ") < max_words and _signature(joined) not in taken:
                 picked[0] = joined
                 continue
-        if any(_stems(term) & _stems(p) for p in picked):
-            continue  # "Solutions and Solution" names one thing twice
+        if any(_names_again(term, p) for p in picked):
+            continue  # "Solutions and Solution", "Dreaming and Dreams" name one thing twice
         if sum(p.count(" ") + 1 for p in picked) + term.count(" ") + 1 > max_words - (1 if picked else 0):
             continue
         if picked and _signature(f"{picked[0]} {term}") in taken:

@@ -145,6 +145,17 @@ def test_topic_title_of_an_empty_chapter():
     assert topic_title("uh so um", []) == "Untitled"
 
 
+@pytest.mark.parametrize("term, other, again", [
+    ("dreaming", "dreams", True), ("dreamt", "dream", True), ("solutions", "solution", True),
+    ("neural network", "networks", True), ("reward model", "dreams", False), ("sleep", "asleep", False),
+    ("token", "tokenizer", False),  # another thing, not another form of one
+])
+def test_two_forms_of_one_word_name_one_thing(term, other, again):
+    from yt_transcript.rag.titles import _names_again
+
+    assert _names_again(term, other) is again and _names_again(other, term) is again
+
+
 def test_optional_gap_signals_find_transitions_and_pauses():
     from yt_transcript.rag.chapters import SegmentParams, gap_pauses, transition_strength
 

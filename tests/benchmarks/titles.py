@@ -66,6 +66,9 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   Then reflexive pronouns, "somewhere"/"somehow" and "episode" are no topic words (a student read "Trauma and
   Himself", "Episode and Baggins", "Model and Neuron Somewhere"): detected all 0.426 -> 0.424 / 0.450 -> 0.449,
   long 0.300 / 0.347 unchanged; creator spans all 0.464 -> 0.463 / 0.495. Kept for the grammar.
+- 2026-11-30 (extract-16), kept for the reader: two forms of one word name one thing ("Dreaming and Dreams",
+  "Dreamt and Dream" on CrashCourse's sleep video; titles._names_again): mean cosine unchanged in every
+  cell; shares a word, detected all, half 1 0.575 -> 0.569 (one title), half 0 unchanged.
 """
 
 from __future__ import annotations
