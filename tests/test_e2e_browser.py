@@ -25,6 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
 LECTURE = SHARED / "transcripts" / "karpathy-deep-dive" / "7xTGNNLPyMI.en-orig.vtt"
 LECTURE_ID = "7xTGNNLPyMI"
 PLAYER = "iframe[src*='youtube']"
@@ -197,6 +198,27 @@ def test_long_lecture_player_stays_in_view_and_a_deep_link_opens_the_moment(lect
     page.reload()  # the moment the citation played survives a reload
     page.get_by_text(f"Playing from {format_hms(moment)}").wait_for(timeout=120_000)
     assert f"start={moment}" in page.locator(PLAYER).first.get_attribute("src")
+
+
+def test_on_a_phone_a_place_found_in_the_transcript_keeps_the_readers_place(lecture, browser):
+    """A phone stacks the player far above the transcript: a play from the transcript shows its paragraph."""
+    _, chromium = browser
+    page = chromium.new_page(viewport=PHONE)
+    page.goto(f"{lecture}/?page=video&v={LECTURE_ID}")
+    page.get_by_role("tab", name="Transcript").click()
+    finder = page.get_by_label("Find in this transcript")
+    finder.wait_for(timeout=120_000)
+    finder.fill("hallucination")
+    finder.press("Enter")
+    place = page.get_by_role("button", name="Play 1:", exact=False).first
+    place.wait_for(timeout=120_000)
+    place.scroll_into_view_if_needed()
+    place.click()
+    mark = page.get_by_text("Found here:")
+    mark.wait_for(timeout=120_000)
+    time.sleep(1)  # the scroll runs once the page is drawn
+    assert in_view(page, mark), f"mark at {mark.bounding_box()}"
+    assert not in_view(page, page.locator(PLAYER).first)  # the reader stays where the words are
 
 
 class _Listener(http.server.BaseHTTPRequestHandler):

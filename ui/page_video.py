@@ -33,18 +33,21 @@ _QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not
 _BACK_LABELS = {"study": "← Back to the Study page", "search": "← Back to the search results"}
 _SAID_SHOWN = 100  # places the words are said, shown as buttons; the count says how many more
 _SAID_BOX = 8  # more places than this scroll in a box of their own, so the passages below stay near
+# A play from the transcript itself (a found place, a paragraph's play button) keeps a phone reader's place:
+# there the player sits far above the transcript, and the reader is reading. Elsewhere a play brings the
+# player into view, and on a wide screen, where the player stays beside it, the marked paragraph too.
 SCROLL_TO_PLAYER = """<script>
 // {nonce}: a seek happened; bring the player into view (a no-op when it already is).
 const box = window.parent.document.querySelector('.st-key-player');
-if (box) box.scrollIntoView({{block: 'nearest', behavior: 'instant'}});
+if (box && !({reading} && window.parent.innerWidth < 900)) box.scrollIntoView({{block: 'nearest', behavior: 'instant'}});
 </script>"""
 
 
 SCROLL_TO_MARK = """<script>
-// {nonce}: something played; on a wide screen, show the transcript's marked paragraph beside the player.
+// {nonce}: something played; show the transcript's marked paragraph (beside the player on a wide screen).
 const w = window.parent;
 const mark = w.document.querySelector('.st-key-marked_paragraph');
-if (mark && w.innerWidth >= 900) mark.scrollIntoView({{block: 'center', behavior: 'instant'}});
+if (mark && ({reading} || w.innerWidth >= 900)) mark.scrollIntoView({{block: 'center', behavior: 'instant'}});
 </script>"""
 
 
@@ -110,7 +113,7 @@ def player_and_chat(video_id: str) -> None:
         st.rerun()  # a seek from the chat: the open transcript follows it to the moment (a whole-page run)
     if seeks != st.session_state.get("_scrolled", 0):  # bring the player into view after a seek
         st.session_state["_scrolled"] = seeks
-        st.iframe(SCROLL_TO_PLAYER.format(nonce=seeks), height=1)  # our own fixed script, never data
+        st.iframe(SCROLL_TO_PLAYER.format(nonce=seeks, reading=_reading(seeks)), height=1)  # our own fixed script
     chat(video_id)
 
 
@@ -252,8 +255,8 @@ def _transcript(video_id: str) -> None:
         chapter, para = paragraphs[i]
         if chapter is not None and (i == a or paragraphs[i - 1][0] is not chapter):
             st.markdown(f"**{safe(chapter.title)}**")
-        st.button(f"▶ Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=seek,
-                  args=(para[0].start_s,), type="tertiary")
+        st.button(f"▶ Play from {format_hms(para[0].start_s)}", key=f"line-{i}", on_click=_play_and_read,
+                  args=(video_id, para[0].start_s, "Playing from here:"), type="tertiary")
         text = safe(" ".join(s.text for s in para))
         if i == found:
             with st.container(key="marked_paragraph"):
@@ -264,13 +267,18 @@ def _transcript(video_id: str) -> None:
             st.markdown(text)
 
 
+def _reading(seeks: int) -> str:
+    """"true" when the last play came from the transcript (a JavaScript literal for the scroll scripts)."""
+    return "true" if st.session_state.get("_reading_seek") == seeks else "false"
+
+
 def _scroll_to_mark() -> None:
-    """Once per play, bring the marked paragraph into view on a wide screen, where the player stays in view
-    beside it (on a phone the columns stack, and the player is what a play brings into view)."""
+    """Once per play, bring the marked paragraph into view: on a wide screen, where the player stays in view
+    beside it, and on a phone when the play came from the transcript (else the player is what it brings)."""
     seeks = st.session_state.get("_seeks", 0)
     if seeks != st.session_state.get("_mark_scrolled"):
         st.session_state["_mark_scrolled"] = seeks
-        st.iframe(SCROLL_TO_MARK.format(nonce=seeks), height=1)  # our own fixed script, never data
+        st.iframe(SCROLL_TO_MARK.format(nonce=seeks, reading=_reading(seeks)), height=1)  # our own fixed script
 
 
 def _parts(paragraphs) -> list[tuple[float, int, int]]:
@@ -326,9 +334,11 @@ def _finding(video_id: str, finding) -> None:
                   args=(video_id, hit.start_s))
 
 
-def _play_and_read(video_id: str, start_s: float) -> None:
+def _play_and_read(video_id: str, start_s: float, mark: str = "Found here:") -> None:
+    """A play from the transcript: the paragraph marked, and a phone reader's place kept (see SCROLL_TO_PLAYER)."""
     seek(start_s)
-    read_at(video_id, start_s, "Found here:")
+    read_at(video_id, start_s, mark)
+    st.session_state["_reading_seek"] = st.session_state["_seeks"]
 
 
 def _marked_paragraph(video_id: str, paragraphs) -> tuple[int | None, str]:
