@@ -75,7 +75,8 @@ class ChatSession:
         query = self.standalone(question)
         answer = ask(self.storage, self.embedder, query, self.settings, self.options, self.model,
                      history=self.history[-self.max_turns:], on_token=on_token)
-        self.history.append((question, answer.text))
+        answer.question, answer.asked_as = question, (query if query != question else None)
+        self.history.append((query, answer.text))  # as read: a chain of follow-ups keeps its topic
         return query, answer
 
     def clear(self) -> None:

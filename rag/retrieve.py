@@ -110,8 +110,8 @@ def search(storage: Storage, embedder: Embedder, query: str, options: SearchOpti
         hits = _diversify(hits, opts.k)
     hits = hits[: opts.k]
     _read_on(storage, hits, chunks)
-    for hit in hits:
-        if not _SENTENCE_MARK.search(hit.text):
+    for hit in hits:  # the fillers and stutters known are English ones
+        if records[hit.video_id].meta.english and not _SENTENCE_MARK.search(hit.text):
             _as_read(hit)
     return hits
 
@@ -125,8 +125,8 @@ def _as_read(hit: SearchHit) -> None:
     before, matched, after = (as_read(part) for part in (hit.text[:a], hit.text[a:b], hit.text[b:]))
     head = f"{before} " if before and matched else before
     hit.text = " ".join(part for part in (head + matched, after) if part)
-    if hit.match:
-        hit.match = (len(head), len(head) + len(matched))
+    # A match of fillers only is left with nothing to point at: the hit then shows from its start.
+    hit.match = (len(head), len(head) + len(matched)) if hit.match and matched else None
 
 
 def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) -> set[str]:

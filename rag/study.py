@@ -176,7 +176,8 @@ def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_ch
             topics.append(offline_topics(groups, embed))
         return topics[0]
 
-    # The titles the offline overview shows (summarize.detected_titles), so the two pages agree.
+    # The titles the offline overview shows (the same ranking summarize.detected_titles keeps), so the two
+    # pages agree.
     titles = [c.title for c in chapters]
     if not all(titles):
         titles = [title or made for title, made in zip(titles, offline_topics_once()[0])]

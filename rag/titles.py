@@ -196,7 +196,9 @@ def _usage(texts: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(verbs), frozenset(halves)
 
 
-_INFLECTIONS = frozenset({"s", "es", "ing", "ed", "d", "t"})  # what turns "dream" into "dreaming", "dreamt"
+# Endings that turn a word into another form of it ("dreaming", "dreamt"), with the shortest stem each may
+# follow: a four-letter stem plus "t" or "d" is more often another word ("pain"/"paint", "bear"/"beard").
+_INFLECTIONS = {"s": 4, "es": 4, "ing": 4, "ed": 5, "d": 5, "t": 5}
 
 
 def _names_again(term: str, other: str) -> bool:
@@ -204,7 +206,8 @@ def _names_again(term: str, other: str) -> bool:
     for a in _stems(term):
         for b in _stems(other):
             short, long = sorted((a, b), key=len)
-            if short == long or (len(short) >= 4 and long.startswith(short) and long[len(short):] in _INFLECTIONS):
+            ending = long[len(short):]
+            if short == long or (long.startswith(short) and len(short) >= _INFLECTIONS.get(ending, 99)):
                 return True
     return False
 

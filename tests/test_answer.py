@@ -111,13 +111,37 @@ def test_a_follow_up_asked_with_its_history_is_searched_with_the_question_before
     assert follow.to_dict()["asked_as"] == follow.asked_as
     alone = sample_library.ask("What is interleaving?", videos="yttSample01", history=[(first.question, first.text)])
     assert alone.asked_as is None and alone.question == "What is interleaving?"
+    # The notes keep a follow-up as it was read: "why?" alone would say nothing there.
+    lenient = sample_library.with_settings(relevance_threshold=0.0)  # the hashing embedder's scores are low
+    why = lenient.ask("why?", videos="yttSample01", history=[(first.question, first.text)])
+    assert why.kind == "extractive" and why.question == "why?"
+    assert "Why does spacing beat cramming? why?" in [a.question for a in sample_library.saved_answers("yttSample01")]
+
+
+def test_with_a_model_a_follow_up_is_rewritten_by_it_and_a_failing_model_raises_a_model_error(sample_library):
+    llm = make_fake_chat_model(lambda messages: "Why does spacing beat cramming?" if len(messages) == 1
+                               else "Because of forgetting [S1].")
+    lib = with_llm(sample_library, llm)
+    answer = lib.ask("and why is that?", videos="yttSample01", history=[("What is spacing?", "It is...")])
+    assert answer.asked_as == "Why does spacing beat cramming?" and answer.question == "and why is that?"
+    assert "What is spacing?" in llm.calls[0][0].content  # the rewrite read the conversation
+
+    def down(messages):
+        raise ConnectionError("connection refused")
+
+    with pytest.raises(errors.ModelError):  # the app falls back offline on this (ui.common.with_fallback)
+        with_llm(sample_library, make_fake_chat_model(down)).ask(
+            "and why is that?", videos="yttSample01", history=[("What is spacing?", "It is...")])
 
 
 def test_offline_chat_session(sample_library, fake_embedder, settings):
     session = sample_library.chat()
     session.ask("What is interleaving?")
-    query, answer = session.ask("why does it work?")
-    assert query == "What is interleaving? why does it work?" and answer.question == query
+    query, answer = session.ask("why?")
+    assert query == "What is interleaving? why?" and answer.kind == "extractive"
+    assert answer.question == "why?" and answer.asked_as == query  # shaped as Library.ask's answers
+    query, _ = session.ask("and how do they fix it?")  # a chain of follow-ups keeps its topic
+    assert query == "What is interleaving? why? and how do they fix it?"
 
 
 @pytest.mark.parametrize("spec, name", [("openai:gpt-4o-mini", "gpt-4o-mini"), ("llama3.2", "llama3.2"),

@@ -149,6 +149,7 @@ def test_topic_title_of_an_empty_chapter():
     ("dreaming", "dreams", True), ("dreamt", "dream", True), ("solutions", "solution", True),
     ("neural network", "networks", True), ("reward model", "dreams", False), ("sleep", "asleep", False),
     ("token", "tokenizer", False),  # another thing, not another form of one
+    ("pain", "paint", False), ("bear", "beard", False), ("star", "stared", False), ("learned", "learn", True),
 ])
 def test_two_forms_of_one_word_name_one_thing(term, other, again):
     from yt_transcript.rag.titles import _names_again

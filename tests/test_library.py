@@ -307,6 +307,18 @@ def test_a_video_without_chapters_reads_and_exports_under_the_overviews_detected
     assert json.loads(library.export("noChapters1", "json"))["chapters"] == []
 
 
+def test_a_short_clip_gets_no_detected_heading(settings, library, fake_embedder):
+    from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+
+    snippets = [Snippet("Spaced review beats cramming for memory.", 0.0, 5.0),
+                Snippet("Retrieval practice means recalling without looking.", 5.0, 10.0)]
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("shortclip01", "Clip"),
+                                                                                snippets))
+    assert library.chapters("shortclip01") == []  # one heading over it all is nothing to navigate by
+    assert "detected" not in library.export("shortclip01", "md").lower()
+
+
 def test_a_video_with_creator_chapters_reads_under_them(sample_library):
     chapters = sample_library.chapters("yttSample01")
     assert chapters == sample_library.video("yttSample01").meta.chapters and chapters

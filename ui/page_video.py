@@ -141,7 +141,9 @@ def chat(video_id: str) -> None:
                 failure = None
                 try:
                     with st.spinner("Finding the moments that answer it…"):
-                        history = [(a.question, a.text) for a in turns[-MAX_TURNS:]]  # a follow-up reads them
+                        # A follow-up reads the turns before it, each as it was searched: a chain of them
+                        # ("why?", then "how do they fix it?") keeps its topic.
+                        history = [(a.asked_as or a.question, a.text) for a in turns[-MAX_TURNS:]]
                         answer = with_fallback(lambda lib: lib.ask(question, videos=[video_id], history=history,
                                                                    on_token=on_token), "answer")
                 except YtTranscriptError as exc:

@@ -156,18 +156,21 @@ class Library:
         return chapter_count(self.storage, video, detect=detect)
 
     def chapters(self, video: str) -> list[Chapter]:
-        """The chapters a reader navigates by: the creator's, else those detected in the transcript, titled as
-        the offline overview titles them (found and titled once per transcript version, and kept)."""
+        """The chapters a reader navigates by: the creator's, else those detected in the transcript (when more
+        than one), titled as the offline overview titles them (found and titled once per transcript version,
+        and kept; with a model the overview titles them itself)."""
         from yt_transcript.rag.summarize import detected_chapters
 
         record = self.storage.get(video)
         if record.meta.chapters:
             return record.meta.chapters
         key = f"chapters\x1f{record.generation}"
-        if key not in self._recent_chapters:  # a read-only home keeps nothing: the app would redo this every rerun
+        made = self._recent_chapters.get(key)
+        if made is None:  # a read-only home keeps nothing: the app would redo this every rerun
             made = detected_chapters(self.storage, video, self._phrases_like(video))
+            made = made if len(made) > 1 else []  # one heading over the whole talk is nothing to navigate by
             self._recent_chapters = _latest(self._recent_chapters, key, made)
-        return self._recent_chapters[key]
+        return made
 
     def chapter_counts(self, videos: list[str], *, budget_s: float = 1.5) -> dict[str, tuple[int | None, str]]:
         """`chapter_count` for many videos, as a listing shows them: counts kept are read, and missing ones
@@ -401,7 +404,8 @@ class Library:
         answer.notice = self.last_notice
         if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
             # A question about one video belongs to its study notes (export "obsidian"); "not found" teaches nothing.
-            self.storage.save_answer(opts.video_ids[0], answer)
+            # A follow-up is kept as it was read: "why?" alone would say nothing there, and replace another "why?".
+            self.storage.save_answer(opts.video_ids[0], dataclasses.replace(answer, question=query))
         return answer
 
     def saved_answers(self, video: str) -> list[Answer]:
