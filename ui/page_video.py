@@ -296,10 +296,11 @@ def _parts(paragraphs) -> list[tuple[float, int, int]]:
 
 
 def _part_label(p: int, parts: list[tuple[float, int, int]], paragraphs) -> str:
-    """"Part 3 of 22: from 0:20:00, Neural Networks": the chapter being read where the part starts."""
-    start, first, _ = parts[p]
-    chapter = paragraphs[first][0]
-    return f"Part {p + 1} of {len(parts)}: from {format_hms(start)}" + (f", {chapter.title}" if chapter else "")
+    """"Part 3 of 22: from 0:20:04, Neural Networks": when its first paragraph starts (a part holds the
+    paragraphs starting in its ten minutes), and the chapter being read there."""
+    _, first, _ = parts[p]
+    chapter, para = paragraphs[first]
+    return f"Part {p + 1} of {len(parts)}: from {format_hms(para[0].start_s)}" + (f", {chapter.title}" if chapter else "")
 
 
 def _reading_at(video_id: str) -> float:
