@@ -22,6 +22,9 @@ from yt_transcript.rag.stopwords import NOT_TOPIC, STOPWORDS
 
 # Words that carry nothing in speech. "you know" only when it is not a question ("do you know").
 FILLERS = frozenset("uh um uhm umm erm er hmm mm".split())
+# YouTube's automatic captions also write "uh" as a lone "U" ("things like U malware websites"); written
+# captions mean the letter ("space U is the common token"), so it is a filler in unpunctuated captions only.
+ASR_FILLERS = FILLERS | {"u"}
 _YOU_KNOW_GUARD = frozenset("do did don't didn't if as to whether what how".split())
 # Discourse markers that open a spoken sentence; dropped there, they only delay it.
 LEADING_MARKERS = frozenset("and so okay ok alright um uh yeah oh right".split())
@@ -72,7 +75,7 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-4"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-5"  # how sentences are restored: a change re-reads kept transcripts
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -131,14 +134,16 @@ def words_of(snippets) -> list[_Word]:
     return out
 
 
-def drop_fillers(words: list[_Word]) -> list[_Word]:
-    """Without "uh", "um", "you know", cut-off word starts ("p patterns") and stutters ("it's a it's a")."""
+def drop_fillers(words: list[_Word], asr: bool = False) -> list[_Word]:
+    """Without "uh", "um", "you know", cut-off word starts ("p patterns") and stutters ("it's a it's a");
+    `asr`: the words are unpunctuated automatic captions (ASR_FILLERS)."""
+    fillers = ASR_FILLERS if asr else FILLERS
     kept: list[_Word] = []
     i = 0
     while i < len(words):
         w = words[i]
         nxt = words[i + 1].norm if i + 1 < len(words) else ""
-        if w.norm in FILLERS or not w.norm:
+        if w.norm in fillers or not w.norm:
             _carry(kept, w)
             i += 1
             continue
@@ -157,7 +162,7 @@ def drop_fillers(words: list[_Word]) -> list[_Word]:
 def as_read(text: str) -> str:
     """Unpunctuated caption words as a reader reads them: without fillers and stutters, and "I" for "i". Only
     words said, in the order said: nothing is added or moved."""
-    kept = drop_fillers(words_of([Snippet(text, 0.0, 1.0)]))
+    kept = drop_fillers(words_of([Snippet(text, 0.0, 1.0)]), asr=True)
     return " ".join("I" + w.token[1:] if w.norm == "i" or w.token.startswith("i'") else w.token for w in kept)
 
 
@@ -376,7 +381,7 @@ def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers
     captions: the break reader's odds, or the shipped table by default). A quote needs no "so" in front; a
     transcript keeps it (markers)."""
     punctuated = is_punctuated(snippets)
-    words = drop_fillers(words_of(snippets))
+    words = drop_fillers(words_of(snippets), asr=not punctuated)
     near = _punctuated_near(words)
     out = []
     for a, b in split_sentences(words, starts):
@@ -419,8 +424,9 @@ def _turn_before(words: list[_Word], first: int) -> bool:
 def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
     """first through last (sentences() of the same snippets, last after first) as one sentence, rendered as
     sentences() renders one: a contiguous stretch of the cleaned transcript, the words between kept."""
-    words = [w for w in drop_fillers(words_of(snippets)) if first.first <= w.index <= last.last]
-    return render(words, is_punctuated(snippets), first.opening, last.closed, last.closing) if words else None
+    punctuated = is_punctuated(snippets)
+    words = [w for w in drop_fillers(words_of(snippets), asr=not punctuated) if first.first <= w.index <= last.last]
+    return render(words, punctuated, first.opening, last.closed, last.closing) if words else None
 
 
 def starts_mid_clause(text: str) -> bool:

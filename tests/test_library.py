@@ -326,6 +326,18 @@ def test_a_video_with_creator_chapters_reads_under_them(sample_library):
     assert "detected" not in md and all(f"## {c.title} (" in md or f"## [{c.title} (" in md for c in chapters)
 
 
+def test_find_shows_automatic_captions_as_read(settings, library, fake_embedder):
+    from yt_transcript.ingest.models import Transcript, VideoMeta
+    from yt_transcript.ingest.pipeline import Ingestor
+
+    from .test_sentences import asr_snippets
+
+    Ingestor(settings, library.storage, lambda: fake_embedder).index(Transcript(VideoMeta("asrsample01", "Memory"),
+                                                                                asr_snippets()))
+    said = library.find("asrsample01", "memory works").said
+    assert said and "how memory works" in said[0].text and " uh " not in f" {said[0].text} "
+
+
 def test_chapter_counts_work_out_missing_ones_within_a_budget(library, fake_embedder):
     from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
     from yt_transcript.ingest.pipeline import Ingestor

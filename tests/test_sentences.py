@@ -359,6 +359,7 @@ def test_no_restored_sentence_opens_on_a_word_that_continues_a_clause():
     ("and you know he found it", "and he found it"),
     ("the model is it", "the model is it"),  # nothing to drop: as said
     ("uh um", ""),
+    ("includes things like U malware websites", "includes things like malware websites"),  # ASR's "uh"
 ])
 def test_as_read(said, read):
     assert as_read(said) == read
@@ -371,3 +372,11 @@ def test_as_read_only_drops_words_never_adds_or_moves_them(words):
     it = iter(said)
     assert all(any(w == x for x in it) for w in kept)  # a subsequence of what was said
     assert not FILLERS & set(kept)
+
+
+def test_a_lone_u_is_a_filler_in_automatic_captions_only():
+    asr = [Snippet("so this includes things like U malware websites", 0.0, 3.0),
+           Snippet("and spam websites that we filter out", 3.0, 6.0)]
+    assert " U " not in " ".join(s.text for s in sentences(asr))
+    written = [Snippet("In GPT-2, space U is the common token.", 0.0, 3.0), Snippet("That is why it merges.", 3.0, 6.0)]
+    assert "space U is the common token" in " ".join(s.text for s in sentences(written))

@@ -368,9 +368,13 @@ class Library:
         their meaning elsewhere; when neither finds anything, the k nearest passages, marked as such."""
         from yt_transcript.rag.occurrences import occurrences
         from yt_transcript.rag.retrieve import close_matches
+        from yt_transcript.rag.sentences import is_punctuated
 
         words = self._query(words, "search")
-        said = occurrences(video, self.transcript(video).snippets, words)
+        transcript = self.transcript(video)
+        said = occurrences(video, transcript.snippets, words)
+        if transcript.meta.english and not is_punctuated(transcript.snippets):  # as search shows them
+            said = [dataclasses.replace(o, text=_as_read(o.text)) for o in said]
         hits = self.search(words, videos=[video], k=k)
         close = close_matches(hits, self.settings.retrieval.relevance_threshold)
         # A passage at a place already listed would show the same moment twice.
@@ -653,6 +657,14 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _as_read(text: str) -> str:
+    """A found place's caption words as read (rag.sentences.as_read), its leading "… " kept."""
+    from yt_transcript.rag.sentences import as_read
+
+    lead, rest = ("… ", text[2:]) if text.startswith("… ") else ("", text)
+    return lead + as_read(rest)
 
 
 def _latest(memo: dict, key: str, value: Any, keep: int = 4) -> dict:
