@@ -186,6 +186,28 @@ def test_a_talk_without_chapters_reads_under_its_detected_chapters(app, tmp_path
     assert part.options[0] == f"Part 1 of {len(part.options)}: from 0:00:00, {chapters[0].title}"
 
 
+def test_the_end_of_a_transcript_part_reads_on_to_the_next(app, tmp_path):
+    from .test_sentences import ASR_TEXT, asr_snippets
+
+    open_transcript_tab(app, tmp_path / "long-asr-talk.en.vtt", asr_snippets(" ".join([ASR_TEXT] * 40)))
+    part = app.selectbox(key="transcript_part_sentences")
+    assert part.value == 0 and len(part.options) >= 2
+    app.button(key="next_part").click().run()
+    part = app.selectbox(key="transcript_part_sentences")
+    assert not app.exception and part.value == 1
+    part.set_value(len(part.options) - 1).run()
+    assert not [b for b in app.button if b.key == "next_part"]  # the last part has nothing after it
+
+
+def test_not_found_is_said_once(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at, "zyzzyva quasar xylophone")
+    said = [m.value for m in at.markdown if "cover this" in m.value] + \
+        [c.value for c in at.caption if "answers this directly" in c.value]
+    assert len(said) == 1, said
+
+
 def zeppelin_talk(app, tmp_path) -> float:
     """A ~25-minute ASR talk whose last line alone says "zeppelin", open on its Transcript tab at part 1;
     returns when that line starts."""

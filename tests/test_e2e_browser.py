@@ -220,6 +220,15 @@ def test_on_a_phone_a_place_found_in_the_transcript_keeps_the_readers_place(lect
     assert in_view(page, mark), f"mark at {mark.bounding_box()}"
     assert not in_view(page, page.locator(PLAYER).first)  # the reader stays where the words are
 
+    # At the end of a part, reading on opens the next one at its top.
+    read_on = page.get_by_role("button", name="Read on: Part ", exact=False)
+    read_on.scroll_into_view_if_needed()
+    label = read_on.inner_text()
+    read_on.click()
+    page.get_by_text(label.removeprefix("Read on: ").rstrip(" ›"), exact=False).first.wait_for(timeout=60_000)
+    time.sleep(1)
+    assert in_view(page, page.get_by_text("Ten minutes at a time: go to"))
+
 
 class _Listener(http.server.BaseHTTPRequestHandler):
     hits: ClassVar[list[str]] = []

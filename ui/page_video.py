@@ -51,6 +51,13 @@ if (mark && ({reading} || w.innerWidth >= 900)) mark.scrollIntoView({{block: 'ce
 </script>"""
 
 
+SCROLL_TO_PART = """<script>
+// The reader turned to the next part: show it from its top, where the part list is.
+const list = window.parent.document.querySelector('[class*="st-key-transcript_part_"]');
+if (list) list.scrollIntoView({block: 'start', behavior: 'instant'});
+</script>"""
+
+
 def page() -> None:
     records = {r.meta.video_id: r for r in library().videos()}
     if not records:
@@ -179,7 +186,7 @@ def _turn(video_id: str, t: int, answer) -> None:
         # Our own offline answer is its quotes: each one whole on its play button, said once (a phone would
         # otherwise scroll past every quote twice).
         st.caption(safe(answer.text.split("\n", 1)[0]))
-    else:  # a model's text stays wholly inert
+    elif answer.kind != "not_found":  # a model's text stays wholly inert; "not found" is said once, below
         st.markdown(safe(answer.text) if answer.kind == "generated" else safe_with_bullets(answer.text))
     if answer.kind == "generated" and not answer.grounded:
         st.warning("The model cited none of the passages it was given: this answer is not grounded.")
@@ -252,6 +259,8 @@ def _transcript(video_id: str) -> None:
                           args=(video_id, key, starts),
                           format_func=lambda p: _part_label(p, parts, paragraphs))
     _, a, b = parts[chosen]
+    if st.session_state.pop("_part_turned", None) == video_id:
+        st.iframe(SCROLL_TO_PART, height=1)  # our own fixed script: the new part is read from its top
     found, mark = _marked_paragraph(video_id, paragraphs)
     for i in range(a, b):
         chapter, para = paragraphs[i]
@@ -267,6 +276,14 @@ def _transcript(video_id: str) -> None:
             _scroll_to_mark()
         else:
             st.markdown(text)
+    if chosen + 1 < len(parts):  # the end of a part: read on without going back up to the list
+        st.button(f"Read on: {_part_label(chosen + 1, parts, paragraphs)} ›", key="next_part", on_click=_turn_part,
+                  args=(video_id, starts[chosen + 1]))
+
+
+def _turn_part(video_id: str, start: float) -> None:
+    st.session_state["transcript_at"] = (video_id, start)
+    st.session_state["_part_turned"] = video_id
 
 
 def _reading(seeks: int) -> str:
