@@ -313,11 +313,13 @@ def _parts(paragraphs) -> list[tuple[float, int, int]]:
 
 
 def _part_label(p: int, parts: list[tuple[float, int, int]], paragraphs) -> str:
-    """"Part 3 of 22: from 0:20:04, Neural Networks": when its first paragraph starts (a part holds the
-    paragraphs starting in its ten minutes), and the chapter being read there."""
-    _, first, _ = parts[p]
+    """"Part 3 of 22: from 0:20:04, Neural Networks · Training": when its first paragraph starts (a part holds
+    the paragraphs starting in its ten minutes), the chapter being read there and those that start in it."""
+    _, first, end = parts[p]
     chapter, para = paragraphs[first]
-    return f"Part {p + 1} of {len(parts)}: from {format_hms(para[0].start_s)}" + (f", {chapter.title}" if chapter else "")
+    titles = list(dict.fromkeys(c.title for c, _ in paragraphs[first:end] if c is not None))
+    return f"Part {p + 1} of {len(parts)}: from {format_hms(para[0].start_s)}" + (f", {' · '.join(titles)}"
+                                                                                  if titles else "")
 
 
 def _reading_at(video_id: str) -> float:
