@@ -11,11 +11,15 @@ _CONTEXT_WORDS = 12  # an occurrence's text runs at least this many words from w
 _BEFORE_WORDS = 4  # and shows this many words before them, from the line before when need be
 
 
-def occurrences(video_id: str, snippets: list[Snippet], words: str) -> list[Occurrence]:
+def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: bool = False) -> list[Occurrence]:
     """Every line of the transcript where `words` are said in order (case, punctuation, the apostrophe's
     shape and a plural aside), the line that starts them; a phrase over line breaks is found on its first.
     Each occurrence's text reads on to at least _CONTEXT_WORDS words from the match, and shows a few words
-    before it (from the line before, after "… ", though it plays from the line that says the words)."""
+    before it (from the line before, after "… ", though it plays from the line that says the words).
+    as_read: the text is shown as a reader reads automatic captions (sentences.as_read: fillers out)."""
+    from yt_transcript.rag.sentences import as_read as read
+
+    shown = read if as_read else (lambda text: text)
     wanted = _forms(words)
     if not wanted:
         return []
@@ -37,13 +41,14 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str) -> list[Occu
             while count - starts[0] < _CONTEXT_WORDS and used + 1 < len(lines):
                 used += 1
                 count += len(lines[used])
-            text = " ".join(s.text for s in snippets[i:used + 1])
+            text = shown(" ".join(s.text for s in snippets[i:used + 1]))
             before, k = [], i  # and the words just before, from the lines before when its line starts on them
             while starts[0] + len(before) < _BEFORE_WORDS and k > 0:
                 k -= 1
                 before = snippets[k].text.split() + before
-            if before:
-                text = "… " + " ".join(before[-(_BEFORE_WORDS - starts[0]):]) + " " + text
+            lead = shown(" ".join(before[-(_BEFORE_WORDS - starts[0]):])) if before else ""
+            if lead:
+                text = f"… {lead} {text}"
             found.append(Occurrence(video_id, snippets[i].start_s, text))
     return found
 

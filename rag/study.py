@@ -32,9 +32,7 @@ from yt_transcript.rag.sentences import (
 from yt_transcript.rag.stopwords import STOPWORDS
 from yt_transcript.rag.summarize import (
     EXTRACT_VERSION,
-    choose_chapters,
-    detected_starts,
-    group_units,
+    chapters_with_units,
     offline_topics,
     readable_sentences,
 )
@@ -120,20 +118,6 @@ class _Term:
     words: int
     number: bool
     capitalised: bool  # written with a capital though not starting the sentence: a name
-
-
-def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np.ndarray, list, list]:
-    """A stored video's units and vectors, its chapters (the creator's, or the kept detected ones the overview
-    uses) and each chapter's (units, vectors)."""
-    record = storage.get(video_id)
-    raw, vectors = storage.video_units(video_id)
-    units = [Unit(s, t) for s, t in raw]
-    if not units:
-        return units, vectors, [], []
-    duration = float(record.meta.duration_s or units[-1].start_s)
-    _, chapters = choose_chapters(record.meta.chapters, None, units, vectors, duration, video_id,
-                                  detect=lambda: detected_starts(storage, video_id, units, vectors))
-    return units, vectors, chapters, group_units(units, vectors, chapters)
 
 
 CARDS_VERSION = "cards-9"  # how cards are made: a change makes kept sets stale

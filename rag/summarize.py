@@ -205,20 +205,27 @@ def detected_starts(storage: Storage, video_id: str, units: list[Unit] | None = 
     return starts
 
 
-def detected_chapters(storage: Storage, video_id: str,
-                      embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Chapter]:
-    """The chapters detected in a stored video, with the titles the offline overview gives them: what a reader
-    of a video without chapters of its own navigates by (the transcript's headings, the export's)."""
+def chapters_with_units(storage: Storage, video_id: str) -> tuple[list[Unit], np.ndarray, list, list]:
+    """A stored video's units and vectors, its chapters (the creator's, or the kept detected ones the overview
+    uses) and each chapter's (units, vectors)."""
     record = storage.get(video_id)
     raw, vectors = storage.video_units(video_id)
-    if not raw:
-        return []
-    units = [Unit(start, text) for start, text in raw]
-    duration = float(record.meta.duration_s or storage.transcript(video_id).snippets[-1].end_s)
-    starts = detected_starts(storage, video_id, units, vectors)
-    chapters = chapters_from_starts(starts, duration, [""] * len(starts))
-    titles = detected_titles(storage, video_id, group_units(units, vectors, chapters), starts, embed)
-    return chapters_from_starts(starts, duration, titles)
+    units = [Unit(s, t) for s, t in raw]
+    if not units:
+        return units, vectors, [], []
+    duration = float(record.meta.duration_s or units[-1].start_s)
+    _, chapters = choose_chapters(record.meta.chapters, None, units, vectors, duration, video_id,
+                                  detect=lambda: detected_starts(storage, video_id, units, vectors))
+    return units, vectors, chapters, group_units(units, vectors, chapters)
+
+
+def detected_chapters(storage: Storage, video_id: str,
+                      embed: Callable[[list[str]], np.ndarray] | None = None) -> list[Chapter]:
+    """The chapters detected in a stored video without chapters of its own, with the titles the offline
+    overview gives them: what its reader navigates by (the transcript's headings, the export's)."""
+    _, _, chapters, groups = chapters_with_units(storage, video_id)
+    titles = detected_titles(storage, video_id, groups, [c.start_s for c in chapters], embed)
+    return [replace(c, title=title) for c, title in zip(chapters, titles)]
 
 
 def detected_titles(storage: Storage, video_id: str, groups: list[tuple[list[Unit], np.ndarray]],

@@ -81,3 +81,14 @@ def test_a_word_alone_on_a_word_timed_line_comes_with_the_words_after_it():
     (found,) = occurrences("v", snippets, "tokenizer")
     assert found.start_s == 0.8 and found.text.startswith("… so the tokenizer splits text")
     assert len(found.text.split("tokenizer")[1].split()) >= 11
+
+
+def test_places_in_automatic_captions_can_be_shown_as_read():
+    from yt_transcript.ingest.models import Snippet
+
+    lines = [Snippet("okay so today we're going to talk about", 0.0, 3.0),
+             Snippet("how memory works uh and why lectures", 3.0, 6.0), Snippet("slip away so fast", 6.0, 9.0)]
+    [raw] = occurrences("v", lines, "memory works")
+    [read] = occurrences("v", lines, "memory works", as_read=True)
+    assert " uh " in raw.text and " uh " not in read.text and read.start_s == raw.start_s == 3.0
+    assert read.text.startswith("… ") and "how memory works and why lectures" in read.text

@@ -361,15 +361,20 @@ def test_given_the_model_a_blank_close_to_the_chapters_meaning_beats_an_aside():
     assert cheese == pytest.approx(_MEANING_FLOOR * maker.score(by_key["swiss cheese"], 0)) and gradient > cheese
 
 
+def _ingest_lines(library, fake_embedder, video_id: str, lines: list[str]) -> str:
+    """A talk saying these lines three times over, one every 6 s."""
+    return _ingest(library, fake_embedder, video_id,
+                   [Snippet(text, 6.0 * i, 6.0 * i + 6) for i, text in enumerate(lines * 3)])
+
+
 def test_no_card_from_the_channel_speaking_of_itself(library, fake_embedder, monkeypatch):
     import yt_transcript.rag.study as study
 
     lines = ["Memory works by retrieval practice and spaced review of the flashcards.",
              "Retrieval practice means recalling the flashcards from memory.",
              "If you would like to sponsor an episode get a special laptop decal for your laptop.",
-             "Spaced review of the flashcards beats cramming for memory."] * 3
-    snippets = [Snippet(text, 6.0 * i, 6.0 * i + 6) for i, text in enumerate(lines)]
-    video_id = _ingest(library, fake_embedder, "outrotalk01", snippets)
+             "Spaced review of the flashcards beats cramming for memory."]
+    video_id = _ingest_lines(library, fake_embedder, "outrotalk01", lines)
     monkeypatch.setattr(study, "_OUTRO", re.compile("(?!)"))  # the rule off: the outro line makes a card
     assert any("sponsor" in c.question for c in study.study_cards(library.storage, video_id, None, per_chapter=4))
     monkeypatch.undo()
@@ -402,9 +407,8 @@ def test_no_card_from_a_question_or_the_speaker_working_the_screen(library, fake
     lines = ["Retrieval practice means recalling the flashcards from memory without looking.",
              "Why does retrieval practice beat rereading the flashcards for memory?",
              "Let's open the flashcards app and drag the retrieval practice deck in.",
-             "Spaced review of the flashcards beats cramming for long term memory."] * 3
-    snippets = [Snippet(text, 6.0 * i, 6.0 * i + 6) for i, text in enumerate(lines)]
-    video_id = _ingest(library, fake_embedder, "questalk001", snippets)
+             "Spaced review of the flashcards beats cramming for long term memory."]
+    video_id = _ingest_lines(library, fake_embedder, "questalk001", lines)
     cards = study_cards(library.storage, video_id, None, per_chapter=4)
     assert cards and not [c.question for c in cards if _NOT_A_STATEMENT.search(c.question)]
     assert not any(c.question.startswith(("Why", "Let's")) for c in cards)

@@ -54,7 +54,7 @@ if (mark && ({reading} || w.innerWidth >= 900)) mark.scrollIntoView({{block: 'ce
 SCROLL_TO_PART = """<script>
 // The reader turned to the next part: show it from its top, where the part list is.
 const list = window.parent.document.querySelector('[class*="st-key-transcript_part_"]');
-if (list) list.scrollIntoView({block: 'start', behavior: 'instant'});
+if (list) { list.style.scrollMarginTop = '80px'; list.scrollIntoView({block: 'start', behavior: 'instant'}); }  // below the app's header
 </script>"""
 
 
@@ -383,12 +383,13 @@ def _notes(video_id: str) -> None:
     name = re.sub(r"[^\w.-]+", "-", video_id)
     st.download_button("Download notes (Markdown)", notes, file_name=f"{name}-notes.md", key="export",
                        mime="text/markdown")
-    asked = len(library().saved_answers(video_id))
+    saved = library().saved_answers(video_id)
+    asked = len(saved)
     st.caption(f"They hold the {asked} question{'s' if asked != 1 else ''} asked about this video so far, in the "
                "app or on the command line." if asked else "No question has been asked about this video yet.")
     if asked:  # what they hold beyond the Overview tab, before downloading: the questions, as plain text
         with st.expander("The questions in the notes"):
-            for answer in library().saved_answers(video_id):
+            for answer in saved:
                 st.markdown(f"- {safe(answer.question)}")
 
 

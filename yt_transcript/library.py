@@ -372,9 +372,8 @@ class Library:
 
         words = self._query(words, "search")
         transcript = self.transcript(video)
-        said = occurrences(video, transcript.snippets, words)
-        if transcript.meta.english and not is_punctuated(transcript.snippets):  # as search shows them
-            said = [dataclasses.replace(o, text=_as_read(o.text)) for o in said]
+        asr = transcript.meta.english and not is_punctuated(transcript.snippets)  # shown as read, as search does
+        said = occurrences(video, transcript.snippets, words, as_read=asr)
         hits = self.search(words, videos=[video], k=k)
         close = close_matches(hits, self.settings.retrieval.relevance_threshold)
         # A passage at a place already listed would show the same moment twice.
@@ -657,14 +656,6 @@ class Library:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _as_read(text: str) -> str:
-    """A found place's caption words as read (rag.sentences.as_read), its leading "… " kept."""
-    from yt_transcript.rag.sentences import as_read
-
-    lead, rest = ("… ", text[2:]) if text.startswith("… ") else ("", text)
-    return lead + as_read(rest)
 
 
 def _latest(memo: dict, key: str, value: Any, keep: int = 4) -> dict:

@@ -133,7 +133,7 @@ def named_in_titles(answer: str, titles: list[str]) -> bool:
 
 def chapter_texts(storage, video_id: str) -> list[tuple[float, str]]:
     """(start, text) of each chapter, chosen as study_cards chooses them."""
-    from yt_transcript.rag.study import chapters_with_units
+    from yt_transcript.rag.summarize import chapters_with_units
 
     _, _, chapters, groups = chapters_with_units(storage, video_id)
     return [(c.start_s, " ".join(u.text for u in g[0])) for c, g in zip(chapters, groups)]
