@@ -85,20 +85,21 @@ class SegmentParams:
     """How chapters are found. Lengths are shares of the video, so one setting serves a 10-minute explainer
     and a 3-hour lecture.
 
-    The defaults are the setting leave-one-video-out chose in 23 of 26 folds over the dev videos with creator
-    chapters, the cutoff held at 0.25 standard deviations (tests/benchmarks/eval_chapters.py prints why: a
-    lower cutoff splits a clean four-topic talk in five). The vocabulary shift, transition phrases and pauses
-    are measured there too; with the cutoff held, none raised the leave-one-out F1, so they are off.
+    Chapters are the talk's most coherent split (`optimal_cuts`): each costs `penalty`, so the count follows
+    how distinct the video's parts are, not its length. The defaults are the setting leave-one-video-out chose
+    in most folds over the dev videos with creator chapters (tests/benchmarks/eval_chapters.py). TextTiling
+    (window, cutoff and the weighed signals below) places a given count, and is kept as the baseline.
     """
 
     block_share: float = 1 / 250  # sentence vectors are averaged over blocks this long (10-60 s)
-    window_share: float = 1 / 40  # each gap compares this much talk on either side (at least three blocks)
-    cutoff: float = 0.25  # a gap is a boundary when its score is this many standard deviations above the mean
-    min_gap_share: float = 1 / 45  # chapters are at least this long
-    lexical: float = 0.0  # weight of the vocabulary shift (TextTiling over words) next to the vector depth
-    cues: float = 0.0  # weight of a transition phrase ("okay so next", "moving on") at the gap
-    pauses: float = 0.0  # weight of the silence at the gap
+    penalty: float = 1.5  # a chapter is split off when it makes its blocks this much more coherent (in blocks)
+    min_gap_share: float = 1 / 60  # chapters are at least this long
     refine: float = 1.0  # each boundary then moves to the sharpest change of topic within this many blocks
+    window_share: float = 1 / 40  # TextTiling: each gap compares this much talk on either side (>= 3 blocks)
+    cutoff: float = 0.25  # TextTiling: a gap is a boundary this many standard deviations above the mean score
+    lexical: float = 0.0  # TextTiling: weight of the vocabulary shift next to the vector depth
+    cues: float = 0.0  # TextTiling: weight of a transition phrase ("okay so next", "moving on") at the gap
+    pauses: float = 0.0  # TextTiling: weight of the silence at the gap
 
 
 # Phrases speakers use to move to the next part of a talk.
@@ -250,16 +251,59 @@ def segment(units: list[Unit], vectors: np.ndarray, duration_s: float, count: in
             params: SegmentParams | None = None) -> list[float]:
     """Chapter start times (the first is 0). The number of chapters is chosen by the method unless count is given.
 
-    TextTiling over sentence vectors, with the vocabulary shift, transition phrases and pauses at each gap
-    weighed in (see SegmentParams). With count, it is TextTiling given the number of chapters.
+    Without count: the talk's most coherent split into chapters (`optimal_cuts` over blocks of sentence
+    vectors). With count: TextTiling given the number of chapters (the baseline; see SegmentParams).
     """
     params = params or SegmentParams()
     if not units:
         return [0.0]
-    signals = gap_signals(units, vectors, duration_s, params)
-    if signals is None:
+    if count is not None:
+        signals = gap_signals(units, vectors, duration_s, params)
+        return [0.0] if signals is None else boundaries_from_signals(signals, units, duration_s, params, count)
+    block_s = min(60.0, max(10.0, duration_s * params.block_share))
+    starts, matrix = blocks(units, vectors, block_s)
+    if len(starts) < 4:
         return [0.0]
-    return boundaries_from_signals(signals, units, duration_s, params, count)
+    min_gap = max(3 * block_s, duration_s * params.min_gap_share)
+    cuts = optimal_cuts(matrix, params.penalty, max(1, round(min_gap / block_s)))
+    times = np.array([u.start_s for u in units])
+    if params.refine:
+        change = unit_change(units, vectors, block_s)
+        return [0.0] + sorted({_sharpest(times, change, starts[c], params.refine * block_s) for c in cuts})
+    return [0.0] + [float(starts[c]) for c in cuts]
+
+
+def optimal_cuts(matrix: np.ndarray, penalty: float, min_len: int) -> list[int]:
+    """The block indexes where chapters start (after the first) in the split that maximises the coherence of
+    its chapters, less `penalty` for each one; chapters are at least min_len blocks long.
+
+    A chapter's coherence is the length of the sum of its blocks' vectors, once the talk's own mean is taken
+    out of each and each is set to unit length: a chapter of n blocks that all say the same thing scores n, one
+    whose blocks wander scores less (the sum of cosines to the chapter's mean). Taking out the mean matters:
+    every block of a talk shares its subject, which would otherwise make the whole talk look like one topic.
+    Exact, by dynamic programming over the block gaps (after Utiyama and Isahara's, and Alemi and Ginsparg's,
+    segmentation as optimisation).
+    """
+    n = len(matrix)
+    centred = matrix - matrix.mean(axis=0)
+    centred = centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
+    totals = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(centred, axis=0)])
+    best = np.full(n + 1, -np.inf)
+    best[0] = 0.0
+    back = np.zeros(n + 1, dtype=int)
+    for j in range(min_len, n + 1):
+        i = np.arange(0, j - min_len + 1)
+        i = i[(i == 0) | (i >= min_len)]  # the chapter before i is long enough too
+        values = best[i] + np.linalg.norm(totals[j] - totals[i], axis=1) - penalty
+        k = int(np.argmax(values))
+        best[j], back[j] = values[k], i[k]
+    cuts: list[int] = []
+    j = n
+    while j > 0:
+        j = int(back[j])
+        if j:
+            cuts.append(j)
+    return sorted(cuts)
 
 
 def snap(t: float, units: list[Unit]) -> float:

@@ -3,6 +3,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from yt_transcript.rag.chapters import Unit, boundary_scores, evenly_spaced, segment, snap
 
@@ -51,6 +53,42 @@ def test_segmentation_with_a_given_count():
     units, vectors = synthetic()
     starts = segment(units, vectors, duration_s=720.0, count=3)
     assert len(starts) == 3 and boundary_scores(starts, [0, 180, 360, 540], 30)[0] == 1.0
+
+
+def _clustered(sizes: list[int], dims: int = 16, noise: float = 0.05, seed: int = 0) -> np.ndarray:
+    """Block vectors: one random direction per chapter, each block a little off it."""
+    rng = np.random.default_rng(seed)
+    return np.vstack([rng.normal(size=dims) + noise * rng.normal(size=(n, dims)) for n in sizes])
+
+
+@pytest.mark.parametrize("sizes, penalty, min_len, expected", [
+    ([5, 5, 5], 1.5, 2, [5, 10]),  # three clean chapters
+    ([8, 3, 8], 1.5, 2, [8, 11]),  # a short one in the middle is still its own
+    ([3, 8], 1.5, 4, [4]),  # a chapter shorter than allowed: the cut moves to the nearest place allowed
+    ([5, 5, 5], 50.0, 2, []),  # a chapter that costs more than it gains is not split off
+])
+def test_optimal_cuts_table(sizes, penalty, min_len, expected):
+    from yt_transcript.rag.chapters import optimal_cuts
+
+    assert optimal_cuts(_clustered(sizes), penalty, min_len) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(sizes=st.lists(st.integers(1, 9), min_size=1, max_size=6), min_len=st.integers(1, 4),
+       seed=st.integers(0, 1000))
+def test_optimal_cuts_keep_chapters_long_enough_and_fewer_as_they_cost_more(sizes, min_len, seed):
+    from yt_transcript.rag.chapters import optimal_cuts
+
+    matrix = _clustered(sizes, noise=0.5, seed=seed)
+    counts = []
+    for penalty in (0.25, 1.0, 4.0):
+        cuts = optimal_cuts(matrix, penalty, min_len)
+        edges = [0, *cuts, len(matrix)]
+        assert cuts == sorted(set(cuts)) and all(0 < c < len(matrix) for c in cuts)
+        if cuts:
+            assert all(b - a >= min_len for a, b in zip(edges, edges[1:]))
+        counts.append(len(cuts))
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_short_or_empty_input():
