@@ -48,6 +48,10 @@ What we ship (SegmentParams defaults) and why, from this script's output on 2026
   0.680, TCH_1BHY58I 0.650, P6sfmUTpUmc 0.545, 5t1vTLU7s40 (the YouTube-ASR interview) 0.490. The Deep Dive
   keeps 26 chapters. Titles on the detected spans (titles.py, mean cosine, all half 0 / half 1): 0.424 / 0.449
   -> 0.422 / 0.439; shares a word 0.416 / 0.569 -> 0.452 / 0.553.
+- Tried and not kept (scratch, the first grid with refine 1): transition cues and pauses as a bonus for a
+  chapter starting at a gap (cue 0/0.25/0.5/1, standardised log pause 0/0.25/0.5). LOO long F1@30/60: vectors
+  only 0.465 / 0.600; with cues allowed 0.474 / 0.591; with pauses allowed 0.465 / 0.600 (weight 0 chosen in
+  nearly every fold); all videos 0.702 / 0.798 -> 0.704 / 0.797.
 """
 
 from __future__ import annotations
