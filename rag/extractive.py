@@ -40,6 +40,10 @@ _LONGEST = 2 * MAX_WORDS  # a longer "sentence" is unpunctuated speech we could 
 _EXPLAINS = re.compile(r"\b(?:is|are|means|mean|stands for|called|refers to|because|the reason|the idea|so that"
                        r"|in other words|basically)\b", re.IGNORECASE)
 _EXPLAINS_BONUS = 0.04
+# A sentence that defines what the one before it named, by pointing back ("...model hallucinations. It's when
+# llms make stuff up"): neither says it alone, so the two are also a candidate quote, read as one.
+_DEFINES_BACK = re.compile(r"^(?:so |and )?(?:(?:it's|it is|that's|that is|this is|which is) (?:when|where|what|"
+                           r"basically|just|simply)\b|(?:it|that|this|which) (?:means|refers to)\b)", re.IGNORECASE)
 _UNREADABLE_COST = 0.08  # a fragment or a run-on still may be the only place the answer is said
 # Per place a quote's passage stands in search's order. Search judges which passage answers better than one
 # sentence's score does (dev set: its top hit lands in a gold window for 0.83 of questions, the best-scored
@@ -129,6 +133,7 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
         starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)
         vectors = sentence_vectors(inside, starts, unit_vectors)
         found += [(i, s, v, _completed(near, inside, j)) for j, (s, v) in enumerate(zip(inside, vectors))]
+        found += _definitions(i, near, inside, vectors)
     if not found:
         return []
     scores = sentence_match_scores(qvec, np.stack([f[2] for f in found]), [f[1].text for f in found], terms)
@@ -143,6 +148,19 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
                             completed.text if completed else None, completed.end_s if completed else 0.0))
     quotes.sort(key=lambda q: -q.score)
     return quotes
+
+
+def _definitions(hit_index: int, snippets, inside: list, vectors: np.ndarray) -> list:
+    """Candidates (as rank_quotes keeps them) for each sentence that defines the one before it by pointing back:
+    the two as one quote, its vector their mean."""
+    out = []
+    for j in range(1, len(inside)):
+        if _DEFINES_BACK.match(inside[j].text):
+            pair = joined(snippets, inside[j - 1], inside[j])
+            if pair is not None:
+                mean = vectors[j - 1] + vectors[j]
+                out.append((hit_index, pair, mean / (np.linalg.norm(mean) or 1.0), None))
+    return out
 
 
 def _completed(snippets, inside: list, j: int):

@@ -132,3 +132,33 @@ def test_quotes_use_the_sentence_breaks_the_overview_read(library, fake_embedder
         first = every.index(near[0])
         assert starts.offset == sum(len(s.text.split()) for s in every[:first])
     assert any(q.text.endswith("for years.") for q in quotes)
+
+
+@pytest.mark.parametrize("text, defines", [
+    ("It's when llms make stuff up.", True),
+    ("So that's when the model guesses.", True),
+    ("It means the weights are fixed.", True),
+    ("Which refers to the context window.", True),
+    ("It's a big problem with assistants.", False),  # says something of it, defines nothing
+    ("When it means business, it works.", False),
+])
+def test_a_sentence_that_defines_by_pointing_back(text, defines):
+    from yt_transcript.rag.extractive import _DEFINES_BACK
+
+    assert bool(_DEFINES_BACK.match(text)) is defines
+
+
+def test_a_term_and_the_sentence_defining_it_are_also_one_quote(library, fake_embedder, tmp_path):
+    lines = ["Today we look at how students revise.", "You might have heard of the spacing effect.",
+             "It's when reviews spread over several days beat one long session.", "Cramming feels productive.",
+             "But it fades within a week."]
+    path = tmp_path / "spacing.en.vtt"
+    path.write_text(_vtt(lines), encoding="utf-8")
+    assert library.ingest(str(path), video_id="spacingTalk")[0].ok
+    question = "What is the spacing effect?"
+    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=["spacingTalk"], k=3))
+    quotes = rank_quotes(library.storage, fake_embedder, question, hits)
+    pair = [q for q in quotes if "spacing effect" in q.text and "It's when reviews" in q.text]
+    assert len(pair) == 1 and pair[0].start_s == 3.0
+    transcript = " ".join(s.text for s in library.transcript("spacingTalk").snippets)
+    assert pair[0].text in transcript  # contiguous, unedited

@@ -115,6 +115,11 @@ DATA = REPO / "tests" / "data"
 #   early (cc01, zh01, yl14); the other 13 are another chunk. Landing on the last window within 15 or 30 s
 #   after the best that scores within 0.02 or 0.05 of it: dev-A 0.94/0.83 -> 0.89/0.79 in all four, dev-B
 #   0.73/0.73 unchanged. A lead-in is not told apart by its score.
+# - a term and the sentence that defines it by pointing back, as one candidate quote (rag/extractive._DEFINES_BACK,
+#   kept; 2026-11-30): "...model hallucinations. It's when llms make stuff up" names and defines in two
+#   sentences, neither of which answers alone. Dev quotes any/first 0.88/0.83 unchanged; blind 0.82/0.66 ->
+#   0.82/0.67 (one first quote). Kept for the reader's case (neutral on dev), not for the blind figure:
+#   "what are hallucinations in LLMs?" on the Deep Dive now quotes the definition first.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
