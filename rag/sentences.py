@@ -75,7 +75,8 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-5"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-6"  # how sentences are restored: a change re-reads kept transcripts
+CUT = -1.0  # the opening evidence of a piece cut from inside a punctuated sentence
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -176,12 +177,15 @@ def _carry(kept: list[_Word], dropped: _Word) -> None:
 
 
 def _drop_stutters(words: list[_Word]) -> list[_Word]:
-    """An immediately repeated run of one to three words keeps only its second copy."""
+    """An immediately repeated run of one to three words keeps only its second copy. A repeat across a
+    sentence end is two sentences ("...the same as punishment. Punishment decreases...", "over and over. And
+    then"), not a stutter."""
     out: list[_Word] = []
     for w in words:
         out.append(w)
         for n in (3, 2, 1):
-            if len(out) >= 2 * n and [x.norm for x in out[-2 * n:-n]] == [x.norm for x in out[-n:]]:
+            if (len(out) >= 2 * n and [x.norm for x in out[-2 * n:-n]] == [x.norm for x in out[-n:]]
+                    and not any(_SENTENCE_END.search(x.token) for x in out[-2 * n:-1])):
                 del out[-2 * n:-n]
                 break
     return out
@@ -213,7 +217,9 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool],
         if prev.norm in _NO_END or cur.norm in _NO_START or _set_phrase(words, j) or _set_phrase(words, j - 1):
             score -= 3.0
         return score
-    score = -1.2  # one more sentence
+    # Inside a punctuated sentence: one more piece, which costs more than a long sentence does (_length_cost),
+    # so the speaker's sentence is cut only when it runs past MAX_WORDS; then at a comma and a cue if it can.
+    score = -6.0
     score += 0.8 if prev.token.endswith((",", ";", ":")) else -1.5
     score += min(prev.pause_after, 1.5) + (0.2 if prev.line_end else 0.0)
     two = f"{cur.norm} {words[j + 1].norm}" if j + 1 < len(words) else ""
@@ -362,16 +368,18 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
            closing: float = 6.0, markers: bool = False) -> Sentence | None:
     """The words as a sentence: leading markers off (unless markers), first letter and "I" capitalised,
     closing punctuation."""
-    while not markers and len(words) > 1 and words[0].norm in LEADING_MARKERS and not _set_phrase(words, 0):
+    while (not markers and opening != CUT and len(words) > 1 and words[0].norm in LEADING_MARKERS
+           and not _set_phrase(words, 0)):
         words = words[1:]
     text = " ".join(w.token for w in words).strip(" ,;:-–—")
     if not text:
         return None
     if not punctuated or text == text.lower():
         text = re.sub(r"\bi(?=\b|')", "I", text)
-    text = text[:1].upper() + text[1:]
+    # A piece cut from inside a punctuated sentence is shown as one: "…" where it was cut, the words as written.
+    text = "…" + text if opening == CUT else text[:1].upper() + text[1:]
     if not _SENTENCE_END.search(text):
-        text += "."
+        text += "." if closed else "…"
     return Sentence(words[0].time, words[-1].time + 0.5, text, words[0].index, words[-1].index, opening, closed,
                     closing)
 
@@ -387,7 +395,7 @@ def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers
     for a, b in split_sentences(words, starts):
         opening = 6.0 if a == 0 else _break_score(words, a, near, starts)
         if near[a] and opening < 6.0:
-            opening = -1.0  # a cut inside a punctuated sentence: no evidence of a start
+            opening = CUT  # a cut inside a punctuated sentence: no evidence of a start
         closed = bool(_SENTENCE_END.search(words[b - 1].token)) or not near[b - 1] or b == len(words)
         closing = 6.0 if b == len(words) else _break_score(words, b, near, starts)
         sentence = render(words[a:b], punctuated, opening, closed, closing, markers)
@@ -435,7 +443,7 @@ def starts_mid_clause(text: str) -> bool:
     words = [_norm(w) for w in text.split()[:2]]
     if not words:
         return False
-    return (text[:1].islower() or words[0] in CONJUNCTIONS
+    return (text[:1].islower() or text.startswith("…") or words[0] in CONJUNCTIONS
             or (len(words) == 2 and words[0] in _CLAUSE_ENDS and words[1] in ("and", "but", "or")))
 
 

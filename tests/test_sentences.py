@@ -106,6 +106,32 @@ def test_stutters_and_cut_off_words():
     assert [w.token for w in words] == ["it's", "a", "random", "patterns", "the", "end"]
 
 
+@pytest.mark.parametrize("said, kept", [
+    ("it's a it's a random model", "it's a random model"),
+    ("not the same as punishment. Punishment decreases a behavior", None),  # two sentences, one word each
+    ("a loud scary noise over and over. And then it spread", None),
+    ("the the end of it", "the end of it"),
+    ("we saw it, we saw it twice", "we saw it twice"),  # a comma is no sentence end
+])
+def test_a_stutter_never_spans_a_sentence_end(said, kept):
+    words = drop_fillers(words_of([Snippet(said, 0.0, 5.0)]))
+    assert " ".join(w.token for w in words) == (kept or said)
+
+
+def test_a_punctuated_sentence_is_cut_only_when_too_long_and_the_cut_shows():
+    short = ("And it starred some of psychology's most notable, and often controversial, figures including Pavlov, "
+             "BF Skinner, and that guy who trained kids to be terrified of furry things.")
+    long = (short[:-1] + ", and it was a time when the field was young, eager, and not yet careful about ethics or"
+            " consent at all.")
+    [one] = sentences([Snippet(short, 0.0, 10.0)])
+    assert one.text == "I" + short[5:]  # whole: only the leading "And" is off, as for any sentence
+    pieces = sentences([Snippet(long, 0.0, 20.0)])
+    assert len(pieces) == 2 and all(p.words <= MAX_WORDS for p in pieces)
+    assert pieces[0].text.endswith("things…") and pieces[1].text.startswith("…and it was")  # no "." or capital made up
+    said = re.findall(r"[\w']+", long)[1:]
+    assert [w for p in pieces for w in re.findall(r"[\w']+", p.text)] == ["It"] + said[1:]  # every word, in order
+
+
 def test_punctuated_captions_keep_their_sentences():
     snippets = read_caption_file(SAMPLE_VTT).snippets
     found = sentences(snippets)

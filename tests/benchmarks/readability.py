@@ -69,6 +69,12 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   3.2%, 32.3% / 47.9%; ends 0.2: 10.2% / 2.7%, 34.1% / 48.2%. Ends improve and starts worsen on the copies
   (a start between 2 and 3.5 is right as often as not, see the reader's precision by evidence); TL;DRs
   unchanged.
+- 2026-11-30 (reading-6), kept for the reader: a punctuated sentence is cut only when it runs past MAX_WORDS,
+  and a cut piece shows "…" where it was cut instead of a made-up full stop and capital (a student read
+  "...most notable. And often controversial... BF Skinner. And that guy" for one sentence with commas); a
+  stutter never spans a sentence end ("the same as punishment. Punishment decreases" lost a word). Captions,
+  chapter extracts mid-clause / ends mid-sentence: 9.7% / 4.8% (of 805) -> 10.2% / 4.5% (of 806); TL;DRs
+  unchanged; ASR copies unchanged (31.8% / 50.6%).
 """
 
 from __future__ import annotations
