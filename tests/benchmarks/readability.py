@@ -73,7 +73,7 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   and a cut piece shows "…" where it was cut instead of a made-up full stop and capital (a student read
   "...most notable. And often controversial... BF Skinner. And that guy" for one sentence with commas); a
   stutter never spans a sentence end ("the same as punishment. Punishment decreases" lost a word). Captions,
-  chapter extracts mid-clause / ends mid-sentence: 9.7% / 4.8% (of 805) -> 10.2% / 4.5% (of 806); TL;DRs
+  chapter extracts mid-clause / ends mid-sentence: 9.7% / 4.8% -> 10.2% / 4.5% (806 extracts); TL;DRs
   unchanged; ASR copies unchanged (31.8% / 50.6%).
 """
 
