@@ -75,12 +75,20 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-6"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-7"  # how sentences are restored: a change re-reads kept transcripts
 CUT = -1.0  # the opening evidence of a piece cut from inside a punctuated sentence
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
 _SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
+# A full stop that ends no sentence: a title before a name ("our consultant is Dr. Ranjit Bhagwat") or
+# initials ("B.F. Skinner"; a lone capital but "I").
+_ABBREVIATION = re.compile(r"(?:dr|mr|mrs|ms|prof|st|jr|sr|vs|mt|ft|no)\.|(?:[A-Z]\.){2,}|[A-HJ-Z]\.",
+                           re.IGNORECASE)
+
+
+def _ends_sentence(token: str) -> bool:
+    return bool(_SENTENCE_END.search(token)) and not _ABBREVIATION.fullmatch(token)
 
 
 @dataclass(frozen=True)
@@ -206,8 +214,10 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool],
     mid-phrase to think).
     """
     prev, cur = words[j - 1], words[j]
-    if _SENTENCE_END.search(prev.token):
+    if _ends_sentence(prev.token):
         return 6.0
+    if _SENTENCE_END.search(prev.token):
+        return -6.0  # "Dr." or "B.F.": the sentence goes on
     if not punctuated[j]:
         table = starts or default_starts()
         score = (table.weight * table.evidence(words, j) + min(prev.pause_after, 1.5)
@@ -396,7 +406,7 @@ def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers
         opening = 6.0 if a == 0 else _break_score(words, a, near, starts)
         if near[a] and opening < 6.0:
             opening = CUT  # a cut inside a punctuated sentence: no evidence of a start
-        closed = bool(_SENTENCE_END.search(words[b - 1].token)) or not near[b - 1] or b == len(words)
+        closed = _ends_sentence(words[b - 1].token) or not near[b - 1] or b == len(words)
         closing = 6.0 if b == len(words) else _break_score(words, b, near, starts)
         sentence = render(words[a:b], punctuated, opening, closed, closing, markers)
         if sentence:

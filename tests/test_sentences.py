@@ -132,6 +132,17 @@ def test_a_punctuated_sentence_is_cut_only_when_too_long_and_the_cut_shows():
     assert [w for p in pieces for w in re.findall(r"[\w']+", p.text)] == ["It"] + said[1:]  # every word, in order
 
 
+@pytest.mark.parametrize("text, count", [
+    ("Our consultant is Dr. Ranjit Bhagwat, and our director is Nick Jenkins.", 1),
+    ("The famous American behaviorist, B.F. Skinner, trained pigeons to play ping pong.", 1),
+    ("It was a test by Mr. Smith and Mrs. Jones in St. Louis, in the lab.", 1),
+    ("He trained pigeons for years. Then he trained rats in a box.", 2),
+    ("That was the whole point of it for me, and so was I. Then it ended there.", 2),
+])
+def test_a_title_or_initials_end_no_sentence(text, count):
+    assert len(sentences([Snippet(text, 0.0, 10.0)])) == count
+
+
 def test_punctuated_captions_keep_their_sentences():
     snippets = read_caption_file(SAMPLE_VTT).snippets
     found = sentences(snippets)
