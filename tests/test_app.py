@@ -168,7 +168,7 @@ def test_switching_transcript_views_keeps_the_place_and_play_still_works(app, tm
     plays = [b for b in app.button if b.key and b.key.startswith("line-")]
     shown = [re.search(r"(\d+):(\d\d):(\d\d)", b.label).groups() for b in plays]
     seconds = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in shown]
-    assert not app.exception and moment <= seconds[0] < seconds[-1] < moment + 600  # the same ten minutes
+    assert not app.exception and seconds[0] <= moment + 0.5 < seconds[-1] + 600  # the part that holds it
     plays[1].click().run()
     assert not app.exception and app.session_state["start_s"] == seconds[1]
 
@@ -535,3 +535,17 @@ def test_card_lines_keep_the_blank_and_stay_short(words, data):
     question = " ".join(words[:at] + ["_____"] + words[at:])
     line = card_line(question)
     assert "_____" in line and len(line) <= 81
+
+
+@pytest.mark.parametrize("moment, part", [
+    (611.0, 0),  # found at 0:10:11, said in the paragraph from 0:09:35: read in the first part
+    (622.0, 1),  # the next part's first paragraph
+    (0.0, 0),
+    (5000.0, 1),  # past the end: the last paragraph's part
+])
+def test_a_moment_is_read_in_the_part_whose_paragraph_holds_it(moment, part):
+    from yt_transcript.ingest.models import Snippet
+    from yt_transcript.ui.page_video import _part_holding, _parts
+
+    paragraphs = [(None, [Snippet("a", s, s + 20)]) for s in (0.0, 300.0, 575.0, 622.0, 900.0)]
+    assert _part_holding(_parts(paragraphs), paragraphs, moment) == part

@@ -250,11 +250,11 @@ def _transcript(video_id: str) -> None:
     if not parts:
         st.caption("This transcript has no text.")
         return
-    starts = [start for start, _, _ in parts]
+    starts = [paragraphs[a][1][0].start_s for _, a, _ in parts]  # each part's first paragraph
     # The reader's place is a moment, and parts are fixed stretches of time: switching views (or coming back
-    # to the video) opens the part that holds the same moment, cut at the same times.
+    # to the video) opens the part whose paragraphs hold the same moment, cut at the same times.
     key = "transcript_part_" + ("sentences" if restored else "captions")
-    st.session_state[key] = _part_at(starts, _reading_at(video_id))
+    st.session_state[key] = _part_holding(parts, paragraphs, _reading_at(video_id))
     chosen = st.selectbox("Ten minutes at a time: go to", range(len(parts)), key=key, on_change=_read_from,
                           args=(video_id, key, starts),
                           format_func=lambda p: _part_label(p, parts, paragraphs))
@@ -326,6 +326,13 @@ def _reading_at(video_id: str) -> float:
     """The moment the reader's transcript part starts at, for this video (0 for a video not read yet)."""
     at = st.session_state.get("transcript_at")
     return at[1] if at and at[0] == video_id else 0.0
+
+
+def _part_holding(parts: list[tuple[float, int, int]], paragraphs, moment: float) -> int:
+    """The part with the paragraph that holds the moment: a place found at 0:10:11, in a paragraph from
+    0:09:35, is read in the part of 0:00-0:10, not in the next one, which starts at 0:10:22."""
+    at = _part_at([para[0].start_s for _, para in paragraphs], moment)
+    return next((p for p, (_, a, b) in enumerate(parts) if a <= at < b), 0)
 
 
 def _part_at(starts: list[float], moment: float) -> int:
