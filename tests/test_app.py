@@ -290,6 +290,15 @@ def test_a_deep_link_opens_the_video_at_that_moment(app):
     assert any(c.value == "Playing from 0:01:40" for c in at.caption)
 
 
+def test_a_link_to_a_video_not_in_the_library_says_so(app):
+    at = ingest_sample(app)
+    typo = SAMPLE[:-1] + ("x" if SAMPLE[-1] != "x" else "y")
+    goto(at, "video", v=typo)
+    assert not at.exception
+    [error] = [html.unescape(e.value) for e in at.error]
+    assert f"'{typo}' is not in the library" in error and f"Did you mean {SAMPLE}?" in error
+
+
 def test_chat_is_kept_per_video_and_can_be_cleared(app, settings):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

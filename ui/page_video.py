@@ -64,7 +64,13 @@ def page() -> None:
         st.header("Video")
         st.info("The library is empty: add a talk on the Library page first.")
         return
-    if st.session_state.get("video_id") not in records:
+    wanted = st.session_state.get("video_id")
+    if wanted not in records:
+        if wanted:  # a link or id that names no video here: say so (with the nearest id), then show the first
+            try:
+                library().video(wanted)
+            except YtTranscriptError as exc:
+                show_error(exc)
         st.session_state["video_id"], st.session_state["start_s"] = next(iter(records)), 0
     video_id = st.session_state["video_id"]
     back = st.session_state.get("_back_to")
