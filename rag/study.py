@@ -468,6 +468,8 @@ def _singular(word: str) -> str:
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
+    if len(word) > 4 and word.endswith("i"):
+        return word[:-1] + "us"  # "stimuli", "nuclei": Latin plurals of "-us"
     return word
 
 
@@ -526,6 +528,7 @@ def grade_answer(given: str, expected: str) -> bool:
     # A typo may land on a final "s" and look like a plural, so typos are also judged on the words as written.
     as_written = normalise_answer(given, singular=False), normalise_answer(expected, singular=False)
     return _one_typo(mine, theirs) or _one_typo(*as_written) or _one_word_more(given, expected)
+
 
 
 # Words that turn a term into another or its opposite: "not adversarial", "false positive", "minus 5".

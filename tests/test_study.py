@@ -45,6 +45,7 @@ from .test_summarize import _four_topics
     ("trained", "training"),
     ("URL filtered", "URL filtering"),
     ("stopped", "stop"),
+    ("neutral stimuli", "neutral stimulus"),  # a Latin plural
 ])
 def test_forgiven(typed, expected):
     assert grade_answer(typed, expected)
@@ -79,6 +80,8 @@ def test_forgiven(typed, expected):
     ("even", "evening"),
     ("sing", "singing"),
     ("filtering", "filtering out"),
+    ("Box", "Skinner Box"),  # part of a term
+    ("conditioning", "classical conditioning"),
 ])
 def test_not_forgiven(typed, expected):
     assert not grade_answer(typed, expected)
