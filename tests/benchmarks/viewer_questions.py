@@ -120,6 +120,10 @@ DATA = REPO / "tests" / "data"
 #   sentences, neither of which answers alone. Dev quotes any/first 0.88/0.83 unchanged; blind 0.82/0.66 ->
 #   0.82/0.67 (one first quote). Kept for the reader's case (neutral on dev), not for the blind figure:
 #   "what are hallucinations in LLMs?" on the Deep Dive now quotes the definition first.
+# - a cost for quotes that ask or work the screen (the cards' filter: "...why do we forget?", "let's drag in"),
+#   2026-11-30, not kept: 0.03, 0.06 and 0.1 all leave dev quotes at 0.88/0.83, and a student's "why do we forget
+#   things?" is answered by mentions ("...and of course we forget things."), which no such rule sees. The titles
+#   figure moved 0.502 <-> 0.498 between runs of one setting: search ties are not broken the same way each run.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
