@@ -68,7 +68,8 @@ def ask(
                       total_s=time.perf_counter() - started)
     if model is None:
         # Our own text quoting the transcript: resolving would strip a time the speaker says from a quote.
-        text, sources = extractive_answer(storage, embedder, asked, relevant)
+        text, sources = extractive_answer(storage, embedder, asked, relevant,
+                                          shown="\n".join(a for _, a in history or []))
         citations = cite_each(sources)
         return Answer(question, text, "extractive", "extractive", citations, bool(citations), [],
                       total_s=time.perf_counter() - started)

@@ -67,14 +67,19 @@ class Quote:
 
 
 def extractive_answer(
-    storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3
+    storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3,
+    shown: str = "",
 ) -> tuple[str, list[SearchHit]]:
     """The best sentences, best first, each with its time and source id. Returns (text, one source per quote).
 
-    Each quote is its own source, starting at its own sentence, so its link lands on the quote.
+    Each quote is its own source, starting at its own sentence, so its link lands on the quote. A quote already
+    `shown` (the earlier answers of a conversation) gives way to the next best: a follow-up ("why?") read with
+    the question before it would otherwise repeat that answer word for word.
     """
+    ranked = rank_quotes(storage, embedder, question, hits)
+    fresh = [q for q in ranked if q.text not in shown and (q.completed or q.text) not in shown]
     chosen: list[Quote] = []
-    for quote in rank_quotes(storage, embedder, question, hits):
+    for quote in fresh if fresh else ranked:
         hit = hits[quote.hit_index]
         if any(hits[c.hit_index].video_id == hit.video_id and abs(c.start_s - quote.start_s) < _MIN_GAP_S
                for c in chosen):

@@ -118,6 +118,14 @@ def test_a_follow_up_asked_with_its_history_is_searched_with_the_question_before
     assert "Why does spacing beat cramming? why?" in [a.question for a in sample_library.saved_answers("yttSample01")]
 
 
+def test_an_offline_follow_up_quotes_what_the_answer_before_did_not(sample_library):
+    lenient = sample_library.with_settings(relevance_threshold=0.0)  # the hashing embedder's scores are low
+    first = lenient.ask("Why does spacing beat cramming?", videos="yttSample01")
+    why = lenient.ask("why?", videos="yttSample01", history=[(first.question, first.text)])
+    assert first.kind == why.kind == "extractive" and why.citations
+    assert not {c.text for c in why.citations} & {c.text for c in first.citations}  # not word for word again
+
+
 def test_with_a_model_a_follow_up_is_rewritten_by_it_and_a_failing_model_raises_a_model_error(sample_library):
     llm = make_fake_chat_model(lambda messages: "Why does spacing beat cramming?" if len(messages) == 1
                                else "Because of forgetting [S1].")
