@@ -378,6 +378,10 @@ def test_study_quiz_one_card_at_a_time_graded_and_scored(app, fake_embedder):
         at.button(key="quiz-next").click().run()
     assert any(s.value == f"Done: 1 of 1 right; {total - 1} of {total} not answered (skipped or shown first)."
                for s in at.success)
+    at.button(key="quiz-retry").click().run()  # only the cards not known: every one but the first
+    assert not at.exception and f"Card 1 of {total - 1}" in at.get("progress")[0].proto.text
+    retried = at.session_state["quizzes"][SAMPLE]
+    assert (first.start_s, first.question) not in retried["only"] and len(retried["only"]) == total - 1
 
 
 def test_a_shown_answer_counts_as_not_known_and_cannot_be_typed_for_a_point(app):

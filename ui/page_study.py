@@ -68,14 +68,20 @@ def _picked() -> None:
 def quiz(video_id: str, made) -> None:
     """One card at a time in a shuffled order; a typed answer is graded, and the score kept for the session."""
     state = st.session_state.setdefault("quizzes", {}).setdefault(video_id, _fresh())
-    order = quiz_order(made, state["seed"])
+    only = state.get("only")
+    order = quiz_order([c for c in made if only is None or _key(c) in only], state["seed"])
     if state["index"] >= len(order):
         passed = len(order) - state["answered"]  # skipped, or the answer shown first
         st.success(f"Done: {state['right']} of {state['answered']} right"
                    + (f"; {passed} of {len(order)} not answered (skipped or shown first)." if passed else "."))
-        st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
+        with st.container(horizontal=True):
+            if state["missed"]:  # what was not known, again, until it is
+                st.button(f"Retry the {len(state['missed'])} not known", key="quiz-retry", type="primary",
+                          on_click=_retry, args=(video_id,))
+            st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
         return
     card = order[state["index"]]
+    state["card"] = _key(card)
     st.progress(state["index"] / len(order),
                 text=f"Card {state['index'] + 1} of {len(order)} · score {state['right']} of {state['answered']}")
     with st.container(border=True):
@@ -111,8 +117,14 @@ def quiz(video_id: str, made) -> None:
     st.button("Start again, shuffled", key="quiz-restart", on_click=_restart, args=(video_id,))
 
 
-def _fresh() -> dict:
-    return {"seed": random.randrange(1 << 30), "index": 0, "right": 0, "answered": 0, "graded": None, "shown": False}
+def _fresh(only: list | None = None) -> dict:
+    """A quiz from its first card: of every card, or `only` those (their _key) to retry."""
+    return {"seed": random.randrange(1 << 30), "index": 0, "right": 0, "answered": 0, "graded": None, "shown": False,
+            "missed": [], "only": only, "card": None}
+
+
+def _key(card) -> tuple[float, str]:
+    return card.start_s, card.question
 
 
 def _show(video_id: str) -> None:
@@ -123,11 +135,17 @@ def _show(video_id: str) -> None:
 
 def _next(video_id: str) -> None:
     state = st.session_state["quizzes"][video_id]
+    if not (state["graded"] and state["graded"][1]) and state["card"] is not None:
+        state["missed"].append(state["card"])  # answered wrong, shown first or skipped: not known yet
     state.update(index=state["index"] + 1, graded=None, shown=False)
 
 
 def _restart(video_id: str) -> None:
     st.session_state["quizzes"][video_id] = _fresh()
+
+
+def _retry(video_id: str) -> None:
+    st.session_state["quizzes"][video_id] = _fresh(only=st.session_state["quizzes"][video_id]["missed"])
 
 
 def _anki_download(video_id: str, made) -> None:
