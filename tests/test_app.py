@@ -248,6 +248,17 @@ def test_a_quote_played_from_the_chat_opens_the_transcript_where_it_is_said(app,
     assert_marked_at_the_end(app, "Playing from here:")
 
 
+def test_a_quote_played_from_the_chat_opens_the_transcript_tab(app, tmp_path):
+    zeppelin_talk(app, tmp_path)
+    app.session_state["video_tab"] = "Overview"
+    app.run()
+    ask(app, "Where does the zeppelin land?")
+    cite = next(b for b in buttons(app, "[S1] Play ") if "zeppelin" in html.unescape(b.label))
+    cite.click().run()
+    assert app.session_state["video_tab"] == "Transcript"
+    assert_marked_at_the_end(app, "Playing from here:")
+
+
 def test_a_deep_link_opens_the_transcript_at_its_moment(app, tmp_path):
     from .test_sentences import ASR_TEXT, asr_snippets
 
@@ -506,7 +517,9 @@ def test_watching_a_cards_moment_offers_the_way_back_to_the_quiz(app):
     goto(at, "study")
     card_index = at.session_state["quizzes"][SAMPLE]["index"]
     at.button(key="quiz-watch").click().run()
-    assert not at.exception and at.session_state["start_s"] >= 0
+    assert not at.exception and at.session_state["start_s"] > 0
+    # a moment to read around: the Transcript tab, its paragraph marked
+    assert at.session_state["video_tab"] == "Transcript" and any(c.value == "Playing from here:" for c in at.caption)
     at.button(key="back_to_study").click().run()
     assert not at.exception and at.session_state["quizzes"][SAMPLE]["index"] == card_index
     assert at.button(key="quiz-next")  # the quiz again, at the same card

@@ -202,8 +202,14 @@ def _turn(video_id: str, t: int, answer) -> None:
     for i, c in enumerate(sources):
         name = (label(f"[{c.id}] Play {format_hms(c.start_s)}: “{c.text}”") if quotes
                 else play_label(c.start_s, c.text, c.id if c.id != "near" else None))
-        st.button(name, key=f"cite-{video_id}-{t}-{i}", on_click=seek, args=(c.start_s,),
-                  help=f"Play the video from {format_hms(c.start_s)}, where this source is")
+        st.button(name, key=f"cite-{video_id}-{t}-{i}", on_click=_play_source, args=(c.start_s,),
+                  help=f"Play the video from {format_hms(c.start_s)} and read it in the transcript")
+
+
+def _play_source(start_s: float) -> None:
+    """A source plays, and the transcript opens where it is said, to check the answer against what was said."""
+    seek(start_s)
+    st.session_state["video_tab"] = "Transcript"
 
 
 def _as_citation(hit) -> Citation:
