@@ -14,6 +14,10 @@ from yt_transcript.ingest.settings import Settings
 from yt_transcript.ingest.store import VectorStore
 
 _BRUTE_FORCE_MAX = 50_000  # filtered searches over fewer chunks than this skip Chroma's slow `where`
+# Up to this many chunks to compare, the catalog's vectors are scanned (~30 ms for 5k here): exact, so the same
+# query always ranks alike. Chroma's HNSW index is rebuilt in each process and misses different near
+# neighbours each time (a library-wide "Schemas" put its answer first in some runs, nowhere in others).
+_EXACT_MAX = 10_000
 _POST_FILTER_SHARE = 0.05  # a filter keeping at least this share of chunks searches everything, then filters
 _LEXICAL_BUDGET = 20_000  # chunk matches bm25 may score per library-wide query (~30 ms here)
 
@@ -210,20 +214,23 @@ class Storage:
                      records: dict[str, VideoRecord]) -> list[str]:
         """The n chunk ids nearest the query vector, current generations only, optionally within some videos.
 
-        Filters pick the cheapest exact route: a filter that keeps most of the library searches the whole
-        index and drops the rest (over-fetching in proportion); a small one scans its videos' vectors from
-        the catalog; only a large, selective filter pays for Chroma's `where`. A read-only home scans the
+        Up to _EXACT_MAX chunks to compare (the library, or the chosen videos), the catalog's vectors are
+        scanned: exact. Beyond, filters pick the cheapest route: a filter that keeps most of the library
+        searches the whole index and drops the rest (over-fetching in proportion); a smaller one scans its
+        videos' vectors; only a large, selective filter pays for Chroma's `where`. A read-only home scans the
         catalog, which holds every current vector.
         """
         if self.catalog is None:
             return []
         searchable = set(video_ids) if video_ids is not None else set(records)
         fetch, where = n + 10, video_ids  # over-fetch to make room for stale generations dropped below
-        scan = self.read_only
-        if video_ids is not None:
+        total = sum(r.chunk_count for r in records.values()) or 1
+        scan = self.read_only or total <= _EXACT_MAX
+        if video_ids is not None and not scan:
             selected = self.catalog.chunk_count(video_ids)
-            total = sum(r.chunk_count for r in records.values()) or 1
-            if selected >= _POST_FILTER_SHARE * total:
+            if selected <= _EXACT_MAX:
+                scan = True
+            elif selected >= _POST_FILTER_SHARE * total:
                 fetch, where = int((n + 10) * total / max(selected, 1)) + 10, None
             elif selected <= _BRUTE_FORCE_MAX:
                 scan = True

@@ -238,6 +238,9 @@ def _start_chroma(data: Path, port: int):
 
 @pytest.mark.chroma_server
 def test_chroma_server_killed_and_restarted_mid_ingest_and_mid_search(tmp_path, monkeypatch):
+    from yt_transcript.ingest import storage
+
+    monkeypatch.setattr(storage, "_EXACT_MAX", 0)  # search through the server, as a library past 10k chunks does
     port, data = _free_port(), tmp_path / "chroma-data"
     server = _start_chroma(data, port)
     try:
@@ -257,6 +260,7 @@ def test_chroma_server_killed_and_restarted_mid_ingest_and_mid_search(tmp_path, 
         [outcome] = lib.ingest(str(changed_copy(tmp_path)), video_id="secondTalk1")
         assert isinstance(outcome.results[0].error, errors.StoreUnavailable)
         monkeypatch.undo()
+        monkeypatch.setattr(storage, "_EXACT_MAX", 0)
         # Mid-search burst: library-wide searches fail in one line while it is down...
         failures = 0
         for _ in range(5):

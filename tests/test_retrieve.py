@@ -225,9 +225,18 @@ def test_library_wide_results_are_diversified(ingestor, library, fake_embedder):
     assert [h.video_id for h in one_video] == ["fffffffffff"] * 3
 
 
+def test_a_small_library_is_searched_exactly_and_alike_to_chroma(filled, fake_embedder, monkeypatch):
+    options = SearchOptions(k=10, lexical=False)
+    exact = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
+    monkeypatch.setattr(storage, "_EXACT_MAX", 0)
+    chroma = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
+    assert exact and exact == chroma  # a small index: HNSW finds every neighbour, so the two agree here
+
+
 def test_filtered_brute_force_matches_chroma(filled, fake_embedder, monkeypatch):
     options = SearchOptions(video_ids=["aaaaaaaaaaa", "bbbbbbbbbbb"], k=10, lexical=False)
     brute = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
+    monkeypatch.setattr(storage, "_EXACT_MAX", 0)  # past the exact scan: Chroma's routes
     monkeypatch.setattr(storage, "_POST_FILTER_SHARE", 2.0)  # never search-then-filter
     monkeypatch.setattr(storage, "_BRUTE_FORCE_MAX", 0)  # force Chroma's where filter
     chroma = [(h.chunk_id, h.start_s) for h in filled.search("the gradient of salt", options=options)]
