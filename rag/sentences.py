@@ -35,6 +35,9 @@ _NO_END = frozenset(
     "should going gonna like just not don't as than into about some any every each how what which if because "
     "when where who also then has have had do does did get got make let's let me us them it".split()
 )
+# Of those, these never end one, whatever the evidence says: a reader read "...predict the next word exactly and.
+# So what".
+_NEVER_END = frozenset("the a an and or but of".split())
 # ...nor start on these: they continue a clause.
 _NO_START = frozenset("of to than which is are was were as 's n't or nor".split())
 # Words a spoken sentence plausibly opens with; a break before anything else (a noun, an adjective) is
@@ -75,7 +78,7 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-7"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-8"  # how sentences are restored: a change re-reads kept transcripts
 CUT = -1.0  # the opening evidence of a piece cut from inside a punctuated sentence
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
@@ -226,6 +229,8 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool],
         # (the reader read "...in the context window. Of this llm"), no cut inside "and so on" / "so that".
         if prev.norm in _NO_END or cur.norm in _NO_START or _set_phrase(words, j) or _set_phrase(words, j - 1):
             score -= 3.0
+        if prev.norm in _NEVER_END:
+            score -= 10.0
         return score
     # Inside a punctuated sentence: one more piece, which costs more than a long sentence does (_length_cost),
     # so the speaker's sentence is cut only when it runs past MAX_WORDS; then at a comma and a cue if it can.

@@ -357,6 +357,16 @@ def test_the_break_readers_odds_decide_where_unpunctuated_sentences_end():
     assert found[-1].text == "I think this is the most useful habit and I use it every week with flashcards."
 
 
+def test_no_sentence_ends_on_and_or_the_whatever_the_odds():
+    from yt_transcript.rag.sentences import BreakOdds
+
+    snippets = [Snippet("so we predict the next word exactly and so what does that give us in the end", 0.0, 6.0)]
+    words = words_of(snippets)
+    odds = np.full(len(words), -4.0)
+    odds[[w.norm for w in words].index("and")] = 8.0  # the reader is sure a sentence ends after "and"
+    assert not [s.text for s in sentences(snippets, BreakOdds(odds)) if s.text.rstrip(".").endswith(" and")]
+
+
 def test_break_odds_shifted_read_a_stretch_of_the_transcript():
     from yt_transcript.rag.sentences import BreakOdds
 

@@ -75,6 +75,11 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   stutter never spans a sentence end ("the same as punishment. Punishment decreases" lost a word). Captions,
   chapter extracts mid-clause / ends mid-sentence: 9.7% / 4.8% -> 10.2% / 4.5% (806 extracts); TL;DRs
   unchanged; ASR copies unchanged (31.8% / 50.6%).
+- 2026-11-30 (reading-8), kept for the reader: no unpunctuated sentence ends on "the/a/an/and/or/but/of",
+  whatever the break reader's odds (a student read "...predict the next word exactly and. So what"). Every
+  figure above unchanged (extracts never ended there); in the reading view of the library's three long
+  unpunctuated or mixed videos, sentences ending on those words 10 -> 7 of ~6,870, the 7 as the captions
+  punctuate them ("...and that's not fully true but." before a change of speaker).
 """
 
 from __future__ import annotations
