@@ -130,13 +130,25 @@ class Ingestor:
         """Index the transcript `fetch` returns; a failure is recorded in the result, never raised."""
         return self._one(label, fetch)
 
+    def _kept(self, label: str, exc: errors.YtTranscriptError) -> str:
+        """The failure, and, for a video the library holds already, that its copy is kept as it was: adding a
+        video again refreshes it, and offline that fails with nothing lost."""
+        if not isinstance(exc, errors.SourceError):
+            return str(exc)
+        try:
+            title = self.storage.get(label).meta.title
+        except errors.YtTranscriptError:
+            return str(exc)
+        reason = str(exc).removeprefix(f"{label}: ")
+        return f"{label}: already in the library as \"{title}\", kept as it was; refreshing it failed: {reason}"
+
     def _one(self, label: str, fetch: Callable[[], tuple[Transcript, str]]) -> IngestResult:
         started = time.perf_counter()
         try:
             transcript, detail = fetch()
             chunks = self.index(transcript)
         except errors.YtTranscriptError as exc:
-            outcome = IngestResult(label, False, detail=str(exc), error=exc)
+            outcome = IngestResult(label, False, detail=self._kept(label, exc), error=exc)
         else:
             outcome = IngestResult(transcript.meta.video_id, True, transcript.meta.title, chunks, detail=detail)
         outcome.seconds = time.perf_counter() - started

@@ -190,3 +190,15 @@ def test_every_corpus_transcript_ingests(settings, library, fake_embedder, tmp_p
     assert library.storage.vectors("fake-embedder").count() == sum(r.chunk_count for r in records)
     with_chapters = {r["video_id"] for r in corpus if r.get("chapters")}
     assert {r.meta.video_id for r in records if r.meta.chapters} == with_chapters
+
+
+@responses.activate  # nothing answers: offline
+def test_adding_a_video_again_offline_keeps_it_and_says_so(ingestor, library):
+    assert ingestor.ingest(str(SAMPLE_VTT), IngestOptions()).ok
+    result = ingestor.ingest("yttSample01", IngestOptions()).results[0]
+    assert not result.ok and isinstance(result.error, errors.NetworkError)
+    assert result.detail.startswith('yttSample01: already in the library as "How to Study')
+    assert "kept as it was; refreshing it failed: cannot reach YouTube" in result.detail
+    assert library.transcript("yttSample01").snippets  # nothing lost
+    other = ingestor.ingest("zzzzzzzzzzz", IngestOptions()).results[0]
+    assert "already in the library" not in other.detail

@@ -191,7 +191,7 @@ def _result_line(result) -> str:
     if result.ok:
         return (f"ok    {result.video_id}  {result.title!r}: {result.chunks} chunks in {result.seconds:.1f} s"
                 f"  ({result.detail})")
-    return _fail_line(result.video_id, result.error or result.detail)
+    return _fail_line(result.video_id, result.detail or result.error)
 
 
 def _fail_line(label: str, error: object) -> str:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 from yt_transcript.ingest.sources import MEDIA_SUFFIXES
-from yt_transcript.ui.common import label, library, open_video, safe, show_error
+from yt_transcript.ui.common import (
+    app_words,
+    label,
+    library,
+    open_video,
+    safe,
+    show_error,
+)
 
 from yt_transcript import YtTranscriptError, format_hms
 
@@ -101,10 +108,8 @@ def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
                 # Local transcription is worth a word (which model, how fast); a caption file's details are not.
                 how = f" Transcribed on this machine ({result.detail})." if "whisper:" in result.detail else ""
                 st.success(safe(f"Added “{result.title}”: {result.chunks} passages, ready to search and study.{how}"))
-            elif isinstance(result.error, YtTranscriptError):
-                show_error(result.error)
-            else:
-                st.error(safe(result.detail))
+            else:  # the failure as the pipeline words it (a video already here says that it is kept)
+                st.error(safe(app_words(result.detail or str(result.error))))
 
 
 # --- what is there --------------------------------------------------------------------------------------
