@@ -74,6 +74,13 @@ CREATE TABLE IF NOT EXISTS answers (
     asked_at    TEXT NOT NULL,
     UNIQUE (video_id, question)  -- asking again replaces the earlier answer
 );
+-- The student's own notes on one video, as they typed them. Kept when the video is removed: they are the one
+-- thing the library cannot make again, and they return with the video.
+CREATE TABLE IF NOT EXISTS own_notes (
+    video_id   TEXT PRIMARY KEY,
+    text       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 -- Phrases a video says whose content words' initials may be an acronym's (rag/expansion.py), per transcript
 -- generation, and which generations have been read for them.
 CREATE TABLE IF NOT EXISTS initialisms (
@@ -483,6 +490,33 @@ class Catalog:
             citations = [Citation(**c) for c in data["citations"]]
             out.append(Answer(question, data["text"], data["model"], data["kind"], citations, data["grounded"]))
         return out
+
+
+    @_mapped
+    def forget_answer(self, video_id: str, question: str) -> bool:
+        """Drop a kept question about one video; True if it was there."""
+        with self._db:
+            return self._db.execute("DELETE FROM answers WHERE video_id = ? AND question = ?",
+                                    (video_id, question)).rowcount > 0
+
+    @_mapped
+    def own_note(self, video_id: str) -> str:
+        """The student's own notes on one video ("" for none)."""
+        try:
+            row = self._db.execute("SELECT text FROM own_notes WHERE video_id = ?", (video_id,)).fetchone()
+        except sqlite3.OperationalError:  # a read-only catalog from before own notes were kept has no table
+            return ""
+        return row[0] if row else ""
+
+    @_mapped
+    def save_own_note(self, video_id: str, text: str) -> None:
+        """Keep the student's own notes on one video; empty text drops them."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._db:
+            if text.strip():
+                self._db.execute("INSERT OR REPLACE INTO own_notes VALUES (?, ?, ?)", (video_id, text, now))
+            else:
+                self._db.execute("DELETE FROM own_notes WHERE video_id = ?", (video_id,))
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:

@@ -138,10 +138,14 @@ _LINE_OPENER = re.compile(r"^([-+]+)(?=\s|$)|^(\d+)([.)])(?=\s|$)")  # "---" wou
 _NOT_GROUNDED = "Not grounded: the model cited none of the retrieved passages."
 
 
-def obsidian_note(meta: VideoMeta, overview: Overview, answers: list[Answer]) -> str:
-    """Study notes for an Obsidian vault: YAML properties, the chapter overview with a link to each chapter's
-    moment, then the questions asked about the video. Text from the data renders as plain text."""
-    lines = ["---", *_properties(meta), "---", "", f"# {plain(meta.title)}", "", "## Summary", ""]
+def obsidian_note(meta: VideoMeta, overview: Overview, answers: list[Answer], own: str = "") -> str:
+    """Study notes for an Obsidian vault: YAML properties, the student's `own` notes (as they wrote them, their
+    Markdown theirs), the chapter overview with a link to each chapter's moment, then the questions asked about
+    the video. Text from the data renders as plain text."""
+    lines = ["---", *_properties(meta), "---", "", f"# {plain(meta.title)}", ""]
+    if own.strip():
+        lines += ["## My notes", "", own.strip(), ""]
+    lines += ["## Summary", ""]
     if overview.model == "extractive":
         lines += [f"*{plain(EXTRACTIVE_LABEL)}*", ""]
     lines += [plain_paragraphs(overview.tldr), "", "## Chapters", ""]

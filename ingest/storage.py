@@ -168,6 +168,18 @@ class Storage:
         """The kept questions about one video with their answers, oldest first."""
         return self.catalog.answers(video_id) if self.catalog else []
 
+    def forget_answer(self, video_id: str, question: str) -> bool:
+        """Drop a kept question about one video; True if it was there."""
+        return self._writable().forget_answer(video_id, question)
+
+    def own_note(self, video_id: str) -> str:
+        """The student's own notes on one video ("" for none)."""
+        return self.catalog.own_note(video_id) if self.catalog else ""
+
+    def save_own_note(self, video_id: str, text: str) -> None:
+        """Keep the student's own notes on one video (empty text drops them)."""
+        self._writable().save_own_note(video_id, text)
+
     def chunks(self, chunk_ids: list[str]) -> dict[str, tuple[Chunk, np.ndarray]]:
         """Current chunks by id, each with its unit vectors (one row per unit)."""
         return self.catalog.chunks(chunk_ids) if self.catalog else {}

@@ -294,6 +294,26 @@ def test_the_notes_tab_says_how_many_questions_the_notes_hold(app):
     assert any(QUESTION in html.unescape(m.value).replace("\\", "") for m in listed.markdown)
 
 
+def test_the_notes_tab_keeps_my_own_notes_and_forgets_a_question(app, settings):
+    from yt_transcript import Library
+
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at)
+    at.session_state["video_tab"] = "Notes"
+    at.run()
+    at.text_area[0].input("Spacing beats cramming: *review on day 1, 3, 7*.")
+    at.button(key=f"FormSubmitter:own-note-{SAMPLE}-Save my notes").click().run()
+    assert not at.exception and any(c.value.startswith("Saved") for c in at.caption)
+    at.button(key=f"forget-{SAMPLE}-0").click().run()
+    assert not at.exception and any(c.value == "No question has been asked about this video yet." for c in at.caption)
+    with Library.open(settings.home) as lib:
+        notes = lib.export(SAMPLE, "obsidian")
+        assert "## My notes\n\nSpacing beats cramming: *review on day 1, 3, 7*." in notes  # their Markdown
+        assert notes.index("## My notes") < notes.index("## Summary") and QUESTION not in notes
+        assert lib.saved_answers(SAMPLE) == []
+
+
 def test_a_deep_link_opens_the_video_at_that_moment(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE, t="100")

@@ -395,3 +395,26 @@ def test_a_home_that_keeps_nothing_reads_a_videos_breaks_once_a_session(settings
         lib.summarize("asrreader04", chapters="auto")
     assert reader.read == 1
     lib.close()
+
+
+def test_own_notes_are_kept_through_a_remove_and_a_question_can_be_forgotten(sample_library):
+    lib = sample_library
+    assert lib.own_note("yttSample01") == ""
+    lib.save_own_note("yttSample01", "Review on day 1, 3 and 7.")
+    lib.ask("Why does spacing beat cramming?", videos="yttSample01")
+    assert lib.forget_answer("yttSample01", "Why does spacing beat cramming?")
+    assert not lib.forget_answer("yttSample01", "a question never asked")
+    assert lib.saved_answers("yttSample01") == []
+    lib.remove("yttSample01")
+    with pytest.raises(yt_transcript.errors.VideoNotIndexed):
+        lib.own_note("yttSample01")
+    lib.ingest(str(SAMPLE_VTT))
+    assert lib.own_note("yttSample01") == "Review on day 1, 3 and 7."  # back with the video
+    lib.save_own_note("yttSample01", "  ")
+    assert lib.own_note("yttSample01") == ""
+
+
+def test_a_read_only_catalog_from_before_own_notes_has_none(tmp_path):
+    from .conftest import catalog_from_before
+
+    assert catalog_from_before(tmp_path, "own_notes").own_note("anyVideo001") == ""

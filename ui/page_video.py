@@ -392,8 +392,17 @@ def _marked_paragraph(video_id: str, paragraphs) -> tuple[int | None, str]:
 
 
 def _notes(video_id: str) -> None:
-    st.write("Your notes for this video: the chapter overview, then every question asked about it with its "
-             "answer and sources, as Markdown for Obsidian or any notes app.")
+    st.write("Your notes for this video: what you write here, the chapter overview, then every question asked "
+             "about it with its answer and sources, as Markdown for Obsidian or any notes app.")
+    with st.form(key=f"own-note-{video_id}", border=False):
+        text = st.text_area("My notes", value=library().own_note(video_id), height=160,
+                            placeholder="What you want to remember, in your own words (Markdown is fine).")
+        if st.form_submit_button("Save my notes"):
+            try:
+                library().save_own_note(video_id, text)
+                st.caption("Saved: they open the notes below, and stay if the video is removed.")
+            except YtTranscriptError as exc:
+                show_error(exc)
     try:
         notes = with_fallback(lambda lib: lib.export(video_id, "obsidian"), "set of notes")
     except YtTranscriptError as exc:
@@ -408,8 +417,21 @@ def _notes(video_id: str) -> None:
                "app or on the command line." if asked else "No question has been asked about this video yet.")
     if asked:  # what they hold beyond the Overview tab, before downloading: the questions, as plain text
         with st.expander("The questions in the notes"):
-            for answer in saved:
-                st.markdown(f"- {safe(answer.question)}")
+            for i, answer in enumerate(saved):
+                with st.container(horizontal=True, vertical_alignment="center"):
+                    st.markdown(f"- {safe(answer.question)}")
+                    if st.button("Forget", key=f"forget-{video_id}-{i}", type="tertiary",
+                                 help="Take this question and its answer out of the notes"):
+                        _forget(video_id, answer.question)
+
+
+def _forget(video_id: str, question: str) -> None:
+    try:
+        library().forget_answer(video_id, question)
+    except YtTranscriptError as exc:
+        show_error(exc)
+        return
+    st.rerun()
 
 
 def _quiz(video_id: str) -> None:

@@ -340,7 +340,8 @@ class Library:
         from yt_transcript.ingest.export import FORMATS, NOTE_FORMATS, READING_FORMATS, export_transcript, obsidian_note
 
         if fmt == "obsidian":
-            text = obsidian_note(self.video(video).meta, self.summarize(video), self.storage.answers(video))
+            text = obsidian_note(self.video(video).meta, self.summarize(video), self.storage.answers(video),
+                                 self.storage.own_note(video))
         elif fmt in FORMATS:
             reading = fmt in READING_FORMATS  # read under headings: detected chapters where the video has none
             text = export_transcript(self._exported(video, as_written or not reading), fmt,
@@ -416,6 +417,22 @@ class Library:
         self.video(video)
         return self.storage.answers(video)
 
+    def forget_answer(self, video: str, question: str) -> bool:
+        """Drop a saved question (as `saved_answers` lists it) from the video's notes; True if it was there."""
+        self.video(video)
+        return self.storage.forget_answer(video, question)
+
+    def own_note(self, video: str) -> str:
+        """What the student wrote about this video ("" for nothing); it opens the video's notes."""
+        self.video(video)
+        return self.storage.own_note(video)
+
+    def save_own_note(self, video: str, text: str) -> None:
+        """Keep what the student wrote about this video, replacing what was there (empty text drops it). Kept
+        when the video is removed, and there again when it is added back."""
+        self.video(video)
+        self.storage.save_own_note(video, text)
+
     def chat(self, *, videos: str | list[str] | None = None, channel: str | None = None, model: str | None = None,
              options: SearchOptions | None = None) -> ChatSession:
         """A conversation: follow-up questions are understood in context. Call `.ask(question)` on it."""
@@ -453,7 +470,8 @@ class Library:
         answer and sources; as the Obsidian export writes them, so nothing from the data is Markdown syntax."""
         from yt_transcript.ingest.export import obsidian_note
 
-        return obsidian_note(self.video(video).meta, overview or self.summarize(video, model=model), answers)
+        return obsidian_note(self.video(video).meta, overview or self.summarize(video, model=model), answers,
+                             self.storage.own_note(video))
 
     def anki_deck(self, video: str, path: str | Path, *, cards: list[Card] | None = None, per_chapter: int = 2,
                   model: str | None = None) -> AnkiDeck:
