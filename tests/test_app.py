@@ -595,3 +595,23 @@ def test_a_moment_is_read_in_the_part_whose_paragraph_holds_it(moment, part):
 
     paragraphs = [(None, [Snippet("a", s, s + 20)]) for s in (0.0, 300.0, 575.0, 622.0, 900.0)]
     assert _part_holding(_parts(paragraphs), paragraphs, moment) == part
+
+
+def test_a_long_library_can_be_filtered_by_title_or_channel(app, settings, fake_embedder, tmp_path):
+    from yt_transcript import Library
+
+    topics = ["memory", "sleep", "emotion", "language", "motivation", "memory palace", "perception", "addiction"]
+    with Library.open(settings.home, embedder=fake_embedder) as lib:
+        for n, topic in enumerate(topics):
+            path = tmp_path / f"talk{n}.vtt"
+            path.write_text(f"WEBVTT\n\n00:00:00.000 --> 00:00:05.000\nA short talk about {topic}.\n")
+            assert lib.ingest(str(path), video_id=f"talkNumber{n}", title=f"On {topic}", channel="Psych")[0].ok
+    app.run()
+    app.text_input(key="library_filter").input("MEMORY").run()
+    assert not app.exception and any(c.value.startswith("2 of 8 videos.") for c in app.caption)
+    app.text_input(key="library_filter").input("memory palace").run()
+    assert any(c.value.startswith("1 of 8 videos.") for c in app.caption)
+    app.text_input(key="library_filter").input("zeppelin").run()
+    assert any(c.value == "No title or channel holds all of those words." for c in app.caption)
+    app.text_input(key="library_filter").input("psych").run()  # the channel
+    assert any(c.value.startswith("8 videos.") for c in app.caption)

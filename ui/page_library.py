@@ -114,7 +114,19 @@ def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
 
 # --- what is there --------------------------------------------------------------------------------------
 
+_FILTER_FROM = 8  # videos: from this many, a filter box above the table
+
+
 def _table(records) -> None:
+    everything = records
+    needle = ""
+    if len(records) >= _FILTER_FROM:
+        needle = st.text_input("Filter the library", key="library_filter", placeholder="words of a title or channel")
+        words = needle.casefold().split()
+        records = [r for r in records if all(w in f"{r.meta.title} {r.meta.channel}".casefold() for w in words)]
+        if not records:
+            st.caption("No title or channel holds all of those words.")
+            return
     counts = library().chapter_counts([r.meta.video_id for r in records])
 
     def chapters(meta) -> str:
@@ -132,11 +144,14 @@ def _table(records) -> None:
     marks = {row["chapters"][-1:] for row in rows}
     notes = ((["* detected in the transcript"] if "*" in marks else [])
              + (["— not counted yet (the next visit or opening the video counts them)"] if "—" in marks else []))
-    st.caption(f"{len(records)} video{'' if len(records) == 1 else 's'}. "
+    shown = f"{len(records)} of {len(everything)}" if len(records) < len(everything) else f"{len(records)}"
+    st.caption(f"{shown} video{'' if len(everything) == 1 else 's'}. "
                "Tick the box at the start of a row to open or edit it."
                + (f" Chapters: {'; '.join(notes)}." if notes else ""))
-    picked = st.dataframe(rows, hide_index=True, key="library_table", on_select="rerun", selection_mode="single-row",
-                          column_config={"title": st.column_config.TextColumn("Title", width="medium"),
+    # Keyed by the filter: a row ticked in one filtered list is not another video's row in the next.
+    picked = st.dataframe(rows, hide_index=True, key=f"library_table-{needle.strip().casefold()}", on_select="rerun",
+                          selection_mode="single-row",
+                          column_config={"title": st.column_config.TextColumn("Title", width="large"),
                                          "length": st.column_config.TextColumn("Length", width="small"),
                                          "chapters": st.column_config.TextColumn(
                                              "Chapters", width="small",
