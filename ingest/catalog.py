@@ -504,8 +504,10 @@ class Catalog:
         """The student's own notes on one video ("" for none)."""
         try:
             row = self._db.execute("SELECT text FROM own_notes WHERE video_id = ?", (video_id,)).fetchone()
-        except sqlite3.OperationalError:  # a read-only catalog from before own notes were kept has no table
-            return ""
+        except sqlite3.OperationalError as exc:  # a read-only catalog from before own notes were kept has no table
+            if "no such table" in str(exc):
+                return ""
+            raise
         return row[0] if row else ""
 
     @_mapped

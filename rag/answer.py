@@ -53,9 +53,11 @@ def ask(
     history: list[tuple[str, str]] | None = None,
     on_token: Callable[[str], None] | None = None,
     retrieve: Callable[[str, SearchOptions], list[SearchHit]] | None = None,
+    shown: str = "",
 ) -> Answer:
     """Retrieve options.k passages (with `retrieve`, e.g. model search, else offline search), then answer with
-    the model (streaming tokens to on_token) or with quotes."""
+    the model (streaming tokens to on_token) or with quotes; quotes already `shown` (the answer a follow-up
+    follows) give way to the next best."""
     started = time.perf_counter()
     if retrieve:
         hits, asked = retrieve(question, options), question
@@ -68,8 +70,7 @@ def ask(
                       total_s=time.perf_counter() - started)
     if model is None:
         # Our own text quoting the transcript: resolving would strip a time the speaker says from a quote.
-        text, sources = extractive_answer(storage, embedder, asked, relevant,
-                                          shown="\n".join(a for _, a in history or []))
+        text, sources = extractive_answer(storage, embedder, asked, relevant, shown=shown)
         citations = cite_each(sources)
         return Answer(question, text, "extractive", "extractive", citations, bool(citations), [],
                       total_s=time.perf_counter() - started)

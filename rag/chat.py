@@ -74,7 +74,8 @@ class ChatSession:
         """Answer a turn; returns (the standalone question used for retrieval, the answer)."""
         query = self.standalone(question)
         answer = ask(self.storage, self.embedder, query, self.settings, self.options, self.model,
-                     history=self.history[-self.max_turns:], on_token=on_token)
+                     history=self.history[-self.max_turns:], on_token=on_token,
+                     shown=self.history[-1][1] if self.history and query != question else "")
         answer.question, answer.asked_as = question, (query if query != question else None)
         self.history.append((query, answer.text))  # as read: a chain of follow-ups keeps its topic
         return query, answer

@@ -84,14 +84,21 @@ MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
 _SENTENCE_END = re.compile(r"[.?!][\"')\]]*$")
-# A full stop that ends no sentence: a title before a name ("our consultant is Dr. Ranjit Bhagwat") or
-# initials ("B.F. Skinner"; a lone capital but "I").
-_ABBREVIATION = re.compile(r"(?:dr|mr|mrs|ms|prof|st|jr|sr|vs|mt|ft|no)\.|(?:[A-Z]\.){2,}|[A-HJ-Z]\.",
-                           re.IGNORECASE)
+# A full stop that ends no sentence: a title before a name ("our consultant is Dr. Ranjit Bhagwat"), "No."
+# before a number, or initials before a name ("B.F. Skinner"; not "...in the U.S. He moved", nor "plan A. Then").
+_TITLE = re.compile(r"(?:dr|mr|mrs|ms|prof|st|jr|sr|vs|mt|ft)\.", re.IGNORECASE)
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}|[A-HJ-Z]\.")
 
 
-def _ends_sentence(token: str) -> bool:
-    return bool(_SENTENCE_END.search(token)) and not _ABBREVIATION.fullmatch(token)
+def _ends_sentence(token: str, following: str = "") -> bool:
+    """Whether a sentence ends with this token, given the word after it."""
+    if not _SENTENCE_END.search(token) or _TITLE.fullmatch(token):
+        return False
+    if token.lower() == "no.":
+        return not following[:1].isdigit()
+    if _INITIALS.fullmatch(token):
+        return not (following[:1].isupper() and _norm(following) not in STARTERS)
+    return True
 
 
 @dataclass(frozen=True)
@@ -217,7 +224,7 @@ def _break_score(words: list[_Word], j: int, punctuated: list[bool],
     mid-phrase to think).
     """
     prev, cur = words[j - 1], words[j]
-    if _ends_sentence(prev.token):
+    if _ends_sentence(prev.token, cur.token):
         return 6.0
     if _SENTENCE_END.search(prev.token):
         return -6.0  # "Dr." or "B.F.": the sentence goes on
@@ -392,8 +399,11 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
     if not punctuated or text == text.lower():
         text = re.sub(r"\bi(?=\b|')", "I", text)
     # A piece cut from inside a punctuated sentence is shown as one: "…" where it was cut, the words as written.
-    text = "…" + text if opening == CUT else text[:1].upper() + text[1:]
-    if not _SENTENCE_END.search(text):
+    if opening != CUT:
+        text = text[:1].upper() + text[1:]
+    elif not text.startswith(("…", "...")):
+        text = "…" + text
+    if not _SENTENCE_END.search(text) and not text.endswith("…"):
         text += "." if closed else "…"
     return Sentence(words[0].time, words[-1].time + 0.5, text, words[0].index, words[-1].index, opening, closed,
                     closing)
@@ -411,7 +421,8 @@ def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers
         opening = 6.0 if a == 0 else _break_score(words, a, near, starts)
         if near[a] and opening < 6.0:
             opening = CUT  # a cut inside a punctuated sentence: no evidence of a start
-        closed = _ends_sentence(words[b - 1].token) or not near[b - 1] or b == len(words)
+        closed = (_ends_sentence(words[b - 1].token, words[b].token if b < len(words) else "")
+                  or not near[b - 1] or b == len(words))
         closing = 6.0 if b == len(words) else _break_score(words, b, near, starts)
         sentence = render(words[a:b], punctuated, opening, closed, closing, markers)
         if sentence:

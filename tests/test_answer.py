@@ -124,6 +124,9 @@ def test_an_offline_follow_up_quotes_what_the_answer_before_did_not(sample_libra
     why = lenient.ask("why?", videos="yttSample01", history=[(first.question, first.text)])
     assert first.kind == why.kind == "extractive" and why.citations
     assert not {c.text for c in why.citations} & {c.text for c in first.citations}  # not word for word again
+    # A question of its own, asked after that one, still gets the best quotes, shown before or not.
+    again = lenient.ask(first.question, videos="yttSample01", history=[(first.question, first.text)])
+    assert again.asked_as is None and [c.text for c in again.citations] == [c.text for c in first.citations]
 
 
 def test_with_a_model_a_follow_up_is_rewritten_by_it_and_a_failing_model_raises_a_model_error(sample_library):

@@ -302,9 +302,13 @@ def test_the_notes_tab_keeps_my_own_notes_and_forgets_a_question(app, settings):
     ask(at)
     at.session_state["video_tab"] = "Notes"
     at.run()
-    at.text_area[0].input("Spacing beats cramming: *review on day 1, 3, 7*.")
-    at.button(key=f"FormSubmitter:own-note-{SAMPLE}-Save my notes").click().run()
-    assert not at.exception and any(c.value.startswith("Saved") for c in at.caption)
+    at.text_area(key=f"own_note_{SAMPLE}").input("Spacing beats cramming: *review on day 1, 3, 7*.")
+    at.session_state["video_tab"] = "Overview"  # leaving the box for another tab saves it
+    at.run()
+    assert not at.exception
+    at.session_state["video_tab"] = "Notes"
+    at.run()
+    assert at.text_area(key=f"own_note_{SAMPLE}").value == "Spacing beats cramming: *review on day 1, 3, 7*."
     at.button(key=f"forget-{SAMPLE}-0").click().run()
     assert not at.exception and any(c.value == "No question has been asked about this video yet." for c in at.caption)
     with Library.open(settings.home) as lib:
@@ -615,3 +619,20 @@ def test_a_long_library_can_be_filtered_by_title_or_channel(app, settings, fake_
     assert any(c.value == "No title or channel holds all of those words." for c in app.caption)
     app.text_input(key="library_filter").input("psych").run()  # the channel
     assert any(c.value.startswith("8 videos.") for c in app.caption)
+
+
+def test_removing_the_open_video_opens_another_without_an_error(app, tmp_path):
+    at = ingest_sample(app)
+    other = tmp_path / "other.vtt"
+    other.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:05.000\nA short talk about sleep.\n")
+    at.text_area(key="sources").input(str(other))
+    at.button(key="add").click().run()
+    goto(at, "video", v=SAMPLE)
+    assert at.session_state["video_id"] == SAMPLE
+    goto(at, "library")
+    at.session_state["library_video"] = SAMPLE
+    at.run()
+    at.checkbox(key=f"sure-{SAMPLE}").check().run()
+    at.button(key="remove").click().run()
+    goto(at, "video")
+    assert not at.exception and not at.error and at.session_state["video_id"] != SAMPLE

@@ -138,9 +138,21 @@ def test_a_punctuated_sentence_is_cut_only_when_too_long_and_the_cut_shows():
     ("It was a test by Mr. Smith and Mrs. Jones in St. Louis, in the lab.", 1),
     ("He trained pigeons for years. Then he trained rats in a box.", 2),
     ("That was the whole point of it for me, and so was I. Then it ended there.", 2),
+    ("The answer to that question is simply no. Then we move on to the next part.", 2),
+    ("See page No. 4 of the handout for the whole list of the terms.", 1),
+    ("We fall back on plan A. Then we try the next one if it fails.", 2),
+    ("He was born and raised in the U.S. He moved to Paris in the end.", 2),
 ])
 def test_a_title_or_initials_end_no_sentence(text, count):
     assert len(sentences([Snippet(text, 0.0, 10.0)])) == count
+
+
+def test_a_cut_never_doubles_the_captions_own_ellipsis():
+    long = ("So I tried it on the first day, and then the second day, and then the third, and it kept on going "
+            "like that for weeks, …and then it failed on the last day, when nobody was looking and nobody cared "
+            "at all about it anymore…")
+    pieces = sentences([Snippet(long, 0.0, 20.0)])
+    assert len(pieces) >= 2 and not [p.text for p in pieces if "……" in p.text or "…." in p.text]
 
 
 def test_punctuated_captions_keep_their_sentences():

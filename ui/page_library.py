@@ -190,7 +190,7 @@ def _manage(records) -> None:
                     st.rerun()
         with st.expander("Remove from the library"):
             st.write(safe(f"This removes “{titles[chosen]}”, its passages and the questions asked about it. "
-                          "To get it back, add it again."))
+                          "Your own notes on it are kept. To get it back, add it again."))
             sure = st.checkbox("Yes, remove it", key=f"sure-{chosen}")
             if st.button("Remove this video", key="remove", disabled=not sure):
                 try:
@@ -199,4 +199,7 @@ def _manage(records) -> None:
                     show_error(exc)
                     return
                 st.session_state.pop("library_video", None)
+                if st.session_state.get("video_id") == chosen:  # the Video page opens another, with no error
+                    st.session_state.pop("video_id", None)
+                    st.session_state["start_s"] = 0
                 st.rerun()

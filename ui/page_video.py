@@ -394,15 +394,17 @@ def _marked_paragraph(video_id: str, paragraphs) -> tuple[int | None, str]:
 def _notes(video_id: str) -> None:
     st.write("Your notes for this video: what you write here, the chapter overview, then every question asked "
              "about it with its answer and sources, as Markdown for Obsidian or any notes app.")
-    with st.form(key=f"own-note-{video_id}", border=False):
-        text = st.text_area("My notes", value=library().own_note(video_id), height=160,
-                            placeholder="What you want to remember, in your own words (Markdown is fine).")
-        if st.form_submit_button("Save my notes"):
-            try:
-                library().save_own_note(video_id, text)
-                st.caption("Saved: they open the notes below, and stay if the video is removed.")
-            except YtTranscriptError as exc:
-                show_error(exc)
+    key = f"own_note_{video_id}"
+    if key not in st.session_state:
+        st.session_state[key] = library().own_note(video_id)
+    # Saved as the box is left (a click anywhere, another tab), so a draft is never lost to a tab change.
+    st.text_area("My notes", key=key, height=160, on_change=_save_own_note, args=(video_id, key),
+                 placeholder="What you want to remember, in your own words (Markdown is fine).")
+    failed = st.session_state.pop("_own_note_failed", None)
+    if failed is not None:
+        show_error(failed)
+    else:
+        st.caption("Saved as you leave the box: they open the notes below, and stay if the video is removed.")
     try:
         notes = with_fallback(lambda lib: lib.export(video_id, "obsidian"), "set of notes")
     except YtTranscriptError as exc:
@@ -423,6 +425,13 @@ def _notes(video_id: str) -> None:
                     if st.button("Forget", key=f"forget-{video_id}-{i}", type="tertiary",
                                  help="Take this question and its answer out of the notes"):
                         _forget(video_id, answer.question)
+
+
+def _save_own_note(video_id: str, key: str) -> None:
+    try:
+        library().save_own_note(video_id, st.session_state[key])
+    except YtTranscriptError as exc:
+        st.session_state["_own_note_failed"] = exc
 
 
 def _forget(video_id: str, question: str) -> None:

@@ -403,7 +403,8 @@ class Library:
         chat = self.chat_model(model)
         query = standalone(self._query(question, "question"), history or [], chat)
         answer = ask(self.storage, self._embedder_for_queries(), query, self.settings.retrieval, opts, chat,
-                     history=history, on_token=on_token, retrieve=self._searcher(chat))
+                     history=history, on_token=on_token, retrieve=self._searcher(chat),
+                     shown=_followed(query, question, history))
         answer.question, answer.asked_as = question, (query if query != question else None)
         answer.notice = self.last_notice
         if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
@@ -708,3 +709,8 @@ def _write(path: Path, text: str) -> None:
     from yt_transcript.ingest.export import write_output
 
     write_output(path, text)
+
+
+def _followed(query: str, question: str, history: list[tuple[str, str]] | None) -> str:
+    """The answer a follow-up follows (read with the question before it), whose quotes it should not repeat."""
+    return history[-1][1] if history and query != question else ""
