@@ -1,4 +1,8 @@
-"""Find chapters in a transcript that has none: topic segmentation over sentence embeddings."""
+"""Find chapters in a transcript that has none: topic segmentation over sentence embeddings.
+
+Chapters are the talk's most coherent split (`optimal_cuts`, a penalty per chapter choosing their number);
+TextTiling (`texttiling`) places a given number of chapters and is kept as the baseline the benchmark reports
+(tests/benchmarks/eval_chapters.py)."""
 
 from __future__ import annotations
 
@@ -202,8 +206,25 @@ def unit_change(units: list[Unit], vectors: np.ndarray, half_s: float) -> np.nda
     return out
 
 
+def _block_seconds(duration_s: float, params: SegmentParams) -> float:
+    return min(60.0, max(10.0, duration_s * params.block_share))
+
+
+def _min_gap(block_s: float, duration_s: float, params: SegmentParams) -> float:
+    return max(3 * block_s, duration_s * params.min_gap_share)
+
+
+def _placed(times: np.ndarray, change: np.ndarray, chosen: list[float], block_s: float,
+            params: SegmentParams) -> list[float]:
+    """Chapter starts from the block starts chosen: each moved to the sharpest change of topic near it (refine),
+    else to its nearest unit."""
+    if params.refine:
+        return [0.0] + sorted({_sharpest(times, change, t, params.refine * block_s) for t in chosen})
+    return [0.0] + sorted({_nearest(times, t) for t in chosen})
+
+
 def gap_signals(units: list[Unit], vectors: np.ndarray, duration_s: float, params: SegmentParams) -> GapSignals | None:
-    block_s = min(60.0, max(10.0, duration_s * params.block_share))
+    block_s = _block_seconds(duration_s, params)
     starts, matrix = blocks(units, vectors, block_s)
     if len(starts) < 4:
         return None
@@ -222,13 +243,10 @@ def boundaries_from_signals(signals: GapSignals, units: list[Unit], duration_s: 
     score = (_z(signals.vector_depth) + params.lexical * _z(signals.lexical_depth) + params.cues * signals.cues
              + params.pauses * _z(np.log1p(signals.pauses)))
     cutoff = float(score.mean() + params.cutoff * score.std())
-    min_gap = max(3 * signals.block_s, duration_s * params.min_gap_share)
+    min_gap = _min_gap(signals.block_s, duration_s, params)
     gaps = _pick(score, signals.starts, min_gap, None if count is None else count - 1, cutoff)
     times = np.array([u.start_s for u in units])
-    if params.refine:
-        reach = params.refine * signals.block_s
-        return [0.0] + sorted({_sharpest(times, signals.unit_change, signals.starts[g + 1], reach) for g in gaps})
-    return [0.0] + sorted({_nearest(times, signals.starts[g + 1]) for g in gaps})
+    return _placed(times, signals.unit_change, [signals.starts[g + 1] for g in gaps], signals.block_s, params)
 
 
 def _sharpest(times: np.ndarray, change: np.ndarray, t: float, reach_s: float) -> float:
@@ -252,25 +270,30 @@ def segment(units: list[Unit], vectors: np.ndarray, duration_s: float, count: in
     """Chapter start times (the first is 0). The number of chapters is chosen by the method unless count is given.
 
     Without count: the talk's most coherent split into chapters (`optimal_cuts` over blocks of sentence
-    vectors). With count: TextTiling given the number of chapters (the baseline; see SegmentParams).
+    vectors). With count: `texttiling` given the number of chapters (the baseline; see SegmentParams).
     """
     params = params or SegmentParams()
+    if count is not None:
+        return texttiling(units, vectors, duration_s, params, count)
     if not units:
         return [0.0]
-    if count is not None:
-        signals = gap_signals(units, vectors, duration_s, params)
-        return [0.0] if signals is None else boundaries_from_signals(signals, units, duration_s, params, count)
-    block_s = min(60.0, max(10.0, duration_s * params.block_share))
+    block_s = _block_seconds(duration_s, params)
     starts, matrix = blocks(units, vectors, block_s)
     if len(starts) < 4:
         return [0.0]
-    min_gap = max(3 * block_s, duration_s * params.min_gap_share)
-    cuts = optimal_cuts(matrix, params.penalty, max(1, round(min_gap / block_s)))
-    times = np.array([u.start_s for u in units])
-    if params.refine:
-        change = unit_change(units, vectors, block_s)
-        return [0.0] + sorted({_sharpest(times, change, starts[c], params.refine * block_s) for c in cuts})
-    return [0.0] + [float(starts[c]) for c in cuts]
+    cuts = optimal_cuts(matrix, params.penalty, max(1, round(_min_gap(block_s, duration_s, params) / block_s)))
+    change = unit_change(units, vectors, block_s) if params.refine else np.zeros(len(units))
+    return _placed(np.array([u.start_s for u in units]), change, [starts[c] for c in cuts], block_s, params)
+
+
+def texttiling(units: list[Unit], vectors: np.ndarray, duration_s: float, params: SegmentParams | None = None,
+               count: int | None = None) -> list[float]:
+    """Chapter starts by TextTiling (what shipped before the optimal split; the baseline): the deepest gaps
+    between blocks, with the vocabulary shift, transition phrases and pauses weighed in (see SegmentParams),
+    the count chosen by the cutoff unless given."""
+    params = params or SegmentParams()
+    signals = gap_signals(units, vectors, duration_s, params) if units else None
+    return [0.0] if signals is None else boundaries_from_signals(signals, units, duration_s, params, count)
 
 
 def optimal_cuts(matrix: np.ndarray, penalty: float, min_len: int) -> list[int]:

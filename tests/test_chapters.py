@@ -196,7 +196,7 @@ def test_two_forms_of_one_word_name_one_thing(term, other, again):
 
 
 def test_optional_gap_signals_find_transitions_and_pauses():
-    from yt_transcript.rag.chapters import SegmentParams, gap_pauses, transition_strength
+    from yt_transcript.rag.chapters import SegmentParams, gap_pauses, texttiling, transition_strength
 
     assert transition_strength("okay so next let's talk about gravity") == 1.0
     assert transition_strength("moving on to the second part") == 1.0
@@ -207,7 +207,7 @@ def test_optional_gap_signals_find_transitions_and_pauses():
     assert pauses[1] > 4 * max(pauses[0], 0.5)
     units_, vectors = synthetic()
     with_all = SegmentParams(lexical=1.0, cues=1.0, pauses=1.0)
-    assert boundary_scores(segment(units_, vectors, 720.0, params=with_all), [0, 180, 360, 540], 30)[1] == 1.0
+    assert boundary_scores(texttiling(units_, vectors, 720.0, with_all), [0, 180, 360, 540], 30)[1] == 1.0
 
 
 def test_no_two_chapters_of_a_video_get_the_same_title():

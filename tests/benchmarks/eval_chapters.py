@@ -144,7 +144,7 @@ def main() -> None:
         boundaries_from_signals,
         evenly_spaced,
         gap_signals,
-        segment,
+        texttiling,
     )
 
     videos = dev_videos()
@@ -175,7 +175,7 @@ def main() -> None:
     # A sanity floor chosen before any F1: a clean talk of four topics (tests/test_chapters.py) must get
     # exactly its four chapters. Settings that add a fifth are over-splitting, whatever the dev F1 says.
     units, vectors = synthetic()
-    clean = np.array([scores(segment(units, vectors, 720.0, params=SegmentParams(**c)), [0, 180, 360, 540])[0] == 1.0
+    clean = np.array([scores(texttiling(units, vectors, 720.0, SegmentParams(**c)), [0, 180, 360, 540])[0] == 1.0
                       for c in combos])
     print(f"{clean.sum()} of {len(combos)} settings find the clean four-topic talk's chapters exactly")
 
@@ -219,10 +219,10 @@ def main() -> None:
     baselines = {
         "even (true count)": [scores(evenly_spaced(v.duration_s, len(t)), t) for v, t in zip(videos, truths)],
         # Pinned to the blocks of the previous defaults, so the baseline does not move with our choices.
-        "texttiling (true count)": [scores(segment(v.units, v.vectors, v.duration_s, count=len(t),
+        "texttiling (true count)": [scores(texttiling(v.units, v.vectors, v.duration_s, count=len(t),
                                                    params=SegmentParams(block_share=1 / 250, window_share=1 / 40, cutoff=0.5, min_gap_share=1 / 60, refine=0.0)), t)
                                     for v, t in zip(videos, truths)],
-        "previous defaults (in-sample)": [scores(segment(v.units, v.vectors, v.duration_s,
+        "previous defaults (in-sample)": [scores(texttiling(v.units, v.vectors, v.duration_s,
                                                          params=SegmentParams(block_share=1 / 250, window_share=1 / 40, cutoff=0.5, min_gap_share=1 / 60, refine=0.0)), t)
                                           for v, t in zip(videos, truths)],
     }
