@@ -530,7 +530,6 @@ def grade_answer(given: str, expected: str) -> bool:
     return _one_typo(mine, theirs) or _one_typo(*as_written) or _one_word_more(given, expected)
 
 
-
 # Words that turn a term into another or its opposite: "not adversarial", "false positive", "minus 5".
 _NEGATIONS = frozenset(
     "not no non never without un anti isn't aren't wasn't weren't doesn't don't false minus negative semi "

@@ -619,6 +619,10 @@ def test_a_long_library_can_be_filtered_by_title_or_channel(app, settings, fake_
     assert any(c.value == "No title or channel holds all of those words." for c in app.caption)
     app.text_input(key="library_filter").input("psych").run()  # the channel
     assert any(c.value.startswith("8 videos.") for c in app.caption)
+    app.text_input(key="library_filter").input("sleep").run()
+    goto(app, "video", v="talkNumber1")
+    goto(app, "library")  # back from a video: the filter as it was left
+    assert not app.exception and app.text_input(key="library_filter").value == "sleep"
 
 
 def test_removing_the_open_video_opens_another_without_an_error(app, tmp_path):

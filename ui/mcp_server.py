@@ -186,8 +186,10 @@ def _answer_text(answer) -> str:
 def _ingest_lines(outcome) -> list[str]:
     if outcome.error is not None:  # the source itself failed: a bad URL, a listing that failed
         return [f"FAIL  {outcome.source}: {outcome.error}"]
+    # A failure as the pipeline words it (a video already here says it is kept), its id said once.
     return [f"ok    {r.video_id}  {r.title!r}: {r.chunks} chunks ({r.detail})" if r.ok
-            else f"FAIL  {r.video_id}: {r.error or r.detail}" for r in outcome.results]
+            else f"FAIL  {r.video_id}: {(r.detail or str(r.error)).removeprefix(f'{r.video_id}: ')}"
+            for r in outcome.results]
 
 
 class _TranscriptPage:

@@ -121,7 +121,11 @@ def _table(records) -> None:
     everything = records
     needle = ""
     if len(records) >= _FILTER_FROM:
+        # Kept apart from the widget, whose state Streamlit drops on another page: back from a video, as left.
+        if "library_filter" not in st.session_state:
+            st.session_state["library_filter"] = st.session_state.get("_library_filter", "")
         needle = st.text_input("Filter the library", key="library_filter", placeholder="words of a title or channel")
+        st.session_state["_library_filter"] = needle
         words = needle.casefold().split()
         records = [r for r in records if all(w in f"{r.meta.title} {r.meta.channel}".casefold() for w in words)]
         if not records:

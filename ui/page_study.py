@@ -69,7 +69,9 @@ def quiz(video_id: str, made) -> None:
     """One card at a time in a shuffled order; a typed answer is graded, and the score kept for the session."""
     state = st.session_state.setdefault("quizzes", {}).setdefault(video_id, _fresh())
     only = state.get("only")
-    order = quiz_order([c for c in made if only is None or _key(c) in only], state["seed"])
+    # Cards to retry that have since been made anew (another model, a new transcript) are gone: all, then.
+    deck = [c for c in made if only is None or _key(c) in only] or made
+    order = quiz_order(deck, state["seed"])
     if state["index"] >= len(order):
         passed = len(order) - state["answered"]  # skipped, or the answer shown first
         st.success(f"Done: {state['right']} of {state['answered']} right"

@@ -422,9 +422,10 @@ def _notes(video_id: str) -> None:
             for i, answer in enumerate(saved):
                 with st.container(horizontal=True, vertical_alignment="center"):
                     st.markdown(f"- {safe(answer.question)}")
-                    if st.button("Forget", key=f"forget-{video_id}-{i}", type="tertiary",
-                                 help="Take this question and its answer out of the notes"):
-                        _forget(video_id, answer.question)
+                    with st.popover("Forget", help="Take this question and its answer out of the notes"):
+                        st.caption("Its answer goes too; asking again brings it back.")
+                        if st.button("Yes, forget it", key=f"forget-{video_id}-{i}"):
+                            _forget(video_id, answer.question)
 
 
 def _save_own_note(video_id: str, key: str) -> None:
