@@ -180,6 +180,8 @@ def open_video(video_id: str, start_s: float, back_to: str | None = None) -> Non
     st.session_state["start_s"] = int(start_s)
     st.session_state["_seeks"] = st.session_state.get("_seeks", 0) + 1
     open_at(video_id, start_s)
+    if start_s:  # a moment to read around (a search result, a card): the transcript, open there
+        st.session_state["video_tab"] = "Transcript"
     go("video")
 
 
@@ -201,7 +203,6 @@ def open_at(video_id: str, start_s: float) -> None:
     opened at its start marks nothing, since nothing has played."""
     if start_s:
         read_at(video_id, start_s)
-        st.session_state["video_tab"] = "Transcript"  # a moment to read around: the transcript, open there
     else:
         st.session_state["transcript_at"] = (video_id, 0.0)
         st.session_state.pop("_marked_at", None)
