@@ -39,7 +39,17 @@ def condense_offline(question: str, history: list[tuple[str, str]]) -> str:
         return question
     own = [w for w in re.findall(r"[\w']+", question.lower()) if w not in STOPWORDS]
     follows = not own or (_REFERRING.search(question) and len(own) <= _OWN_WORDS)
-    return f"{history[-1][0]} {question}" if follows else question
+    return f"{_topic(history)} {question}" if follows else question
+
+
+def _topic(history: list[tuple[str, str]]) -> str:
+    """The question a chain of follow-ups hangs on: "how is it treated?" after "what is narcolepsy?" and "why?"
+    reads "what is narcolepsy? how is it treated?", not all three (history holds each turn as read, so a
+    follow-up is its topic and its own words)."""
+    topic = history[0][0]
+    for asked, _ in history[1:]:
+        topic = topic if asked.startswith(topic + " ") else asked
+    return topic
 
 
 def standalone(question: str, history: list[tuple[str, str]], model: ChatModel | None) -> str:
