@@ -64,6 +64,16 @@ def standalone(question: str, history: list[tuple[str, str]], model: ChatModel |
     return text.strip().splitlines()[0].strip() if text and text.strip() else question
 
 
+def followed_answers(query: str, question: str, history: list[tuple[str, str]]) -> str:
+    """The answers a follow-up follows, whose quotes it should not repeat: every turn on its topic when it was
+    read offline with that topic, else (rewritten by a model) the last answer; "" for a question of its own."""
+    if not history or query == question:
+        return ""
+    topic = query[:-len(question)].rstrip() if query.endswith(" " + question) else ""
+    on_topic = [a for q, a in history if topic and (q == topic or q.startswith(topic + " "))]
+    return "\n".join(on_topic) if on_topic else history[-1][1]
+
+
 @dataclass
 class ChatSession:
     """A conversation about the library (or some videos) that remembers its earlier turns."""
@@ -85,7 +95,7 @@ class ChatSession:
         query = self.standalone(question)
         answer = ask(self.storage, self.embedder, query, self.settings, self.options, self.model,
                      history=self.history[-self.max_turns:], on_token=on_token,
-                     shown=self.history[-1][1] if self.history and query != question else "")
+                     shown=followed_answers(query, question, self.history[-self.max_turns:]))
         answer.question, answer.asked_as = question, (query if query != question else None)
         self.history.append((query, answer.text))  # as read: a chain of follow-ups keeps its topic
         return query, answer

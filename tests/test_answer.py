@@ -90,6 +90,17 @@ def test_chat_rewrites_follow_ups(sample_library, fake_embedder, settings):
     assert any("What is spacing?" in str(m.content) for m in llm.calls[-1])
 
 
+def test_a_follow_up_does_not_repeat_any_answer_on_its_topic():
+    from yt_transcript.rag.chat import followed_answers
+
+    history = [("what is narcolepsy?", "a1"), ("what is narcolepsy? why?", "a2"), ("what is REM?", "a3"),
+               ("what is REM? why?", "a4")]
+    assert followed_answers("what is REM? how?", "how?", history) == "a3\na4"
+    assert followed_answers("what is narcolepsy? how?", "how?", history[:2]) == "a1\na2"
+    assert followed_answers("Why is narcolepsy a problem?", "why?", history) == "a4"  # a model's rewrite
+    assert followed_answers("what is a token?", "what is a token?", history) == ""
+
+
 def test_a_chain_of_follow_ups_hangs_on_its_first_question():
     history = [("what is narcolepsy?", "a1"), ("what is narcolepsy? why?", "a2")]
     assert condense_offline("how is it treated?", history) == "what is narcolepsy? how is it treated?"

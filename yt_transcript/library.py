@@ -396,7 +396,7 @@ class Library:
         earlier (question, answer text) turns, makes a follow-up ("how do they fix it?") searched as one
         question with what it points back to (`answer.asked_as` says how)."""
         from yt_transcript.rag.answer import ask
-        from yt_transcript.rag.chat import standalone
+        from yt_transcript.rag.chat import followed_answers, standalone
 
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
@@ -404,7 +404,7 @@ class Library:
         query = standalone(self._query(question, "question"), history or [], chat)
         answer = ask(self.storage, self._embedder_for_queries(), query, self.settings.retrieval, opts, chat,
                      history=history, on_token=on_token, retrieve=self._searcher(chat),
-                     shown=_followed(query, question, history))
+                     shown=followed_answers(query, question, history or []))
         answer.question, answer.asked_as = question, (query if query != question else None)
         answer.notice = self.last_notice
         if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
@@ -710,7 +710,3 @@ def _write(path: Path, text: str) -> None:
 
     write_output(path, text)
 
-
-def _followed(query: str, question: str, history: list[tuple[str, str]] | None) -> str:
-    """The answer a follow-up follows (read with the question before it), whose quotes it should not repeat."""
-    return history[-1][1] if history and query != question else ""
