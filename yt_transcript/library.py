@@ -709,4 +709,3 @@ def _write(path: Path, text: str) -> None:
     from yt_transcript.ingest.export import write_output
 
     write_output(path, text)
-
