@@ -132,7 +132,7 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
         near = every[at[0]:at[-1] + 1] if at else []  # one stretch, so its words are the transcript's from at[0]
         breaks = breaks_of[hit.video_id]
         reader = breaks.shifted(int(words_before[hit.video_id][at[0]])) if breaks is not None and at else None
-        inside = [s for s in sentences(near, reader) if chunk.start_s <= s.start_s < chunk.end_s]
+        inside = [s for s in sentences(near, reader, longest=_LONGEST) if chunk.start_s <= s.start_s < chunk.end_s]
         if not inside:
             continue
         starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)

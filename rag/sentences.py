@@ -78,8 +78,9 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-8"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-9"  # how sentences are restored: a change re-reads kept transcripts
 CUT = -1.0  # the opening evidence of a piece cut from inside a punctuated sentence
+READ_WHOLE = 100  # words: a punctuated sentence up to this long is read, and quoted, whole
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
 _CONTENT_WORDS = 2  # words that could be a topic, at least, in a sentence worth quoting
 _TURN_MARKS = frozenset(("-", "–", "—", ">>"))
@@ -162,7 +163,7 @@ def drop_fillers(words: list[_Word], asr: bool = False) -> list[_Word]:
     while i < len(words):
         w = words[i]
         nxt = words[i + 1].norm if i + 1 < len(words) else ""
-        if w.norm in fillers or not w.norm:
+        if w.norm in fillers or (not w.norm and not _dash_inside(words, i, asr)):
             _carry(kept, w)
             i += 1
             continue
@@ -176,6 +177,12 @@ def drop_fillers(words: list[_Word], asr: bool = False) -> list[_Word]:
         kept.append(w)
         i += 1
     return _drop_stutters(kept)
+
+
+def _dash_inside(words: list[_Word], i: int, asr: bool) -> bool:
+    """A dash inside a written caption line ("the sleeping part -- one night"): punctuation the writer put
+    there, kept. A mark opening a line is a change of speaker, which the reading view marks itself."""
+    return not asr and i > 0 and not words[i - 1].line_end and words[i].token in ("--", "—", "–")
 
 
 def as_read(text: str) -> str:
@@ -355,16 +362,18 @@ def _punctuated_near(words: list[_Word], radius: int = 40) -> list[bool]:
     return [bool(ends[min(n, j + radius)] - ends[max(0, j - radius)]) for j in range(n)]
 
 
-def _length_cost(n: int) -> float:
-    if n > MAX_WORDS:
+def _length_cost(n: int, longest: int = MAX_WORDS) -> float:
+    if n > longest:
         return 50.0 + n  # only when nothing else is possible
     if n < MIN_WORDS:
         return (MIN_WORDS - n) * 0.6
-    return max(0, n - 25) * 0.15
+    return max(0, n - 25) * 0.15 if longest <= MAX_WORDS else 0.0  # read whole: length is no reason to cut
 
 
-def split_sentences(words: list[_Word], starts: StartTable | BreakOdds | None = None) -> list[tuple[int, int]]:
-    """Word ranges of the sentences: the breaks that best balance evidence and length (dynamic programming)."""
+def split_sentences(words: list[_Word], starts: StartTable | BreakOdds | None = None,
+                    longest: int = MAX_WORDS) -> list[tuple[int, int]]:
+    """Word ranges of the sentences: the breaks that best balance evidence and length (dynamic programming).
+    A punctuated sentence is cut only past `longest` words; restored ones stay within MAX_WORDS."""
     n = len(words)
     if not n:
         return []
@@ -373,10 +382,10 @@ def split_sentences(words: list[_Word], starts: StartTable | BreakOdds | None = 
     best = [0.0] + [float("inf")] * n
     back = [0] * (n + 1)
     # A punctuated sentence longer than MAX_WORDS may still need to stand whole: allow it at a high cost.
-    reach = MAX_WORDS * 3
+    reach = max(MAX_WORDS, longest) * 3
     for j in range(1, n + 1):
         for i in range(max(0, j - reach), j):
-            cost = best[i] + _length_cost(j - i) - (scores[j] if j < n else 0.0)
+            cost = best[i] + _length_cost(j - i, longest if near[i] else MAX_WORDS) - (scores[j] if j < n else 0.0)
             if cost < best[j]:
                 best[j], back[j] = cost, i
     ranges, j = [], n
@@ -409,7 +418,8 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
                     closing)
 
 
-def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers: bool = False) -> list[Sentence]:
+def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers: bool = False,
+              longest: int = MAX_WORDS) -> list[Sentence]:
     """The transcript as readable sentences, in order (starts: where sentences start in unpunctuated
     captions: the break reader's odds, or the shipped table by default). A quote needs no "so" in front; a
     transcript keeps it (markers)."""
@@ -417,7 +427,7 @@ def sentences(snippets, starts: StartTable | BreakOdds | None = None, *, markers
     words = drop_fillers(words_of(snippets), asr=not punctuated)
     near = _punctuated_near(words)
     out = []
-    for a, b in split_sentences(words, starts):
+    for a, b in split_sentences(words, starts, longest):
         opening = 6.0 if a == 0 else _break_score(words, a, near, starts)
         if near[a] and opening < 6.0:
             opening = CUT  # a cut inside a punctuated sentence: no evidence of a start
@@ -437,7 +447,7 @@ def reading_lines(snippets: list[Snippet], starts: StartTable | BreakOdds | None
     guessed within its line, and a player started early never misses the first word."""
     if not snippets:
         return snippets
-    found = sentences(snippets, starts, markers=True)
+    found = sentences(snippets, starts, markers=True, longest=READ_WHOLE)  # the speaker's sentences, whole
     line_start = [s.start_s for s in snippets for _ in s.text.split()]  # per caption word, as words_of counts
     starts = [line_start[s.first] for s in found]
     ends = starts[1:] + [max(found[-1].end_s, snippets[-1].end_s)] if found else []

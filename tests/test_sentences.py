@@ -147,6 +147,19 @@ def test_a_title_or_initials_end_no_sentence(text, count):
     assert len(sentences([Snippet(text, 0.0, 10.0)])) == count
 
 
+def test_the_reading_view_keeps_a_long_written_sentence_and_its_dashes_whole():
+    from yt_transcript.rag.sentences import reading_lines
+
+    long = ("Finally, there are theories that focus on the way REM sleep triggers neural activity, and some "
+            "researchers think that dreams are just sort of accidental side-effects of that activity, the brain "
+            "making sense of random signals, which is an idea that many people find rather disappointing.")
+    lines = [Snippet("So what are dreams for? Nobody knows -- not for sure.", 0.0, 4.0), Snippet(long, 4.0, 20.0),
+             Snippet("But others disagree. They think dreams matter.", 20.0, 24.0)]
+    read = [line.text for line in reading_lines(lines)]
+    assert long in read and "Nobody knows -- not for sure." in read  # as written: no cut, no dash dropped
+    assert any(p.text.endswith("activity…") for p in sentences(lines))  # extracts still stay within MAX_WORDS
+
+
 def test_a_cut_never_doubles_the_captions_own_ellipsis():
     long = ("So I tried it on the first day, and then the second day, and then the third, and it kept on going "
             "like that for weeks, …and then it failed on the last day, when nobody was looking and nobody cared "
