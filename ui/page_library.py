@@ -26,8 +26,9 @@ def page() -> None:
     if not records:
         st.info("The library is empty. Add a talk above: a YouTube link, or a caption, audio or video file.")
         return
-    _table(records)
-    _manage(records)
+    shown = _table(records)
+    if shown:  # the video to manage is picked among those the filter shows
+        _manage(shown)
 
 
 # --- adding ---------------------------------------------------------------------------------------------
@@ -117,7 +118,8 @@ def _ingest(jobs: list[tuple[str, dict]], mode: str | None) -> None:
 _FILTER_FROM = 8  # videos: from this many, a filter box above the table
 
 
-def _table(records) -> None:
+def _table(records) -> list:
+    """The library as a table (filtered by words once it is long); returns the videos shown."""
     everything = records
     needle = ""
     if len(records) >= _FILTER_FROM:
@@ -130,7 +132,7 @@ def _table(records) -> None:
         records = [r for r in records if all(w in f"{r.meta.title} {r.meta.channel}".casefold() for w in words)]
         if not records:
             st.caption("No title or channel holds all of those words.")
-            return
+            return []
     counts = library().chapter_counts([r.meta.video_id for r in records])
 
     def chapters(meta) -> str:
@@ -170,6 +172,7 @@ def _table(records) -> None:
         st.session_state["_library_row"] = row
         if row is not None:
             st.session_state["library_video"] = row
+    return records
 
 
 def _manage(records) -> None:

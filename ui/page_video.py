@@ -5,6 +5,7 @@ tab is open, which follows the player to the moment."""
 from __future__ import annotations
 
 import re
+import zlib
 
 import streamlit as st
 from yt_transcript.ui.common import (
@@ -419,12 +420,16 @@ def _notes(video_id: str) -> None:
                "app or on the command line." if asked else "No question has been asked about this video yet.")
     if asked:  # what they hold beyond the Overview tab, before downloading: the questions, as plain text
         with st.expander("The questions in the notes"):
-            for i, answer in enumerate(saved):
+            for answer in saved:
+                # Keyed by the question, not its place: once one is forgotten, the next does not inherit its
+                # open confirmation.
+                mark = f"{video_id}-{zlib.crc32(answer.question.encode()):08x}"
                 with st.container(horizontal=True, vertical_alignment="center"):
                     st.markdown(f"- {safe(answer.question)}")
-                    with st.popover("Forget", help="Take this question and its answer out of the notes"):
+                    with st.popover("Forget", help="Take this question and its answer out of the notes",
+                                    key=f"forget-pop-{mark}"):
                         st.caption("Its answer goes too; asking again brings it back.")
-                        if st.button("Yes, forget it", key=f"forget-{video_id}-{i}"):
+                        if st.button("Yes, forget it", key=f"forget-{mark}"):
                             _forget(video_id, answer.question)
 
 
