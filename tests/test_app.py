@@ -335,6 +335,15 @@ def test_a_link_to_a_video_not_in_the_library_says_so(app):
     assert f"'{typo}' is not in the library" in error and f"Did you mean {SAMPLE}?" in error
 
 
+def test_a_study_link_to_a_video_not_here_says_so_and_a_moment_past_the_end_plays_the_last_second(app):
+    at = ingest_sample(app)
+    goto(at, "study", v="nope")
+    assert not at.exception and any("'nope' is not in the library" in html.unescape(e.value) for e in at.error)
+    goto(at, "video", v=SAMPLE, t="99999")
+    length = at.session_state["_library"][1].video(SAMPLE).meta.duration_s
+    assert not at.exception and at.session_state["start_s"] == int(length)
+
+
 def test_chat_is_kept_per_video_and_can_be_cleared(app, settings):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

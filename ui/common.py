@@ -110,6 +110,14 @@ def model_key() -> str:
     return repr((wanted[0], wanted[1], wanted[5]))
 
 
+def say_not_here(video_id: str) -> None:
+    """A video id (from a link, or a video since removed) that names no video here: said, with the nearest id."""
+    try:
+        library().video(video_id)
+    except YtTranscriptError as exc:
+        show_error(exc)
+
+
 def show_error(exc: YtTranscriptError) -> None:
     """Our error, in plain words (its message and advice; never rendered as Markdown)."""
     st.error(safe(app_words(str(exc))))

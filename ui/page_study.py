@@ -16,6 +16,7 @@ from yt_transcript.ui.common import (
     library,
     open_video,
     safe,
+    say_not_here,
     show_error,
 )
 
@@ -30,6 +31,8 @@ def page() -> None:
         return
     current = st.session_state.get("study_video_id") or st.session_state.get("video_id")
     if current not in records:
+        if current:  # a link or id that names no video here: said, then the first video's cards
+            say_not_here(current)
         current = next(iter(records))
     st.session_state["study_video"] = current
     video_id = st.selectbox("Video", list(records), key="study_video", on_change=_picked,

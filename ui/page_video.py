@@ -21,6 +21,7 @@ from yt_transcript.ui.common import (
     safe,
     safe_with_bullets,
     seek,
+    say_not_here,
     show_error,
     snippet,
     with_fallback,
@@ -68,12 +69,12 @@ def page() -> None:
     wanted = st.session_state.get("video_id")
     if wanted not in records:
         if wanted:  # a link or id that names no video here: say so (with the nearest id), then show the first
-            try:
-                library().video(wanted)
-            except YtTranscriptError as exc:
-                show_error(exc)
+            say_not_here(wanted)
         st.session_state["video_id"], st.session_state["start_s"] = next(iter(records)), 0
     video_id = st.session_state["video_id"]
+    length = records[video_id].meta.duration_s
+    if length and st.session_state.get("start_s", 0) > length:  # a link past the end: play from the last second
+        st.session_state["start_s"] = int(length)
     back = st.session_state.get("_back_to")
     if back in _BACK_LABELS:  # came from a card's moment or a search result: one click back, as it was left
         st.button(_BACK_LABELS[back], key=f"back_to_{back}", on_click=_back, args=(back,))
