@@ -18,6 +18,7 @@ from yt_transcript.rag.sentences import (
     BOUNDARY_TIERS,
     MAX_WORDS,
     MIN_WORDS,
+    NOT_A_STATEMENT,
     BreakOdds,
     joined,
     readable,
@@ -44,6 +45,10 @@ _EXPLAINS_BONUS = 0.04
 # llms make stuff up"): neither says it alone, so the two are also a candidate quote, read as one.
 _DEFINES_BACK = re.compile(r"^(?:so |and )?(?:(?:it's|it is|that's|that is|this is|which is) (?:when|where|what|"
                            r"basically|just|simply)\b|(?:it|that|this|which) (?:means|refers to)\b)", re.IGNORECASE)
+# A question ("But, hey, you think your dreams are nut-bar?") or the speaker working the screen asks or shows;
+# it does not answer, though it may say the question's words. Dev quotes flat from 0.03 to 0.1
+# (tests/benchmarks/viewer_questions.py); kept for what a student reads first.
+_NOT_STATED_COST = 0.06
 _UNREADABLE_COST = 0.08  # a fragment or a run-on still may be the only place the answer is said
 # Per place a quote's passage stands in search's order. Search judges which passage answers better than one
 # sentence's score does (dev set: its top hit lands in a gold window for 0.83 of questions, the best-scored
@@ -148,6 +153,7 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
             continue
         score += _EXPLAINS_BONUS * bool(_EXPLAINS.search(sentence.text))
         score -= _UNREADABLE_COST * (not readable(sentence) and not MIN_WORDS <= sentence.words <= MAX_WORDS)
+        score -= _NOT_STATED_COST * bool(NOT_A_STATEMENT.search(sentence.text))
         score -= _RANK_COST * i
         quotes.append(Quote(i, sentence.start_s, sentence.text, float(score),
                             completed.text if completed else None, completed.end_s if completed else 0.0))

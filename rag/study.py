@@ -25,6 +25,7 @@ from yt_transcript.rag.citations import strip_unsourced
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.sentences import (
     FILLERS,
+    NOT_A_STATEMENT,
     BreakOdds,
     Sentence,
     quotable_tiers,
@@ -89,16 +90,6 @@ TOPICAL_TERMS, TOPICAL_BOOST = 8, 2.0
 _NAME_BOOST = 1.5  # a name (capitalised where said) is something to know
 _MEANING_FLOOR = 0.02
 _OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch)\b", re.IGNORECASE)
-# Not a statement to learn from: the speaker working the screen ("let's drag in...", "let me show"; a "let's
-# say" or "let's call" still states something), or a question, punctuated or not: "why" or "how" and an
-# auxiliary ("why don't pelicans ever pay..."), or "what/where/when", an auxiliary and its subject ("what does
-# this look like when..."; "what would become" is no question). "Which" and "who" mostly open a relative clause.
-_AUX = r"(?:do|does|did|don't|doesn't|didn't|is|are|was|were|can|could|would|should|will)"
-_NOT_A_STATEMENT = re.compile(
-    r"\blet(?:'s|\u2019s| me| us)\b(?!\s+(?:just\s+)?(?:say|call|define|assume|think|remember|recall)\b)|\?\s*$|"
-    rf"\b(?:why|how)\s+{_AUX}\b|"
-    rf"\b(?:what|where|when)\s+{_AUX}\s+(?:i|you|we|they|he|she|it|this|that|these|those|the|a|an|your|our|my)\b",
-    re.IGNORECASE)
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
 _LIBRARY_MIN_VIDEOS = 5  # fewer other videos than this say little about what is common
@@ -276,7 +267,7 @@ class _ClozeMaker:
         for k in tier:
             if _OUTRO.search(self.found[k].text):
                 continue  # the channel speaking of itself ("sponsor an episode... a laptop decal"): no lesson
-            if _NOT_A_STATEMENT.search(self.found[k].text):
+            if NOT_A_STATEMENT.search(self.found[k].text):
                 continue  # a card states what the talk teaches
             best = self._best_term(k, chapter)
             if best is not None:

@@ -162,3 +162,24 @@ def test_a_term_and_the_sentence_defining_it_are_also_one_quote(library, fake_em
     assert len(pair) == 1 and pair[0].start_s == 3.0
     transcript = " ".join(s.text for s in library.transcript("spacingTalk").snippets)
     assert pair[0].text in transcript  # contiguous, unedited
+
+
+def test_a_question_in_the_talk_is_quoted_after_a_statement_that_scores_alike(library, fake_embedder, tmp_path,
+                                                                              monkeypatch):
+    from yt_transcript.rag import extractive
+
+    lines = ["So why do students forget what they learn in lectures?", "Students forget what they learn in lectures.",
+             "Then we move on to the next topic of the day."]
+    path = tmp_path / "forget.en.vtt"
+    path.write_text(_vtt(lines), encoding="utf-8")
+    assert library.ingest(str(path), video_id="forgetTalk1")[0].ok
+    question = "why do students forget lectures?"
+    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=["forgetTalk1"], k=3))
+    monkeypatch.setattr(extractive, "_NOT_STATED_COST", 0.0)
+    plain = {q.text: q.score for q in rank_quotes(library.storage, fake_embedder, question, hits)}
+    monkeypatch.undo()
+    costed = {q.text: q.score for q in rank_quotes(library.storage, fake_embedder, question, hits)}
+    asked = next(t for t in plain if t.endswith("?"))
+    stated = next(t for t in plain if t.startswith("Students forget"))
+    assert costed[asked] == pytest.approx(plain[asked] - extractive._NOT_STATED_COST)
+    assert costed[stated] == pytest.approx(plain[stated])  # a statement pays nothing

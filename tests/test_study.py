@@ -399,13 +399,14 @@ def test_no_card_from_the_channel_speaking_of_itself(library, fake_embedder, mon
     ("Tokenization turns text into a sequence of tokens from a fixed vocabulary.", True),
 ])
 def test_a_card_is_made_only_from_a_statement(sentence, statement):
-    from yt_transcript.rag.study import _NOT_A_STATEMENT
+    from yt_transcript.rag.sentences import NOT_A_STATEMENT
 
-    assert (_NOT_A_STATEMENT.search(sentence) is None) == statement
+    assert (NOT_A_STATEMENT.search(sentence) is None) == statement
 
 
 def test_no_card_from_a_question_or_the_speaker_working_the_screen(library, fake_embedder):
-    from yt_transcript.rag.study import _NOT_A_STATEMENT, study_cards
+    from yt_transcript.rag.sentences import NOT_A_STATEMENT
+    from yt_transcript.rag.study import study_cards
 
     lines = ["Retrieval practice means recalling the flashcards from memory without looking.",
              "Why does retrieval practice beat rereading the flashcards for memory?",
@@ -413,5 +414,5 @@ def test_no_card_from_a_question_or_the_speaker_working_the_screen(library, fake
              "Spaced review of the flashcards beats cramming for long term memory."]
     video_id = _ingest_lines(library, fake_embedder, "questalk001", lines)
     cards = study_cards(library.storage, video_id, None, per_chapter=4)
-    assert cards and not [c.question for c in cards if _NOT_A_STATEMENT.search(c.question)]
+    assert cards and not [c.question for c in cards if NOT_A_STATEMENT.search(c.question)]
     assert not any(c.question.startswith(("Why", "Let's")) for c in cards)

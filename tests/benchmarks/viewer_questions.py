@@ -128,6 +128,11 @@ DATA = REPO / "tests" / "data"
 #   rebuilt in each process and missed different neighbours from run to run (the title "Schemas" landed in
 #   8nz2dtv--ok in some runs and in the Deep Dive in others). Now every run ranks alike: dev 0.83/0.96 0.78/0.93,
 #   blind 0.68/0.91 0.54/0.84, titles 0.502, quotes dev 0.88/0.83, blind 0.82/0.68; ms/q 44 -> 36.
+# - quotes of whole written sentences up to 70 words (sentences(longest=...), kept; 2026-11-30, for a student who
+#   lost a quote's point to a cut at 35 words): dev quotes any/first 0.88/0.83 -> 0.89/0.83; blind 0.82/0.68 ->
+#   0.80/0.71. Then the cost for quotes that ask (above, not kept then) at 0.06, kept for the reader: a student's
+#   "what happens to my body during REM sleep?" was answered first by "But, hey, you think your dreams are
+#   nut-bar?". Dev and blind unchanged by it (0.89/0.83, 0.80/0.71, the latter also with the cost at 0).
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
