@@ -23,6 +23,11 @@ History (names its chapter / chapters named, half 0 / half 1):
   covers many), weight 1 / 3: 0.476 / 0.528, 0.500 / 0.500. Up on half 0, down on half 1 each time.
 - Tried and not kept: the first sentence from the talk's opening (the first 5% or 10%, at least a minute),
   where a speaker says what the talk is: 0.381 / 0.583 (chapters named 1.19 / 2.50) both times.
+- 2026-11-30: after the reading changes of this day (whole written sentences in the reading view, "Dr."/initials,
+  reading-9), the baseline is 0.452 / 0.667 and 1.595 / 2.278.
+- 2026-11-30, kept for the reader (extract-18): a TL;DR sentence may not open on a word leaning on the one before
+  ("Instead, he had discovered..." opened a student's sleep-episode TL;DR; summarize.LEAN_WEIGHT). Weight 0.5, 1
+  and 2 alike: 0.452 / 0.667 unchanged, chapters named 1.595 / 2.278 -> 1.595 / 2.250 (one sentence).
 """
 
 from __future__ import annotations
