@@ -157,3 +157,19 @@ def test_offline_titles_weigh_meaning_with_the_videos_own_model_only(settings, l
     other = Library(settings, embedder=Counting(name="other-model", dims=32), storage=library.storage)
     assert [c.title for c in other.summarize(video_id, chapters="auto").chapters]
     assert not asked
+
+
+def test_a_tldr_sentence_leaning_on_the_one_before_stands_lower(monkeypatch):
+    import numpy as np
+
+    from yt_transcript.rag.sentences import Sentence
+
+    texts = ["Instead, he discovered that sleep has stages.", "Aserinsky discovered that sleep has stages.",
+             "Dreams happen mostly in the stage called REM sleep."]
+    found = [Sentence(10.0 * i, 10.0 * i + 5, t, i * 10, i * 10 + 7, 6.0, True, 6.0) for i, t in enumerate(texts)]
+    vectors = np.eye(3, dtype=np.float32)[[0, 0, 1]]  # the first two say alike
+    score = summarize_module.representativeness(found, vectors, [0.0])
+    monkeypatch.setattr(summarize_module, "LEAN_WEIGHT", 0.0)
+    unweighed = summarize_module.representativeness(found, vectors, [0.0])
+    assert score[0] == pytest.approx(unweighed[0] - 1.0) and list(score[1:]) == pytest.approx(list(unweighed[1:]))
+    assert score[0] < score[1]
