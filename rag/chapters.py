@@ -214,7 +214,7 @@ def _min_gap(block_s: float, duration_s: float, params: SegmentParams) -> float:
     return max(3 * block_s, duration_s * params.min_gap_share)
 
 
-def _placed(times: np.ndarray, change: np.ndarray, chosen: list[float], block_s: float,
+def _placed(times: np.ndarray, change: np.ndarray | None, chosen: list[float], block_s: float,
             params: SegmentParams) -> list[float]:
     """Chapter starts from the block starts chosen: each moved to the sharpest change of topic near it (refine),
     else to its nearest unit."""
@@ -282,7 +282,7 @@ def segment(units: list[Unit], vectors: np.ndarray, duration_s: float, count: in
     if len(starts) < 4:
         return [0.0]
     cuts = optimal_cuts(matrix, params.penalty, max(1, round(_min_gap(block_s, duration_s, params) / block_s)))
-    change = unit_change(units, vectors, block_s) if params.refine else np.zeros(len(units))
+    change = unit_change(units, vectors, block_s) if params.refine else None
     return _placed(np.array([u.start_s for u in units]), change, [starts[c] for c in cuts], block_s, params)
 
 

@@ -91,8 +91,8 @@ _TITLE = re.compile(r"(?:dr|mr|mrs|ms|prof|st|jr|sr|vs|mt|ft)\.", re.IGNORECASE)
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}|[A-HJ-Z]\.")
 
 
-# Not a statement to learn from or to answer with: the speaker working the screen ("let's drag in...", "let me show"; a "let's
-# say" or "let's call" still states something), or a question, punctuated or not: "why" or "how" and an
+# Not a statement to learn from or to answer with: the speaker working the screen ("let's drag in...", "let me
+# show"; a "let's say" or "let's call" still states something), or a question, punctuated or not: "why" or "how" and an
 # auxiliary ("why don't pelicans ever pay..."), or "what/where/when", an auxiliary and its subject ("what does
 # this look like when..."; "what would become" is no question). "Which" and "who" mostly open a relative clause.
 _AUX = r"(?:do|does|did|don't|doesn't|didn't|is|are|was|were|can|could|would|should|will)"
@@ -101,6 +101,7 @@ NOT_A_STATEMENT = re.compile(
     rf"\b(?:why|how)\s+{_AUX}\b|"
     rf"\b(?:what|where|when)\s+{_AUX}\s+(?:i|you|we|they|he|she|it|this|that|these|those|the|a|an|your|our|my)\b",
     re.IGNORECASE)
+
 
 def _ends_sentence(token: str, following: str = "") -> bool:
     """Whether a sentence ends with this token, given the word after it."""

@@ -148,15 +148,20 @@ def test_a_sentence_that_defines_by_pointing_back(text, defines):
     assert bool(_DEFINES_BACK.match(text)) is defines
 
 
+def _talk_hits(library, embedder, tmp_path, lines: list[str], video_id: str, question: str):
+    """A talk of these caption lines ingested, and the passages search returns for the question within it."""
+    path = tmp_path / f"{video_id}.en.vtt"
+    path.write_text(_vtt(lines), encoding="utf-8")
+    assert library.ingest(str(path), video_id=video_id)[0].ok
+    return search(library.storage, embedder, question, SearchOptions(video_ids=[video_id], k=3))
+
+
 def test_a_term_and_the_sentence_defining_it_are_also_one_quote(library, fake_embedder, tmp_path):
     lines = ["Today we look at how students revise.", "You might have heard of the spacing effect.",
              "It's when reviews spread over several days beat one long session.", "Cramming feels productive.",
              "But it fades within a week."]
-    path = tmp_path / "spacing.en.vtt"
-    path.write_text(_vtt(lines), encoding="utf-8")
-    assert library.ingest(str(path), video_id="spacingTalk")[0].ok
     question = "What is the spacing effect?"
-    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=["spacingTalk"], k=3))
+    hits = _talk_hits(library, fake_embedder, tmp_path, lines, "spacingTalk", question)
     quotes = rank_quotes(library.storage, fake_embedder, question, hits)
     pair = [q for q in quotes if "spacing effect" in q.text and "It's when reviews" in q.text]
     assert len(pair) == 1 and pair[0].start_s == 3.0
@@ -170,11 +175,8 @@ def test_a_question_in_the_talk_is_quoted_after_a_statement_that_scores_alike(li
 
     lines = ["So why do students forget what they learn in lectures?", "Students forget what they learn in lectures.",
              "Then we move on to the next topic of the day."]
-    path = tmp_path / "forget.en.vtt"
-    path.write_text(_vtt(lines), encoding="utf-8")
-    assert library.ingest(str(path), video_id="forgetTalk1")[0].ok
     question = "why do students forget lectures?"
-    hits = search(library.storage, fake_embedder, question, SearchOptions(video_ids=["forgetTalk1"], k=3))
+    hits = _talk_hits(library, fake_embedder, tmp_path, lines, "forgetTalk1", question)
     monkeypatch.setattr(extractive, "_NOT_STATED_COST", 0.0)
     plain = {q.text: q.score for q in rank_quotes(library.storage, fake_embedder, question, hits)}
     monkeypatch.undo()
