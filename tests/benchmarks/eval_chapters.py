@@ -52,6 +52,15 @@ What we ship (SegmentParams defaults) and why, from this script's output on 2026
   chapter starting at a gap (cue 0/0.25/0.5/1, standardised log pause 0/0.25/0.5). LOO long F1@30/60: vectors
   only 0.465 / 0.600; with cues allowed 0.474 / 0.591; with pauses allowed 0.465 / 0.600 (weight 0 chosen in
   nearly every fold); all videos 0.702 / 0.798 -> 0.704 / 0.797.
+- Tried and not kept (2026-12-01, scratch): the vocabulary shift inside the optimal split. Each block's vector
+  was MiniLM's (centred, unit length) next to its TF-IDF vector of content words (log counts, idf over the
+  talk's blocks, plural s off; centred, unit length), weighed sqrt(1 - w) and sqrt(w), so blocks stay unit
+  length and the penalty keeps its scale. LOO long F1@30/60, all F1@30/60, refine 1, chapters >= 1/60:
+  - blocks 1/250 or 1/150, penalty 1/1.5/2/3, w 0/0.15/0.3/0.5: MiniLM only 0.446 / 0.602, 0.695 / 0.763;
+    with the vocabulary 0.503 / 0.633, 0.711 / 0.797 (w 0.15 in 25 of 26 folds);
+  - blocks 1/300-1/150, penalty 1-2.5 in six steps, w 0-0.25 in five: MiniLM only 0.442 / 0.610, 0.723 / 0.817
+    (penalty 1.25 in every fold); with the vocabulary 0.454 / 0.607, 0.698 / 0.777 (w 0.2 or 0.1, split 14/11).
+  The gain in the first grid is gone in the second, the lesson of GRID_SPLIT_FINE again.
 """
 
 from __future__ import annotations

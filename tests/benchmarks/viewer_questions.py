@@ -133,6 +133,14 @@ DATA = REPO / "tests" / "data"
 #   0.80/0.71. Then the cost for quotes that ask (above, not kept then) at 0.06, kept for the reader: a student's
 #   "what happens to my body during REM sleep?" was answered first by "But, hey, you think your dreams are
 #   nut-bar?". Dev and blind unchanged by it (0.89/0.83, 0.80/0.71, the latter also with the cost at 0).
+# - two more rankings in the fusion (2026-12-01, scratch knobs in rag/retrieve.py, not kept; dev within / library
+#   hit@1, base dev 0.83/0.78, holdout 0.80/0.70, titles 0.502):
+#   - pseudo-relevance feedback: a second dense search with the query moved towards the mean vector of the top 3
+#     fused chunks (weight 0.3 or 0.7): dev 0.80/0.74-0.75, dev-A 0.89/0.77-0.79, dev-B 0.71/0.71, titles
+#     0.483-0.486. Every dev figure down;
+#   - a video prior, library-wide only: the pool ranked by its video's summed fusion score over the top 20 (or 8),
+#     added at 0.2-0.5 of a member's weight: dev library 0.76-0.78, holdout library 0.70 -> 0.60, titles
+#     0.483-0.495. A video that is strong for the question's nouns is not the one that answers it.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
