@@ -165,11 +165,11 @@ def test_a_tldr_sentence_leaning_on_the_one_before_stands_lower(monkeypatch):
     from yt_transcript.rag.sentences import Sentence
 
     texts = ["Instead, he discovered that sleep has stages.", "Aserinsky discovered that sleep has stages.",
-             "Dreams happen mostly in the stage called REM sleep."]
+             "Dreams happen mostly in the stage called REM sleep.", "For example, dreams happen in REM sleep."]
     found = [Sentence(10.0 * i, 10.0 * i + 5, t, i * 10, i * 10 + 7, 6.0, True, 6.0) for i, t in enumerate(texts)]
-    vectors = np.eye(3, dtype=np.float32)[[0, 0, 1]]  # the first two say alike
+    vectors = np.eye(3, dtype=np.float32)[[0, 0, 1, 1]]  # the first two say alike, and the last two
     score = summarize_module.representativeness(found, vectors, [0.0])
     monkeypatch.setattr(summarize_module, "LEAN_WEIGHT", 0.0)
     unweighed = summarize_module.representativeness(found, vectors, [0.0])
-    assert score[0] == pytest.approx(unweighed[0] - 1.0) and list(score[1:]) == pytest.approx(list(unweighed[1:]))
+    assert list(unweighed - score) == pytest.approx([1.0, 0.0, 0.0, 1.0])  # "Instead, he" and "For example"
     assert score[0] < score[1]
