@@ -69,6 +69,12 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
 - 2026-11-30 (extract-16), kept for the reader: two forms of one word name one thing ("Dreaming and Dreams",
   "Dreamt and Dream" on CrashCourse's sleep video; titles._names_again): mean cosine unchanged in every
   cell; shares a word, detected all, half 1 0.575 -> 0.569 (one title), half 0 unchanged.
+- Tried and not kept (2026-12-01): single words said in at least 90% (75%) of a video's chapters go after its
+  other terms (the Deep Dive titles "Model and Questions", "Models and Google"). Detected spans, all: 0.422 /
+  0.439 -> 0.419 / 0.436 (0.413 / 0.429), shares a word 0.452 / 0.553 -> 0.439 / 0.553; long videos unchanged
+  to three decimals (the rule fires on the 10-minute explainers, whose creators title with their subject).
+  On the Deep Dive it read both ways: "Knowledge and Wikipedia Entry" and "Conversations and System Message",
+  but "Questions and Answers" for the hallucinations part and "Human Data Labeler and Exciting".
 """
 
 from __future__ import annotations
