@@ -319,6 +319,17 @@ def test_the_notes_tab_keeps_my_own_notes_and_forgets_a_question(app, settings):
         assert lib.saved_answers(SAMPLE) == []
 
 
+def test_on_a_read_only_home_the_notes_box_says_so_before_anything_is_typed(app):
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    at.session_state["_library"][1].storage.read_only = True  # as a home opened read-only
+    at.session_state["video_tab"] = "Notes"
+    at.run()
+    assert not at.exception and at.text_area(key=f"own_note_{SAMPLE}").disabled
+    [error] = [html.unescape(e.value) for e in at.error]
+    assert "is read-only" in error and "Listing, search and export still work" in error
+
+
 def test_a_deep_link_opens_the_video_at_that_moment(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE, t="100")

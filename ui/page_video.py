@@ -399,10 +399,16 @@ def _notes(video_id: str) -> None:
     key = f"own_note_{video_id}"
     if key not in st.session_state:
         st.session_state[key] = library().own_note(video_id)
+    try:
+        library().check_writable()
+        blocked = None
+    except YtTranscriptError as exc:  # said before a word is typed, not when it is lost
+        blocked = exc
     # Saved as the box is left (a click anywhere, another tab), so a draft is never lost to a tab change.
     st.text_area("My notes", key=key, height=160, on_change=_save_own_note, args=(video_id, key),
-                 placeholder="What you want to remember, in your own words (Markdown is fine).")
-    failed = st.session_state.pop("_own_note_failed", None)
+                 placeholder="What you want to remember, in your own words (Markdown is fine).",
+                 disabled=blocked is not None)
+    failed = st.session_state.pop("_own_note_failed", None) or blocked
     if failed is not None:
         show_error(failed)
     else:

@@ -428,6 +428,10 @@ class Library:
         self.video(video)
         return self.storage.own_note(video)
 
+    def check_writable(self) -> None:
+        """HomeReadOnly (or why else nothing could be kept) before the student types what could not be saved."""
+        self.storage.check_writable()
+
     def save_own_note(self, video: str, text: str) -> None:
         """Keep what the student wrote about this video, replacing what was there (empty text drops it). Kept
         when the video is removed, and there again when it is added back."""
