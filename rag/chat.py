@@ -12,7 +12,7 @@ from yt_transcript.ingest.settings import RetrievalSettings
 from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.answer import ask
 from yt_transcript.rag.llm import ChatModel
-from yt_transcript.rag.retrieve import SearchOptions
+from yt_transcript.rag.retrieve import SearchOptions, close_matches, search
 from yt_transcript.rag.stopwords import STOPWORDS
 
 CONDENSE_PROMPT = """Rewrite the follow-up question so that it can be understood without the conversation.
@@ -27,18 +27,26 @@ Standalone question:"""
 
 _REFERRING = re.compile(r"\b(it|its|that|this|those|these|they|them|their|he|she|him|her|there|then)\b", re.I)
 _OWN_WORDS = 2  # a question pointing back with at most this many content words of its own is a follow-up
+# In a talk "he" or "she" is most often its speaker or guest, not something the last question named: "does he
+# think aliens exist?" after "why did Tesla drop radar?" is a question of its own.
+_PERSONAL = frozenset("he she him her his hers".split())
 MAX_TURNS = 6  # earlier turns a model reads to rewrite a follow-up
 
 
-def condense_offline(question: str, history: list[tuple[str, str]]) -> str:
+def condense_offline(question: str, history: list[tuple[str, str]],
+                     found_alone: Callable[[str], bool] | None = None) -> str:
     """Without a model: a follow-up borrows the last question's words. It says nothing of its own ("why?"), or
     points back and says little ("and why is that?", "how do they fix it?"). A short question of its own
     ("what is a token?") stands alone: a student asks many of those in a row, and the last one's words would
-    pull its answer away."""
+    pull its answer away. So does one that points only at a person and names something ("does he think aliens
+    exist?", not "why did she stop?") when `found_alone` (a search of it by itself) finds what it asks about."""
     if not history:
         return question
     own = [w for w in re.findall(r"[\w']+", question.lower()) if w not in STOPWORDS]
-    follows = not own or (_REFERRING.search(question) and len(own) <= _OWN_WORDS)
+    pointers = {m.lower() for m in _REFERRING.findall(question)}
+    follows = not own or (bool(pointers) and len(own) <= _OWN_WORDS)
+    if follows and len(own) >= 2 and pointers <= _PERSONAL and found_alone is not None and found_alone(question):
+        follows = False
     return f"{_topic(history)} {question}" if follows else question
 
 
@@ -52,13 +60,14 @@ def _topic(history: list[tuple[str, str]]) -> str:
     return topic
 
 
-def standalone(question: str, history: list[tuple[str, str]], model: ChatModel | None) -> str:
+def standalone(question: str, history: list[tuple[str, str]], model: ChatModel | None,
+               found_alone: Callable[[str], bool] | None = None) -> str:
     """The question as retrieval should read it, given the earlier (question, answer) turns: rewritten by the
     model, or offline by `condense_offline`."""
     if not history:
         return question
     if model is None:
-        return condense_offline(question, history)
+        return condense_offline(question, history, found_alone)
     turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-MAX_TURNS:])
     text = model.complete(CONDENSE_PROMPT.format(history=turns, question=question))
     return text.strip().splitlines()[0].strip() if text and text.strip() else question
@@ -88,7 +97,12 @@ class ChatSession:
 
     def standalone(self, question: str) -> str:
         """The question as retrieval should see it."""
-        return standalone(question, self.history[-self.max_turns:], self.model)
+        return standalone(question, self.history[-self.max_turns:], self.model, self.found_alone)
+
+    def found_alone(self, question: str) -> bool:
+        """Whether a search of the question by itself finds a passage close enough to count as found."""
+        hits = search(self.storage, self.embedder, question, self.options)
+        return bool(close_matches(hits, self.settings.relevance_threshold))
 
     def ask(self, question: str, on_token: Callable[[str], None] | None = None) -> tuple[str, Answer]:
         """Answer a turn; returns (the standalone question used for retrieval, the answer)."""

@@ -109,6 +109,23 @@ def test_a_chain_of_follow_ups_hangs_on_its_first_question():
     assert condense_offline("why?", [*history, ("what is REM sleep?", "a4")]) == "what is REM sleep? why?"
 
 
+@pytest.mark.parametrize("question, found, expected", [
+    ("does he think aliens exist?", True, "does he think aliens exist?"),  # "he": the talk's speaker
+    ("does he think aliens exist?", False, "why did Tesla drop radar? does he think aliens exist?"),
+    ("why did she stop?", True, "why did Tesla drop radar? why did she stop?"),  # names too little to stand alone
+    ("how do they fix it?", True, "why did Tesla drop radar? how do they fix it?"),  # "it" points back
+])
+def test_a_question_pointing_only_at_a_person_stands_alone_when_found_alone(question, found, expected):
+    searched = []
+
+    def found_alone(alone: str) -> bool:
+        searched.append(alone)
+        return found
+
+    assert condense_offline(question, [("why did Tesla drop radar?", "quotes")], found_alone) == expected
+    assert searched == ([question] if "aliens" in question else [])
+
+
 @pytest.mark.parametrize("question, expected", [
     ("and why is that?", "What is spacing? and why is that?"),
     ("how do they fix it?", "What is spacing? how do they fix it?"),

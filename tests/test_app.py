@@ -319,6 +319,23 @@ def test_the_notes_tab_keeps_my_own_notes_and_forgets_a_question(app, settings):
         assert lib.saved_answers(SAMPLE) == []
 
 
+def test_a_question_misread_as_a_follow_up_can_be_asked_on_its_own(app, settings):
+    from yt_transcript import Library
+
+    at = ingest_sample(app)
+    goto(at, "video", v=SAMPLE)
+    ask(at)
+    ask(at, "and why is that?")
+    assert any(c.value.startswith("Read with your question before it") for c in at.caption)
+    [alone] = [b for b in at.button if b.key and b.key.startswith(f"alone-{SAMPLE}-")]
+    alone.click().run()
+    assert not at.exception and not any(c.value.startswith("Read with your question before it") for c in at.caption)
+    assert [a.question for a in at.session_state["chats"][SAMPLE]] == [QUESTION, "and why is that?"]
+    with Library.open(settings.home) as lib:  # the notes keep the question as now read, not the joined one
+        saved = [a.question for a in lib.saved_answers(SAMPLE)]
+        assert saved[0] == QUESTION and f"{QUESTION} and why is that?" not in saved
+
+
 def test_on_a_read_only_home_the_notes_box_says_so_before_anything_is_typed(app):
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)

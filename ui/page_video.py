@@ -4,6 +4,7 @@ tab is open, which follows the player to the moment."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zlib
 
@@ -189,6 +190,11 @@ def _turn(video_id: str, t: int, answer) -> None:
     st.markdown(f"**You:** {safe(snippet(answer.question, _QUESTION_SHOWN))}")
     if answer.asked_as:
         st.caption(safe(f"Read with your question before it: “{snippet(answer.asked_as, 2 * _QUESTION_SHOWN)}”"))
+        st.button("Ask it on its own", key=f"alone-{video_id}-{t}", on_click=_ask_alone, args=(video_id, t),
+                  help="A new topic, not a follow-up: answer the question by itself, in place of this answer")
+    failed = st.session_state.pop(f"_alone_failed-{video_id}-{t}", None)
+    if failed is not None:
+        show_error(failed)
     quotes = answer.kind == "extractive" and bool(answer.citations)
     if quotes:
         # Our own offline answer is its quotes: each one whole on its play button, said once (a phone would
@@ -206,6 +212,21 @@ def _turn(video_id: str, t: int, answer) -> None:
                 else play_label(c.start_s, c.text, c.id if c.id != "near" else None))
         st.button(name, key=f"cite-{video_id}-{t}-{i}", on_click=_play_source, args=(c.start_s,),
                   help=f"Play the video from {format_hms(c.start_s)} and read it in the transcript")
+
+
+def _ask_alone(video_id: str, t: int) -> None:
+    """Answer a turn read as a follow-up by itself, in its place; its notes keep the new reading only."""
+    turns = st.session_state["chats"][video_id]
+    misread = turns[t]
+    try:
+        answer = with_fallback(lambda lib: lib.ask(misread.question, videos=[video_id]), "answer")
+    except YtTranscriptError as exc:
+        st.session_state[f"_alone_failed-{video_id}-{t}"] = exc
+        return
+    turns[t] = answer
+    if misread.asked_as != misread.question:
+        with contextlib.suppress(YtTranscriptError):  # a read-only home kept neither reading
+            library().forget_answer(video_id, misread.asked_as)
 
 
 def _play_source(start_s: float) -> None:

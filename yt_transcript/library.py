@@ -401,7 +401,8 @@ class Library:
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
         chat = self.chat_model(model)
-        query = standalone(self._query(question, "question"), history or [], chat)
+        query = standalone(self._query(question, "question"), history or [], chat,
+                           lambda alone: self.is_close_match(self.search(alone, options=opts)))
         answer = ask(self.storage, self._embedder_for_queries(), query, self.settings.retrieval, opts, chat,
                      history=history, on_token=on_token, retrieve=self._searcher(chat),
                      shown=followed_answers(query, question, history or []))
