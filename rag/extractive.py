@@ -25,6 +25,7 @@ from yt_transcript.rag.sentences import (
     sentence_vectors,
     sentences,
 )
+from yt_transcript.rag.stopwords import STOPWORDS
 
 def label(videos: int = 1) -> str:
     """The line above the quotes: where they come from, and that no model wrote them."""
@@ -50,6 +51,16 @@ _DEFINES_BACK = re.compile(r"^(?:so |and )?(?:(?:it's|it is|that's|that is|this 
 # (tests/benchmarks/viewer_questions.py); kept for what a student reads first.
 _NOT_STATED_COST = 0.06
 _UNREADABLE_COST = 0.08  # a fragment or a run-on still may be the only place the answer is said
+# A question that says most of the viewer's own words ("What makes a good prompt engineer?", an interviewer
+# asking it) restates the question; the answer comes after it. Kept for the reader: on dev one first quote moved
+# from "One question is how do you determine this learning rate?" (in its gold window) to "...0.1 was actually a
+# fairly good learning rate" (outside it), 0.83 -> 0.82; blind unchanged (tests/benchmarks/viewer_questions.py).
+_ECHO_COST = 0.2
+_ECHO_SHARE = 0.6
+# A remark this short answers nothing ("Good question.", "Tough questions here.").
+_SHORT_WORDS = 4
+_SHORT_COST = 0.15
+_AFTER_ECHO_BONUS = 0.1  # the sentence after such a question: where the answer starts
 # Per place a quote's passage stands in search's order. Search judges which passage answers better than one
 # sentence's score does (dev set: its top hit lands in a gold window for 0.83 of questions, the best-scored
 # sentence for 0.77), so a quote from a lower passage must score clearly better to come first. Chosen on
@@ -122,6 +133,8 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
     words_before: dict[str, np.ndarray] = {}  # per video, the caption words before each snippet
     breaks_of: dict[str, BreakOdds | None] = {}
     found: list[tuple[int, object, np.ndarray]] = []
+    asked = _content_words(question)
+    after_echo: set[tuple[int, float]] = set()  # (hit, start_s) of each sentence that follows an echo
     for i, hit in enumerate(hits):
         if hit.chunk_id not in chunks:
             continue
@@ -143,6 +156,7 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
         starts = np.asarray([u[0] for u in chunk.units], dtype=np.float64)
         vectors = sentence_vectors(inside, starts, unit_vectors)
         found += [(i, s, v, _completed(near, inside, j)) for j, (s, v) in enumerate(zip(inside, vectors))]
+        after_echo |= {(i, inside[j].start_s) for j in range(1, len(inside)) if _echoes(inside[j - 1].text, asked)}
         found += _definitions(i, near, inside, vectors)
     if not found:
         return []
@@ -154,11 +168,25 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
         score += _EXPLAINS_BONUS * bool(_EXPLAINS.search(sentence.text))
         score -= _UNREADABLE_COST * (not readable(sentence) and not MIN_WORDS <= sentence.words <= MAX_WORDS)
         score -= _NOT_STATED_COST * bool(NOT_A_STATEMENT.search(sentence.text))
+        score -= _ECHO_COST * _echoes(sentence.text, asked)
+        score -= _SHORT_COST * (sentence.words < _SHORT_WORDS)
+        score += _AFTER_ECHO_BONUS * ((i, sentence.start_s) in after_echo)
         score -= _RANK_COST * i
         quotes.append(Quote(i, sentence.start_s, sentence.text, float(score),
                             completed.text if completed else None, completed.end_s if completed else 0.0))
     quotes.sort(key=lambda q: -q.score)
     return quotes
+
+
+def _content_words(text: str) -> set[str]:
+    """Lower-case words that are no stopword, a plural s folded ("engineers" is "engineer")."""
+    words = (w for w in re.findall(r"[\w']+", text.lower()) if w not in STOPWORDS)
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words}
+
+
+def _echoes(text: str, asked: set[str]) -> bool:
+    """Whether a sentence asks most of the viewer's question again, in the viewer's own words."""
+    return bool(asked) and text.rstrip().endswith("?") and len(asked & _content_words(text)) >= _ECHO_SHARE * len(asked)
 
 
 def _definitions(hit_index: int, snippets, inside: list, vectors: np.ndarray) -> list:

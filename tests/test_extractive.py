@@ -174,14 +174,30 @@ def test_a_question_in_the_talk_is_quoted_after_a_statement_that_scores_alike(li
     from yt_transcript.rag import extractive
 
     lines = ["So why do students forget what they learn in lectures?", "Students forget what they learn in lectures.",
-             "Then we move on to the next topic of the day."]
+             "Then we move on to the next topic of the day.", "Good question."]
     question = "why do students forget lectures?"
     hits = _talk_hits(library, fake_embedder, tmp_path, lines, "forgetTalk1", question)
-    monkeypatch.setattr(extractive, "_NOT_STATED_COST", 0.0)
+    for knob in ("_NOT_STATED_COST", "_ECHO_COST", "_AFTER_ECHO_BONUS", "_SHORT_COST"):
+        monkeypatch.setattr(extractive, knob, 0.0)
     plain = {q.text: q.score for q in rank_quotes(library.storage, fake_embedder, question, hits)}
     monkeypatch.undo()
     costed = {q.text: q.score for q in rank_quotes(library.storage, fake_embedder, question, hits)}
-    asked = next(t for t in plain if t.endswith("?"))
-    stated = next(t for t in plain if t.startswith("Students forget"))
-    assert costed[asked] == pytest.approx(plain[asked] - extractive._NOT_STATED_COST)
-    assert costed[stated] == pytest.approx(plain[stated])  # a statement pays nothing
+    asked = next(t for t in plain if t.endswith("?"))  # the viewer's question, asked in the talk
+    stated = next(t for t in plain if t.startswith("Students forget"))  # what follows it answers
+    assert costed[asked] == pytest.approx(plain[asked] - extractive._NOT_STATED_COST - extractive._ECHO_COST)
+    assert costed[stated] == pytest.approx(plain[stated] + extractive._AFTER_ECHO_BONUS)
+    assert costed["Good question."] == pytest.approx(plain["Good question."] - extractive._SHORT_COST)
+    nothing = next(t for t in plain if t.startswith("Then we move"))
+    assert costed[nothing] == pytest.approx(plain[nothing])  # a statement of its own pays nothing
+
+
+@pytest.mark.parametrize("text, echoes", [
+    ("What makes a good prompt engineer?", True),
+    ("So what do you think makes a good prompt engineer?", True),
+    ("A good prompt engineer makes many attempts.", False),  # a statement, not the question again
+    ("What about writers?", False),  # a question, but of other words
+])
+def test_a_question_in_the_viewers_words_is_an_echo(text, echoes):
+    from yt_transcript.rag.extractive import _content_words, _echoes
+
+    assert _echoes(text, _content_words("what makes a good prompt engineer?")) is echoes

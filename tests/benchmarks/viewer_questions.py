@@ -141,6 +141,16 @@ DATA = REPO / "tests" / "data"
 #   - a video prior, library-wide only: the pool ranked by its video's summed fusion score over the top 20 (or 8),
 #     added at 0.2-0.5 of a member's weight: dev library 0.76-0.78, holdout library 0.70 -> 0.60, titles
 #     0.483-0.495. A video that is strong for the question's nouns is not the one that answers it.
+# - offline quotes in interviews (2026-12-01; a student's "what makes a good prompt engineer?" got that question,
+#   as the host asked it, then "Good question."): a question saying 60% of the viewer's content words costs 0.2
+#   (extractive._ECHO_COST), the sentence after it gains 0.1, and one under 4 words costs 0.15. Kept for the
+#   reader: dev quotes any/first 0.89/0.83 -> 0.89/0.82 (zh11 traded "One question is how do you determine this
+#   learning rate?", which opens its gold window, for "...0.1 was actually a fairly good learning rate" 5 minutes
+#   later); blind 0.80/0.71 unchanged; search unchanged. Each part alone: echo 0.89/0.82, short 0.89/0.83.
+#   Tried with it and not kept: each of the 12 best candidates embedded on its own (a sentence's vector is
+#   otherwise its unit's, so "Tough questions here." inherits the radar passage's score), its own cosine
+#   replacing half or all of the borrowed one: dev 0.91/0.80, 0.92/0.79. More questions quoted somewhere,
+#   fewer first.
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
