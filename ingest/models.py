@@ -216,7 +216,7 @@ class Finding:
         if self.nearest:
             return NOT_SAID
         # Said, and nothing elsewhere: say so, or the passages the help promises seem lost.
-        return "No passage elsewhere is about it." if self.said else "No matching passages."
+        return "No other passage of this video is about it." if self.said else "No matching passages."
 
     def to_dict(self) -> dict:
         return {"said": [o.to_dict() for o in self.said], "related": [h.to_dict() for h in self.related],

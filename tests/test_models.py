@@ -10,7 +10,7 @@ _HIT = SearchHit("vid00000001", "Memory", "", 40.0, 50.0, "spaced review", 0.5)
     ([_PLACE], [_HIT], [], "Passages about it:"),
     ([], [_HIT], [], NOT_SAID_RELATED),  # never headed as if the words were said
     ([], [], [_HIT], NOT_SAID),
-    ([_PLACE], [], [], "No passage elsewhere is about it."),  # the places say it all, and that is said
+    ([_PLACE], [], [], "No other passage of this video is about it."),  # the places say it all, and that is said
     ([], [], [], "No matching passages."),
 ])
 def test_a_findings_heading_says_what_its_passages_are(said, related, nearest, heading):
