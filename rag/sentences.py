@@ -487,12 +487,20 @@ def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
 
 def starts_mid_clause(text: str) -> bool:
     """A lower-case first word or a conjunction: the extract was cut inside a clause. Or a word that ends
-    clauses, then "and"/"but"/"or": the cut came one word late ("There and these are kind of like...")."""
+    clauses, then "and"/"but"/"or": the cut came one word late ("There and these are kind of like..."). Or an
+    auxiliary in a sentence that asks nothing: it finishes another speaker's sentence."""
     words = [_norm(w) for w in text.split()[:2]]
     if not words:
         return False
     return (text[:1].islower() or text.startswith("…") or words[0] in CONJUNCTIONS
-            or (len(words) == 2 and words[0] in _CLAUSE_ENDS and words[1] in ("and", "but", "or")))
+            or (len(words) == 2 and words[0] in _CLAUSE_ENDS and words[1] in ("and", "but", "or"))
+            or (words[0] in _AUXILIARIES and not text.rstrip().endswith("?")))
+
+
+# A statement never opens on one of these: one that does and asks nothing goes on from another speaker's words
+# ("...and biological neural networks-" "- Are trying to survive."). "Do" and "have" open orders ("Do the
+# exercise"), so they may.
+_AUXILIARIES = frozenset("am is are was were does did has can could will would shall should might must".split())
 
 
 # --- choosing extracts --------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-CARDS_VERSION = "cards-9"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-10"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,

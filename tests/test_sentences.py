@@ -350,6 +350,9 @@ def test_reading_lines_lose_no_word_but_fillers_and_stutters(lines):
     ("Reward models and humans disagree sometimes.", False),
     ("Again and again the loss goes down.", False),
     ("Before and after training the model differs.", False),
+    ("Are not really doing anything, they're an agent in a self-play system.", True),  # ends another's sentence
+    ("Are they doing anything at all?", False),  # a question may open on one
+    ("Do the exercise before the next lecture.", False),  # and an order on "do"
     ("", False),
 ])
 def test_starts_mid_clause(text, mid):

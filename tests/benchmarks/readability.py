@@ -89,6 +89,11 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   (viewer_questions.py, any / first) 0.88 / 0.83 -> 0.89 / 0.83.
 - 2026-12-01 (extract-19): no TL;DR sentence opens "For example", "In other words"... (summarize._LEANS_BACK_PAIRS;
   tldr.py). Every figure above unchanged (TL;DRs: captions 5.1% / 1.5%, reader copies 20.0% / 39.3%).
+- 2026-12-01 (extract-20), kept for the reader: a sentence opening on an auxiliary that asks nothing starts
+  mid-clause (sentences.starts_mid_clause; a student's Lex Fridman TL;DR opened "Are not really doing anything,
+  they're an agent...", the end of the host's "...and biological neural networks-"). Captions unchanged (10.7%
+  / 4.5%, TL;DRs 5.1% / 1.5%); reader copies 31.8% / 50.6% (591) -> 31.9% / 50.6% (589), TL;DRs 20.0% / 39.3%
+  (65) -> 21.2% / 38.7% (66): one extract either way. tldr.py unchanged (0.476 / 0.667, 1.595 / 2.278).
 """
 
 from __future__ import annotations
