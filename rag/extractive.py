@@ -105,8 +105,19 @@ def extractive_answer(
             break
     shown = [_shown(q, chosen, hits) for q in chosen]
     sources = [replace(hits[q.hit_index], start_s=q.start_s, text=text, match=None) for q, text in zip(chosen, shown)]
-    lines = [f'- {format_hms(q.start_s)} "{text}" [{source_id(n)}]' for n, (q, text) in enumerate(zip(chosen, shown), 1)]
-    return label(len({s.video_id for s in sources})) + "\n" + "\n".join(lines), sources
+    videos = len({s.video_id for s in sources})
+    # From several videos each quote says whose it is: "1:28:00" alone would let a student quote LeCun as Karpathy.
+    where = [f"{short_title(s.title)}, " if videos > 1 else "" for s in sources]
+    lines = [f'- {w}{format_hms(q.start_s)} "{text}" [{source_id(n)}]'
+             for n, (q, text, w) in enumerate(zip(chosen, shown, where), 1)]
+    return label(videos) + "\n" + "\n".join(lines), sources
+
+
+def short_title(title: str, longest: int = 40) -> str:
+    """A video's title as a quote's byline: up to its first ":" or "|" ("Yann Lecun: Meta AI, Open Source..."
+    is "Yann Lecun"), cut at a word to at most `longest` characters."""
+    head = re.split(r"\s*[:|]\s", title, maxsplit=1)[0].strip() or title.strip()
+    return head if len(head) <= longest else head[:longest].rsplit(" ", 1)[0].rstrip(" ,;-") + "…"
 
 
 def _shown(quote: Quote, chosen: list[Quote], hits: list[SearchHit]) -> str:

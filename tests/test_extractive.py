@@ -2,6 +2,7 @@
 
 import pytest
 
+from yt_transcript.ingest.timecodes import format_hms
 from yt_transcript.rag.extractive import _RANK_COST, LABEL, extractive_answer, label, rank_quotes
 from yt_transcript.rag.retrieve import SearchOptions, search
 from yt_transcript.rag.sentences import sentences
@@ -55,6 +56,24 @@ def test_quotes_from_several_videos_say_so(library, fake_embedder, tmp_path):
     videos = len({s.video_id for s in sources})
     assert text.splitlines()[0] == label(videos)
     assert videos == 2 and text.startswith("Quotes from 2 videos, best first")  # not "the video"
+    from yt_transcript.rag.extractive import short_title
+
+    for line, source in zip(text.splitlines()[1:], sources):  # each quote says whose it is
+        assert line.startswith(f"- {short_title(source.title)}, {format_hms(source.start_s)} ")
+
+
+@pytest.mark.parametrize("title, short", [
+    ("Yann Lecun: Meta AI, Open Source, Limits of LLMs, AGI & the Future of AI | Lex Fridman Podcast #416",
+     "Yann Lecun"),
+    ("State of GPT | BRK216HFS", "State of GPT"),
+    ("Deep Dive into LLMs like ChatGPT", "Deep Dive into LLMs like ChatGPT"),
+    ("Let's build the GPT Tokenizer, from scratch, in code, spelled out, all of it", "Let's build the GPT Tokenizer, from…"),
+    ("Time: 10:30 and after", "Time"),
+])
+def test_a_quote_from_one_of_several_videos_is_bylined_by_a_short_title(title, short):
+    from yt_transcript.rag.extractive import short_title
+
+    assert short_title(title) == short
 
 
 def test_a_time_the_speaker_says_stays_in_the_answer(library, fake_embedder, tmp_path):
