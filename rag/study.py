@@ -67,7 +67,7 @@ _NOT_A_TERM = frozenset(
     "themselves himself herself everyday sometimes often usually always never already again "
     "guess hope feel feels felt wait yes hey hello thanks thank welcome gonna wanna gotta kinda sorta "
     "instead rest maybe perhaps though although however unless until while whilst whereas yet ago without "
-    "within upon whom whose myself upcoming possible available fine okay "
+    "within upon whom whose myself upcoming possible available fine okay versus vs "
     # what a talk says about itself, not its subject: outros, sponsors, "in this video"
     "channel channels sponsor sponsors subscribe subscribers subscriber video videos episode episodes "
     "lecture lectures slide slides".split()
@@ -90,6 +90,7 @@ TOPICAL_TERMS, TOPICAL_BOOST = 8, 2.0
 _NAME_BOOST = 1.5  # a name (capitalised where said) is something to know
 _MEANING_FLOOR = 0.02
 _OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch)\b", re.IGNORECASE)
+_HALF_SHARE = 0.6  # of a word's sayings in the chapter, this many inside one phrase make it half of that phrase
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
 _LIBRARY_MIN_VIDEOS = 5  # fewer other videos than this say little about what is common
@@ -111,7 +112,7 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-CARDS_VERSION = "cards-10"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-11"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,
@@ -286,9 +287,20 @@ class _ClozeMaker:
     def _best_term(self, k: int, chapter: int) -> tuple[float, _Term] | None:
         in_sentence = Counter(t.key for t in self.terms[k])
         scored = [(self.score(t, chapter), t) for t in self.terms[k]
-                  if in_sentence[t.key] == 1 and t.key not in self.used]  # twice in it would give it away
+                  if in_sentence[t.key] == 1 and t.key not in self.used  # twice in it would give it away
+                  and not self._half_of_a_phrase(t, k, chapter)]
         scored = [(v, t) for v, t in scored if v > 0]
         return max(scored, key=lambda vt: (vt[0], -vt[1].start)) if scored else None
+
+
+    def _half_of_a_phrase(self, term: _Term, k: int, chapter: int) -> bool:
+        """A word the chapter nearly always says within a phrase the sentence holds ("neural" of "neural nets",
+        "engine" of "data engine"): the other half gives the blank away."""
+        if term.words > 1 or term.number:
+            return False
+        said = self.counts[chapter][term.key]
+        return any(p.words > 1 and p.start <= term.start and term.end <= p.end
+                   and self.counts[chapter][p.key] >= _HALF_SHARE * said for p in self.terms[k])
 
 
 def _meaning(embed: Callable[[list[str]], np.ndarray] | None, groups: list) -> _Meaning | None:

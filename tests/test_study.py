@@ -416,3 +416,19 @@ def test_no_card_from_a_question_or_the_speaker_working_the_screen(library, fake
     cards = study_cards(library.storage, video_id, None, per_chapter=4)
     assert cards and not [c.question for c in cards if NOT_A_STATEMENT.search(c.question)]
     assert not any(c.question.startswith(("Why", "Let's")) for c in cards)
+
+
+@pytest.mark.parametrize("phrase_said, half", [(3, True), (1, False)])
+def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(phrase_said, half):
+    from collections import Counter
+
+    from yt_transcript.rag.study import _ClozeMaker, _terms
+
+    maker = _ClozeMaker.__new__(_ClozeMaker)  # term choice only: no transcript to read
+    sentence = "The data engine labels every clip the cars send back"
+    maker.terms = [_terms(sentence)]
+    maker.counts = [Counter({"engine": 3, "data engine": phrase_said, "data": 4})]
+    by_key = {t.key: t for t in maker.terms[0]}
+    # "The data _____" gives "engine" away when the chapter nearly always says "data engine"
+    assert maker._half_of_a_phrase(by_key["engine"], 0, 0) is half
+    assert not maker._half_of_a_phrase(by_key["data engine"], 0, 0)  # the phrase itself may be the blank
