@@ -76,6 +76,23 @@ def test_a_quote_from_one_of_several_videos_is_bylined_by_a_short_title(title, s
     assert short_title(title) == short
 
 
+def test_a_second_passage_gets_a_quote_before_the_first_gets_a_third(monkeypatch):
+    from yt_transcript.ingest.models import SearchHit
+    from yt_transcript.rag import extractive
+    from yt_transcript.rag.extractive import Quote
+
+    hits = [SearchHit("talk0000001", "Memory", "", 0.0, 60.0, "", 0.5),
+            SearchHit("talk0000001", "Memory", "", 300.0, 360.0, "", 0.4)]
+    ranked = [Quote(0, 10.0, "First.", 0.9), Quote(0, 30.0, "Second.", 0.8), Quote(0, 50.0, "Third.", 0.7),
+              Quote(1, 310.0, "Elsewhere.", 0.2)]
+    monkeypatch.setattr(extractive, "rank_quotes", lambda storage, embedder, question, given:
+                        [q for q in ranked if q.hit_index < len(given)])
+    _, sources = extractive_answer(None, None, "why?", hits)
+    assert [s.start_s for s in sources] == [10.0, 30.0, 310.0]  # best first, the weaker passage still heard
+    _, sources = extractive_answer(None, None, "why?", hits[:1])
+    assert [s.start_s for s in sources] == [10.0, 30.0, 50.0]  # with one passage, its best three
+
+
 def test_a_time_the_speaker_says_stays_in_the_answer(library, fake_embedder, tmp_path):
     video_id = _ingested(library, tmp_path)
     # The fake embedder's cosines are low: let any passage count as relevant.
