@@ -120,7 +120,7 @@ class Storage:
         self._writable()
 
     def _writable(self) -> Catalog:
-        if self.read_only or self.catalog is None:
+        if self._write_error is not None or self.catalog is None:
             raise self._write_error or HomeReadOnly(self.home)
         return self.catalog
 

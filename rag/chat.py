@@ -29,7 +29,7 @@ _REFERRING = re.compile(r"\b(it|its|that|this|those|these|they|them|their|he|she
 _OWN_WORDS = 2  # a question pointing back with at most this many content words of its own is a follow-up
 # In a talk "he" or "she" is most often its speaker or guest, not something the last question named: "does he
 # think aliens exist?" after "why did Tesla drop radar?" is a question of its own.
-_PERSONAL = frozenset("he she him her his hers".split())
+_PERSONAL = frozenset("he she him her".split())
 MAX_TURNS = 6  # earlier turns a model reads to rewrite a follow-up
 
 
@@ -39,15 +39,23 @@ def condense_offline(question: str, history: list[tuple[str, str]],
     points back and says little ("and why is that?", "how do they fix it?"). A short question of its own
     ("what is a token?") stands alone: a student asks many of those in a row, and the last one's words would
     pull its answer away. So does one that points only at a person and names something ("does he think aliens
-    exist?", not "why did she stop?") when `found_alone` (a search of it by itself) finds what it asks about."""
+    exist?", not "why did she stop?") when `found_alone` (a search of it by itself, within one video, whose
+    speaker "he" most likely is) finds what it asks about."""
     if not history:
         return question
-    own = [w for w in re.findall(r"[\w']+", question.lower()) if w not in STOPWORDS]
+    own = own_words(question)
     pointers = {m.lower() for m in _REFERRING.findall(question)}
     follows = not own or (bool(pointers) and len(own) <= _OWN_WORDS)
-    if follows and len(own) >= 2 and pointers <= _PERSONAL and found_alone is not None and found_alone(question):
+    # Naming as much as a follow-up may (one word, "why did she stop?", names too little to search alone).
+    names = len(own) == _OWN_WORDS
+    if follows and names and pointers <= _PERSONAL and found_alone is not None and found_alone(question):
         follows = False
     return f"{_topic(history)} {question}" if follows else question
+
+
+def own_words(question: str) -> list[str]:
+    """The question's content words: none ("why?", "and then?") and it can only follow on."""
+    return [w for w in re.findall(r"[\w']+", question.lower()) if w not in STOPWORDS]
 
 
 def _topic(history: list[tuple[str, str]]) -> str:
@@ -100,7 +108,10 @@ class ChatSession:
         return standalone(question, self.history[-self.max_turns:], self.model, self.found_alone)
 
     def found_alone(self, question: str) -> bool:
-        """Whether a search of the question by itself finds a passage close enough to count as found."""
+        """Whether a search of the question by itself finds a passage close enough to count as found; never
+        across videos, where "he" may be any of their speakers."""
+        if not self.options.video_ids or len(set(self.options.video_ids)) != 1:
+            return False
         hits = search(self.storage, self.embedder, question, self.options)
         return bool(close_matches(hits, self.settings.relevance_threshold))
 

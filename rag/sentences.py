@@ -485,6 +485,13 @@ def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
     return render(words, punctuated, first.opening, last.closed, last.closing) if words else None
 
 
+# A statement never opens on one of these: one that does and asks nothing goes on from another speaker's words
+# ("...and biological neural networks-" "- Are trying to survive."). "Do" and "have" open orders ("Do the
+# exercise"), so they may.
+_AUXILIARIES = frozenset("am is are was were does did has can could will would shall should might must".split())
+_ASKS = re.compile(r"\?[\"'\u201d)\]]*\s*$")
+
+
 def starts_mid_clause(text: str) -> bool:
     """A lower-case first word or a conjunction: the extract was cut inside a clause. Or a word that ends
     clauses, then "and"/"but"/"or": the cut came one word late ("There and these are kind of like..."). Or an
@@ -494,13 +501,8 @@ def starts_mid_clause(text: str) -> bool:
         return False
     return (text[:1].islower() or text.startswith("…") or words[0] in CONJUNCTIONS
             or (len(words) == 2 and words[0] in _CLAUSE_ENDS and words[1] in ("and", "but", "or"))
-            or (words[0] in _AUXILIARIES and not text.rstrip().endswith("?")))
-
-
-# A statement never opens on one of these: one that does and asks nothing goes on from another speaker's words
-# ("...and biological neural networks-" "- Are trying to survive."). "Do" and "have" open orders ("Do the
-# exercise"), so they may.
-_AUXILIARIES = frozenset("am is are was were does did has can could will would shall should might must".split())
+            or (words[0] in _AUXILIARIES and not _ASKS.search(text)
+                and not (len(words) == 2 and text.split()[1][:1].isupper())))  # "Will Smith", "Can Openers"
 
 
 # --- choosing extracts --------------------------------------------------------------------------------------

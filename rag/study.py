@@ -63,6 +63,7 @@ _NOT_A_TERM = frozenset(
     "point points part parts bunch couple reason reasons problem problems idea ideas fact facts case cases "
     "kind kinds sort sorts type types number numbers lot lots piece pieces level levels sense terms "
     "good great bad big small little nice cool awesome amazing huge tiny large able sure true false real "
+    "exciting interesting fascinating incredible wonderful crazy weird fun funny important "
     "new old next last first second third same another every each else ones itself yourself ourselves "
     "themselves himself herself everyday sometimes often usually always never already again "
     "guess hope feel feels felt wait yes hey hello thanks thank welcome gonna wanna gotta kinda sorta "
@@ -112,7 +113,7 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-CARDS_VERSION = "cards-11"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-12"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,
@@ -292,15 +293,16 @@ class _ClozeMaker:
         scored = [(v, t) for v, t in scored if v > 0]
         return max(scored, key=lambda vt: (vt[0], -vt[1].start)) if scored else None
 
-
     def _half_of_a_phrase(self, term: _Term, k: int, chapter: int) -> bool:
-        """A word the chapter nearly always says within a phrase the sentence holds ("neural" of "neural nets",
-        "engine" of "data engine"): the other half gives the blank away."""
+        """A word the chapter says mostly within a phrase the sentence holds ("neural" of "neural nets", "engine"
+        of "data engine"): the other half gives the blank away."""
         if term.words > 1 or term.number:
             return False
         said = self.counts[chapter][term.key]
-        return any(p.words > 1 and p.start <= term.start and term.end <= p.end
-                   and self.counts[chapter][p.key] >= _HALF_SHARE * said for p in self.terms[k])
+        # Both recur: a word said once beside another ("transformer architecture", once) is no phrase's half.
+        return said >= 2 and any(p.words > 1 and p.start <= term.start and term.end <= p.end
+                                 and self.counts[chapter][p.key] >= max(2, _HALF_SHARE * said)
+                                 for p in self.terms[k])
 
 
 def _meaning(embed: Callable[[list[str]], np.ndarray] | None, groups: list) -> _Meaning | None:

@@ -313,9 +313,10 @@ _TERM = re.compile(r"[a-z][a-z0-9'-]+")
 # A sentence opening on a word that leans on the one before it ("Instead, he had discovered...") cannot open a
 # TL;DR: the reader has nothing for it to lean on.
 _LEANS_BACK = frozenset("he she they it his her their its him them instead also then however therefore".split())
-# Openings of two words that lean back the same way: an example or a rewording of something the reader never saw.
-_LEANS_BACK_PAIRS = frozenset({("for", "example"), ("for", "instance"), ("in", "other"), ("like", "i"),
-                               ("as", "i"), ("so", "basically")})
+# Openings of two or three words that lean back the same way: an example or a rewording of what the reader never
+# saw ("As I said" leans back; "As I was training" need not).
+_LEANS_BACK_OPENINGS = frozenset({("for", "example"), ("for", "instance"), ("in", "other", "words"),
+                                  ("like", "i", "said"), ("as", "i", "said"), ("so", "basically")})
 LEAN_WEIGHT = 1.0  # measured flat from 0.5 to 2 (tests/benchmarks/tldr.py)
 
 
@@ -337,7 +338,8 @@ def representativeness(found: list[Sentence], vectors: np.ndarray, chapter_start
                       for ws, s in zip(words, found)])
     tokens = [[_norm(t) for t in s.text.split()] for s in found]
     deixis = np.array([sum(t in _DEIXIS for t in ts) + (ts[0] in _DEIXIS if ts else 0) for ts in tokens])
-    leaning = np.array([bool(ts) and (ts[0] in _LEANS_BACK or tuple(ts[:2]) in _LEANS_BACK_PAIRS) for ts in tokens])
+    leaning = np.array([bool(ts) and (ts[0] in _LEANS_BACK or tuple(ts[:2]) in _LEANS_BACK_OPENINGS
+                                      or tuple(ts[:3]) in _LEANS_BACK_OPENINGS) for ts in tokens])
     return _z(talk) + _z(local) + _z(terms) - 0.5 * deixis - LEAN_WEIGHT * leaning
 
 

@@ -154,6 +154,32 @@ def test_a_follow_up_asked_with_its_history_is_searched_with_the_question_before
     assert "Why does spacing beat cramming? why?" in [a.question for a in sample_library.saved_answers("yttSample01")]
 
 
+def test_a_question_about_the_speaker_stands_alone_in_one_video_when_found_there(sample_library, monkeypatch):
+    from yt_transcript import Library
+    from yt_transcript.rag import chat
+
+    history = [("Why does spacing beat cramming?", "quotes")]
+    question = "did he test nonsense?"  # "he", and two words of its own
+    searched = []
+    monkeypatch.setattr(Library, "is_close_match", lambda self, hits: searched.append(hits) or True)
+    assert sample_library.ask(question, videos="yttSample01", history=history).asked_as is None
+    assert len(searched) == 1  # the question alone, once
+    monkeypatch.setattr(Library, "is_close_match", lambda self, hits: False)
+    asked = sample_library.ask(question, videos="yttSample01", history=history).asked_as
+    assert asked == f"Why does spacing beat cramming? {question}"
+    monkeypatch.setattr(Library, "is_close_match", lambda self, hits: True)
+    # Across the library "he" may be any speaker: the question follows on.
+    assert sample_library.ask(question, history=history).asked_as == asked
+    # A conversation does the same: alone in one video when its search finds it, never across videos.
+    monkeypatch.setattr(chat, "close_matches", lambda hits, threshold: hits)
+    one = sample_library.chat(videos="yttSample01")
+    one.history[:] = history
+    assert one.standalone(question) == question
+    every = sample_library.chat()
+    every.history[:] = history
+    assert every.standalone(question) == asked
+
+
 def test_an_offline_follow_up_quotes_what_the_answer_before_did_not(sample_library):
     lenient = sample_library.with_settings(relevance_threshold=0.0)  # the hashing embedder's scores are low
     first = lenient.ask("Why does spacing beat cramming?", videos="yttSample01")

@@ -325,21 +325,34 @@ def test_a_question_misread_as_a_follow_up_can_be_asked_on_its_own(app, settings
     at = ingest_sample(app)
     goto(at, "video", v=SAMPLE)
     ask(at)
-    ask(at, "and why is that?")
-    assert any(c.value.startswith("Read with your question before it") for c in at.caption)
+    ask(at, "why?")  # nothing of its own: no button, it can only follow on
+    assert not [b for b in at.button if b.key and b.key.startswith(f"alone-{SAMPLE}-")]
+    ask(at, "how do they review it?")
+    assert sum(c.value.startswith("Read with your question before it") for c in at.caption) == 2
     [alone] = [b for b in at.button if b.key and b.key.startswith(f"alone-{SAMPLE}-")]
     alone.click().run()
-    assert not at.exception and not any(c.value.startswith("Read with your question before it") for c in at.caption)
-    assert [a.question for a in at.session_state["chats"][SAMPLE]] == [QUESTION, "and why is that?"]
+    assert not at.exception
+    assert sum(c.value.startswith("Read with your question before it") for c in at.caption) == 1  # "why?" only
+    assert [a.question for a in at.session_state["chats"][SAMPLE]] == [QUESTION, "why?", "how do they review it?"]
+    assert at.session_state["chats"][SAMPLE][2].asked_as is None
     with Library.open(settings.home) as lib:  # the notes keep the question as now read, not the joined one
         saved = [a.question for a in lib.saved_answers(SAMPLE)]
-        assert saved[0] == QUESTION and f"{QUESTION} and why is that?" not in saved
+        assert saved[0] == QUESTION and f"{QUESTION} how do they review it?" not in saved
 
 
-def test_on_a_read_only_home_the_notes_box_says_so_before_anything_is_typed(app):
-    at = ingest_sample(app)
-    goto(at, "video", v=SAMPLE)
-    at.session_state["_library"][1].storage.read_only = True  # as a home opened read-only
+def test_on_a_read_only_home_the_notes_box_says_so_before_anything_is_typed(app, settings, fake_embedder,
+                                                                            monkeypatch):
+    import os
+    from pathlib import Path
+
+    from yt_transcript import Library
+
+    with Library(settings, embedder=fake_embedder) as lib:
+        assert lib.ingest(str(SAMPLE_VTT))[0].ok
+    home, access = Path(settings.home), os.access
+    # The home as the app finds one it may not write (root writes anywhere, so a mode proves nothing).
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: Path(path) != home and access(path, mode, **kw))
+    at = goto(app, "video", v=SAMPLE)
     at.session_state["video_tab"] = "Notes"
     at.run()
     assert not at.exception and at.text_area(key=f"own_note_{SAMPLE}").disabled

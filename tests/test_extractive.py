@@ -69,6 +69,9 @@ def test_quotes_from_several_videos_say_so(library, fake_embedder, tmp_path):
     ("Deep Dive into LLMs like ChatGPT", "Deep Dive into LLMs like ChatGPT"),
     ("Let's build the GPT Tokenizer, from scratch, in code, spelled out, all of it", "Let's build the GPT Tokenizer, from…"),
     ("Time: 10:30 and after", "Time"),
+    ("Andrej Karpathy - Let's build GPT", "Andrej Karpathy"),
+    ("Self-attention – explained", "Self-attention"),
+    ("", ""),
 ])
 def test_a_quote_from_one_of_several_videos_is_bylined_by_a_short_title(title, short):
     from yt_transcript.rag.extractive import short_title
@@ -91,6 +94,27 @@ def test_a_second_passage_gets_a_quote_before_the_first_gets_a_third(monkeypatch
     assert [s.start_s for s in sources] == [10.0, 30.0, 310.0]  # best first, the weaker passage still heard
     _, sources = extractive_answer(None, None, "why?", hits[:1])
     assert [s.start_s for s in sources] == [10.0, 30.0, 50.0]  # with one passage, its best three
+    # The second passage holds only a copy of the best quote (chunks overlap): the cap leaves no place empty.
+    ranked[:] = [Quote(0, 52.0, "Best.", 0.9), Quote(0, 10.0, "First.", 0.8), Quote(0, 30.0, "Second.", 0.7),
+                 Quote(1, 52.0, "Best.", 0.2)]
+    hits[1] = SearchHit("talk0000001", "Memory", "", 40.0, 100.0, "", 0.4)
+    _, sources = extractive_answer(None, None, "why?", hits)
+    assert [s.start_s for s in sources] == [52.0, 10.0, 30.0]
+
+
+def test_quotes_from_videos_whose_short_titles_read_alike_are_bylined_by_more_of_them(monkeypatch):
+    from yt_transcript.ingest.models import SearchHit
+    from yt_transcript.rag import extractive
+    from yt_transcript.rag.extractive import Quote
+
+    titles = {"mit00000001": "MIT 6.S191 (2023): Deep Learning", "mit00000002": "MIT 6.S191 (2023): Transformers",
+              "notitle0001": ""}
+    hits = [SearchHit(v, t, "", 0.0, 60.0, "", 0.5) for v, t in titles.items()]
+    ranked = [Quote(i, 10.0, f"Quote {i}.", 1.0 - i / 10) for i in range(3)]
+    monkeypatch.setattr(extractive, "rank_quotes", lambda *args: ranked)
+    text, _ = extractive_answer(None, None, "what is deep learning?", hits)
+    assert [line.split(", 0:00:10")[0] for line in text.splitlines()[1:]] == [
+        "- MIT 6.S191 (2023): Deep Learning", "- MIT 6.S191 (2023): Transformers", "- notitle0001"]
 
 
 def test_a_time_the_speaker_says_stays_in_the_answer(library, fake_embedder, tmp_path):

@@ -353,6 +353,8 @@ def test_reading_lines_lose_no_word_but_fillers_and_stutters(lines):
     ("Are not really doing anything, they're an agent in a self-play system.", True),  # ends another's sentence
     ("Are they doing anything at all?", False),  # a question may open on one
     ("Do the exercise before the next lecture.", False),  # and an order on "do"
+    ("Is it a wave or a particle?\u201d", False),  # asked inside quotation marks
+    ("Will Smith starred in the film about the pursuit of happiness.", False),  # a name, not "will"
     ("", False),
 ])
 def test_starts_mid_clause(text, mid):

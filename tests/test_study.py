@@ -418,8 +418,12 @@ def test_no_card_from_a_question_or_the_speaker_working_the_screen(library, fake
     assert not any(c.question.startswith(("Why", "Let's")) for c in cards)
 
 
-@pytest.mark.parametrize("phrase_said, half", [(3, True), (1, False)])
-def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(phrase_said, half):
+@pytest.mark.parametrize("word_said, phrase_said, half", [
+    (3, 3, True),  # "data engine" nearly every time: "The data _____" gives it away
+    (3, 1, False),  # the phrase said once: the word stands on its own
+    (1, 1, False),  # both said once ("transformer architecture"): a rare word may still be the blank
+])
+def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(word_said, phrase_said, half):
     from collections import Counter
 
     from yt_transcript.rag.study import _ClozeMaker, _terms
@@ -427,8 +431,12 @@ def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(phrase_said
     maker = _ClozeMaker.__new__(_ClozeMaker)  # term choice only: no transcript to read
     sentence = "The data engine labels every clip the cars send back"
     maker.terms = [_terms(sentence)]
-    maker.counts = [Counter({"engine": 3, "data engine": phrase_said, "data": 4})]
+    maker.counts = [Counter({"engine": word_said, "data engine": phrase_said, "data": 4, "clip": 2, "car": 2})]
+    maker.library = type("Everywhere", (), {"rarity": staticmethod(lambda key: 1.0)})()
+    maker.topical, maker.closeness, maker.used = [{"engine"}], None, set()
     by_key = {t.key: t for t in maker.terms[0]}
-    # "The data _____" gives "engine" away when the chapter nearly always says "data engine"
     assert maker._half_of_a_phrase(by_key["engine"], 0, 0) is half
     assert not maker._half_of_a_phrase(by_key["data engine"], 0, 0)  # the phrase itself may be the blank
+    if word_said > 1:  # "engine", the chapter's recurring topic, is the blank unless its half gives it away
+        best = maker._best_term(0, 0)
+        assert best is not None and (best[1].key != "engine") is half

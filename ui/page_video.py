@@ -29,7 +29,7 @@ from yt_transcript.ui.common import (
 )
 
 from yt_transcript import Citation, YtTranscriptError, format_hms
-from yt_transcript.rag.chat import MAX_TURNS
+from yt_transcript.rag.chat import MAX_TURNS, own_words
 
 PART_S = 600.0  # the transcript is read ten minutes at a time
 _QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not push its answer out of view
@@ -190,11 +190,12 @@ def _turn(video_id: str, t: int, answer) -> None:
     st.markdown(f"**You:** {safe(snippet(answer.question, _QUESTION_SHOWN))}")
     if answer.asked_as:
         st.caption(safe(f"Read with your question before it: “{snippet(answer.asked_as, 2 * _QUESTION_SHOWN)}”"))
-        st.button("Ask it on its own", key=f"alone-{video_id}-{t}", on_click=_ask_alone, args=(video_id, t),
-                  help="A new topic, not a follow-up: answer the question by itself, in place of this answer")
-    failed = st.session_state.pop(f"_alone_failed-{video_id}-{t}", None)
-    if failed is not None:
-        show_error(failed)
+        if own_words(answer.question):  # "why?" alone asks nothing
+            st.button("Ask it on its own", key=f"alone-{video_id}-{t}", on_click=_ask_alone, args=(video_id, answer),
+                      help="A new topic, not a follow-up: answer the question by itself, in place of this answer")
+    failed = st.session_state.get("_alone_failed")
+    if failed is not None and failed[0] is answer:
+        show_error(failed[1])
     quotes = answer.kind == "extractive" and bool(answer.citations)
     if quotes:
         # Our own offline answer is its quotes: each one whole on its play button, said once (a phone would
@@ -214,16 +215,18 @@ def _turn(video_id: str, t: int, answer) -> None:
                   help=f"Play the video from {format_hms(c.start_s)} and read it in the transcript")
 
 
-def _ask_alone(video_id: str, t: int) -> None:
+def _ask_alone(video_id: str, misread) -> None:
     """Answer a turn read as a follow-up by itself, in its place; its notes keep the new reading only."""
-    turns = st.session_state["chats"][video_id]
-    misread = turns[t]
+    turns = st.session_state.get("chats", {}).get(video_id, [])
+    at = next((i for i, turn in enumerate(turns) if turn is misread), None)
+    if at is None:  # the chat was cleared under the button
+        return
     try:
         answer = with_fallback(lambda lib: lib.ask(misread.question, videos=[video_id]), "answer")
     except YtTranscriptError as exc:
-        st.session_state[f"_alone_failed-{video_id}-{t}"] = exc
+        st.session_state["_alone_failed"] = (misread, exc)
         return
-    turns[t] = answer
+    turns[at] = answer
     if misread.asked_as != misread.question:
         with contextlib.suppress(YtTranscriptError):  # a read-only home kept neither reading
             library().forget_answer(video_id, misread.asked_as)

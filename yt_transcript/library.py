@@ -401,8 +401,9 @@ class Library:
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
         chat = self.chat_model(model)
+        one_video = bool(opts.video_ids) and len(set(opts.video_ids)) == 1  # "he": that video's speaker
         query = standalone(self._query(question, "question"), history or [], chat,
-                           lambda alone: self.is_close_match(self.search(alone, options=opts)))
+                           (lambda alone: self.is_close_match(self.search(alone, options=opts))) if one_video else None)
         answer = ask(self.storage, self._embedder_for_queries(), query, self.settings.retrieval, opts, chat,
                      history=history, on_token=on_token, retrieve=self._searcher(chat),
                      shown=followed_answers(query, question, history or []))

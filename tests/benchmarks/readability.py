@@ -87,7 +87,7 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   Extracts still stay within MAX_WORDS. Captions, chapter extracts mid-clause / ends: 10.2% / 4.5% -> 10.7% /
   4.5% (806 extracts; not the dashes: without them the same); TL;DRs and ASR copies unchanged. Dev quotes
   (viewer_questions.py, any / first) 0.88 / 0.83 -> 0.89 / 0.83.
-- 2026-12-01 (extract-19): no TL;DR sentence opens "For example", "In other words"... (summarize._LEANS_BACK_PAIRS;
+- 2026-12-01 (extract-19): no TL;DR sentence opens "For example", "In other words"... (summarize._LEANS_BACK_OPENINGS;
   tldr.py). Every figure above unchanged (TL;DRs: captions 5.1% / 1.5%, reader copies 20.0% / 39.3%).
 - 2026-12-01 (extract-20), kept for the reader: a sentence opening on an auxiliary that asks nothing starts
   mid-clause (sentences.starts_mid_clause; a student's Lex Fridman TL;DR opened "Are not really doing anything,

@@ -29,7 +29,7 @@ History (names its chapter / chapters named, half 0 / half 1):
   ("Instead, he had discovered..." opened a student's sleep-episode TL;DR; summarize.LEAN_WEIGHT). Weight 0.5, 1
   and 2 alike: 0.452 / 0.667 unchanged, chapters named 1.595 / 2.278 -> 1.595 / 2.250 (one sentence).
 - 2026-12-01, kept for the reader (extract-19): two-word openings lean back too ("For example when you are asking
-  questions about code..." was the Deep Dive TL;DR's second sentence; summarize._LEANS_BACK_PAIRS): 0.452 /
+  questions about code..." was the Deep Dive TL;DR's second sentence; summarize._LEANS_BACK_OPENINGS): 0.452 /
   0.667 -> 0.476 / 0.667, chapters named 1.595 / 2.250 -> 1.595 / 2.278.
 """
 
