@@ -232,15 +232,34 @@ def detected_titles(storage: Storage, video_id: str, groups: list[tuple[list[Uni
                     starts: list[float], embed: Callable[[list[str]], np.ndarray] | None) -> list[str]:
     """Offline titles of the detected chapters (given as their units and vectors), made once per transcript
     version and kept, so the overview, the transcript's headings and an export name them alike."""
-    parts = [storage.get(video_id).generation, "detected-titles", EXTRACT_VERSION, json.dumps(starts),
-             str(embed is not None)]
-    key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    key = _titles_key(storage.get(video_id).generation, starts, embed is not None)
     kept = storage.cached(key)
     if kept is not None:
         return json.loads(kept)
     titles = offline_titles(groups, embed)
     storage.cache(key, json.dumps(titles))
     return titles
+
+
+def kept_detected_chapters(storage: Storage, video_id: str) -> list[tuple[float, str]]:
+    """(start_s, title) of the chapters detected in a stored video, once the overview or the transcript has
+    found and titled them ([] until then: this never works them out, so a search can label its hits)."""
+    generation = storage.get(video_id).generation
+    kept = storage.cached(_detected_key(generation))
+    if kept is None:
+        return []
+    detected = json.loads(kept)
+    starts = [c.start_s for c in chapters_from_starts(detected, float("inf"), [""] * len(detected))]  # as titled
+    for by_meaning in (True, False):
+        titles = storage.cached(_titles_key(generation, starts, by_meaning))
+        if titles is not None:
+            return list(zip(starts, json.loads(titles)))
+    return []
+
+
+def _titles_key(generation: str, starts: list[float], by_meaning: bool) -> str:
+    parts = [generation, "detected-titles", EXTRACT_VERSION, json.dumps(starts), str(by_meaning)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def _detected_key(generation: str) -> str:

@@ -65,6 +65,19 @@ def test_detected_chapters_when_the_creator_gave_none(settings, library, fake_em
         library.summarize("abcdefghijk", chapters="creator")
 
 
+def test_a_search_hit_names_its_detected_chapter_as_the_overview_titles_it(settings, library, fake_embedder,
+                                                                         monkeypatch):
+    video_id = _four_topics(settings, library, fake_embedder, "fourtopics4")
+    query = TOPICS[2].split()[0]
+    monkeypatch.setattr(summarize_module, "EXTRACT_VERSION", "another")  # none made or kept under this one yet
+    assert not any(h.chapter for h in library.search(query, videos=video_id))  # a search never makes them
+    chapters = library.summarize(video_id).chapters
+    hits = library.search(query, videos=video_id)
+    assert hits and len(chapters) > 1
+    for hit in hits:
+        assert hit.chapter == [c.title for c in chapters if c.start_s <= hit.start_s][-1]
+
+
 def test_auto_on_a_video_with_creator_chapters(sample_library, settings):
     overview = sample_library.summarize("yttSample01", chapters="auto")
     assert overview.chapter_source == "auto"

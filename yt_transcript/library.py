@@ -362,7 +362,24 @@ class Library:
         With a chat model configured (and YT_TRANSCRIPT_MODEL_SEARCH on), the model rewrites the query and
         reranks the top passages; if it cannot, the offline ranking is kept and `last_notice` says so."""
         opts = self._search_options(options, videos, channel, since, until, k)
-        return self._searcher(self.chat_model())(self._query(query, "search"), opts)
+        hits = self._searcher(self.chat_model())(self._query(query, "search"), opts)
+        self._label_detected_chapters(hits)
+        return hits
+
+    def _label_detected_chapters(self, hits: list[SearchHit]) -> None:
+        """A hit in a video without chapters of its own names the detected chapter it is in, as the overview
+        and the transcript title it, once they have been made (a search never waits to make them)."""
+        from yt_transcript.rag.summarize import kept_detected_chapters
+
+        found: dict[str, list[tuple[float, str]]] = {}
+        for hit in hits:
+            if hit.chapter:
+                continue
+            if hit.video_id not in found:
+                found[hit.video_id] = kept_detected_chapters(self.storage, hit.video_id)
+            titles = [title for start, title in found[hit.video_id] if start <= hit.start_s]
+            if len(found[hit.video_id]) > 1 and titles:  # one chapter over the whole talk names nothing
+                hit.chapter = titles[-1]
 
     def find(self, video: str, words: str, *, k: int = 5) -> Finding:
         """Where one video says these words (every place, in time order), then up to k passages that match
