@@ -78,8 +78,10 @@ def main() -> None:
     url_place()
     runs = {"library": page_library.page, "video": page_video.page, "search": page_search.page,
             "study": page_study.page}
-    wanted = st.query_params.get("page", "library")
-    pages = {name: st.Page(runs[name], title=title, url_path=name, default=(name == wanted))
+    # The Library is the root page; every other page keeps its own path, so a reload of /study?page=study
+    # (the address a click leaves) finds its page. A default page is served at the root only, and its path
+    # would then be "not found". A link to the root naming another page is switched to below.
+    pages = {name: st.Page(runs[name], title=title, url_path=name, default=(name == "library"))
              for name, title in PAGES.items()}
     current = st.navigation(list(pages.values()))
     sidebar_settings()
