@@ -102,6 +102,7 @@ class ChatSession:
     model: ChatModel | None = None  # None: offline quotes
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer text)
     max_turns: int = MAX_TURNS  # earlier turns kept in the prompt
+    on_answer: Callable[[str, Answer], None] | None = None  # each turn's (query as read, answer): kept in notes
 
     def standalone(self, question: str) -> str:
         """The question as retrieval should see it."""
@@ -123,6 +124,8 @@ class ChatSession:
                      shown=followed_answers(query, question, self.history[-self.max_turns:]))
         answer.question, answer.asked_as = question, (query if query != question else None)
         self.history.append((query, answer.text))  # as read: a chain of follow-ups keeps its topic
+        if self.on_answer is not None:
+            self.on_answer(query, answer)
         return query, answer
 
     def clear(self) -> None:

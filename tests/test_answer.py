@@ -180,6 +180,18 @@ def test_a_question_about_the_speaker_stands_alone_in_one_video_when_found_there
     assert every.standalone(question) == asked
 
 
+def test_a_conversation_about_one_video_keeps_its_turns_in_the_notes(sample_library):
+    lenient = sample_library.with_settings(relevance_threshold=0.0)  # the hashing embedder's scores are low
+    session = lenient.chat(videos="yttSample01")
+    session.ask("Why does spacing beat cramming?")
+    session.ask("why?")
+    saved = [a.question for a in sample_library.saved_answers("yttSample01")]
+    assert saved[-2:] == ["Why does spacing beat cramming?", "Why does spacing beat cramming? why?"]  # as read
+    everywhere = lenient.chat()  # across the library a turn belongs to no one video's notes
+    everywhere.ask("What is interleaving?")
+    assert "What is interleaving?" not in [a.question for a in sample_library.saved_answers("yttSample01")]
+
+
 def test_an_offline_follow_up_quotes_what_the_answer_before_did_not(sample_library):
     lenient = sample_library.with_settings(relevance_threshold=0.0)  # the hashing embedder's scores are low
     first = lenient.ask("Why does spacing beat cramming?", videos="yttSample01")

@@ -426,11 +426,15 @@ class Library:
                      shown=followed_answers(query, question, history or []))
         answer.question, answer.asked_as = question, (query if query != question else None)
         answer.notice = self.last_notice
-        if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
-            # A question about one video belongs to its study notes (export "obsidian"); "not found" teaches nothing.
-            # A follow-up is kept as it was read: "why?" alone would say nothing there, and replace another "why?".
-            self.storage.save_answer(opts.video_ids[0], dataclasses.replace(answer, question=query))
+        self._keep_answer(opts, query, answer)
         return answer
+
+    def _keep_answer(self, opts: SearchOptions, query: str, answer: Answer) -> None:
+        """A question about one video belongs to its study notes (export "obsidian"); "not found" teaches
+        nothing. A follow-up is kept as it was read: "why?" alone would say nothing there, and replace another
+        "why?"."""
+        if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
+            self.storage.save_answer(opts.video_ids[0], dataclasses.replace(answer, question=query))
 
     def saved_answers(self, video: str) -> list[Answer]:
         """The questions asked about this one video (through `ask`), each with its latest answer, oldest first."""
@@ -466,7 +470,8 @@ class Library:
         opts = self._search_options(options, videos, channel, None, None,
                                     None if options is not None else self.settings.retrieval.ask_passages)
         return ChatSession(self.storage, self._embedder_for_queries(), self.settings.retrieval, opts,
-                           self.chat_model(model))
+                           self.chat_model(model),
+                           on_answer=lambda query, answer: self._keep_answer(opts, query, answer))
 
     # --- studying ---------------------------------------------------------------------------------
 
