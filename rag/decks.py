@@ -25,6 +25,7 @@ from yt_transcript.ingest.errors import OutputNotWritable
 from yt_transcript.ingest.export import tag_slug, write_output
 from yt_transcript.ingest.models import AnkiDeck, Card, VideoMeta, VideoRecord
 from yt_transcript.ingest.timecodes import format_hms, watch_url
+from yt_transcript.rag.study import chapter_hint
 
 # The note type's name and fields are its identity in Anki: change either and imports make a new type.
 NOTE_TYPE = "yt-transcript card"
@@ -86,7 +87,7 @@ def _fields(meta: VideoMeta, card: Card) -> list[str]:
     moment = format_hms(card.start_s)
     if meta.is_youtube:
         moment = f'<a href="{html.escape(watch_url(meta.video_id, card.start_s))}">Watch at {moment}</a>'
-    return [_html(card.question), _html(card.answer), moment, _html(card.chapter)]
+    return [_html(card.question), _html(card.answer), moment, _html(chapter_hint(card))]  # the front shows it
 
 
 def _description(meta: VideoMeta) -> str:

@@ -478,6 +478,22 @@ def _singular(word: str) -> str:
     return word
 
 
+def chapter_hint(card: Card) -> str:
+    """The card's chapter title as shown above its question, a cloze answer's words in it as "…": a title
+    "Tokenizer and Dummy Prefix" over "it basically adds a _____." would give "dummy prefix" away."""
+    if card.kind != "cloze":
+        return card.chapter
+    answer = {normalise_answer(w, stem=True) for w in card.answer.split()} - {""}
+    shown: list[str] = []
+    for word in card.chapter.split():
+        hidden = normalise_answer(word, stem=True) in answer
+        if not hidden:
+            shown.append(word)
+        elif not shown or shown[-1] != "…":
+            shown.append("…")
+    return " ".join(shown)
+
+
 def normalise_answer(text: str, singular: bool = True, stem: bool = False) -> str:
     """The comparable core of an answer: case-folded, outer punctuation off, plurals singular, joiners gone;
     with `stem`, each word without its -ing/-ed ending too."""

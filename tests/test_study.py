@@ -440,3 +440,16 @@ def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(word_said, 
     if word_said > 1:  # "engine", the chapter's recurring topic, is the blank unless its half gives it away
         best = maker._best_term(0, 0)
         assert best is not None and (best[1].key != "engine") is half
+
+
+@pytest.mark.parametrize("chapter, answer, shown", [
+    ("Tokenizer and Dummy Prefix", "dummy prefix", "Tokenizer and …"),
+    ("Neural Networks and Inputs", "neural network", "… and Inputs"),  # a plural is the same word
+    ("Sleep Stages and Dreams", "melatonin", "Sleep Stages and Dreams"),  # nothing to hide
+    ("Encoding and Decoding", "decode", "Encoding and …"),  # nor an -ing form
+])
+def test_a_cards_chapter_title_never_gives_its_answer_away(chapter, answer, shown):
+    from yt_transcript.ingest.models import Card
+    from yt_transcript.rag.study import chapter_hint
+
+    assert chapter_hint(Card(chapter, "it adds a _____.", answer, 12.0, "cloze")) == shown

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import streamlit as st
-from yt_transcript.rag.study import grade_answer, quiz_order
+from yt_transcript.rag.study import chapter_hint, grade_answer, quiz_order
 from yt_transcript.ui.common import (
     card_line,
     cards,
@@ -90,7 +90,7 @@ def quiz(video_id: str, made) -> None:
     st.progress(state["index"] / len(order),
                 text=f"Card {state['index'] + 1} of {len(order)} · score {state['right']} of {state['answered']}")
     with st.container(border=True):
-        st.caption(safe(card.chapter))
+        st.caption(safe(chapter_hint(card)))  # never the answer in the title above its blank
         st.markdown(f"**{safe(card.question)}**")  # bold, not a heading: no anchor built from the data
         graded = state["graded"]
         with st.form(key=f"quiz-form-{video_id}-{state['seed']}-{state['index']}", border=False):
