@@ -61,10 +61,17 @@ def own_words(question: str) -> list[str]:
 def _topic(history: list[tuple[str, str]]) -> str:
     """The question a chain of follow-ups hangs on: "how is it treated?" after "what is narcolepsy?" and "why?"
     reads "what is narcolepsy? how is it treated?", not all three (history holds each turn as read, so a
-    follow-up is its topic and its own words)."""
+    follow-up is its topic and its own words). A follow-up that points only at a person and names something
+    ("what does he say about hallucinations?") is what the next one's "it" means: it becomes the topic."""
     topic = history[0][0]
     for asked, _ in history[1:]:
-        topic = topic if asked.startswith(topic + " ") else asked
+        if not asked.startswith(topic + " "):
+            topic = asked  # a question of its own
+            continue
+        followed = asked[len(topic) + 1:]
+        pointers = {m.lower() for m in _REFERRING.findall(followed)}
+        if own_words(followed) and pointers and pointers <= _PERSONAL:
+            topic = followed
     return topic
 
 

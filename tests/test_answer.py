@@ -101,6 +101,14 @@ def test_a_follow_up_does_not_repeat_any_answer_on_its_topic():
     assert followed_answers("what is a token?", "what is a token?", history) == ""
 
 
+def test_a_follow_up_about_the_speaker_naming_something_is_what_the_next_it_means():
+    history = [("what is a base model?", "a1"), ("what is a base model? what does he say about hallucinations?", "a2")]
+    fix = condense_offline("how do they fix it?", history)
+    assert fix == "what does he say about hallucinations? how do they fix it?"
+    history = [("what is narcolepsy?", "a1"), ("what is narcolepsy? how is it treated?", "a2")]
+    assert condense_offline("why?", history) == "what is narcolepsy? why?"  # "it" pointed back: the topic holds
+
+
 def test_a_chain_of_follow_ups_hangs_on_its_first_question():
     history = [("what is narcolepsy?", "a1"), ("what is narcolepsy? why?", "a2")]
     assert condense_offline("how is it treated?", history) == "what is narcolepsy? how is it treated?"

@@ -254,11 +254,14 @@ def test_ask_with_a_model_streams_and_flags_ungrounded(tmp_path):
 
 def test_chat_session_reads_turns_until_eof(run):
     run("ingest", str(SAMPLE_VTT))
-    result = CliRunner().invoke(cli, ["--home", str(run.home), "chat"], input="What is interleaving?\nwhy?\n",
+    result = CliRunner().invoke(cli, ["--home", str(run.home), "chat"],
+                                input="What is interleaving?\nwhy?\n/new\nhow do they fix it?\n",
                                 obj={"embedder": lambda s: FakeEmbedder()})
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Quotes from the video") == 2
-    assert "(searched for: What is interleaving? why?)" in result.stdout
+    assert result.stdout.count("Quotes from the video") == 3
+    assert "(searched for: What is interleaving? why?; a new topic? type /new, then ask it again)" in result.stdout
+    assert "(a new topic: the next question is read on its own)" in result.stdout
+    assert result.stdout.count("(searched for:") == 1  # after /new, "how do they fix it?" borrowed nothing
 
 
 def test_summarize_command(run):

@@ -499,7 +499,7 @@ def ask(obj: _Context, question: tuple[str, ...], videos, channel, model, base_u
 @click.option("--base-url", help="OpenAI-compatible server URL.")
 @click.pass_obj
 def chat(obj: _Context, videos, model, base_url) -> None:
-    """Ask follow-up questions in a conversation (Ctrl-D or 'exit' to leave)."""
+    """Ask follow-up questions in a conversation (Ctrl-D or 'exit' to leave; '/new' starts a new topic)."""
     from yt_transcript import YtTranscriptError
 
     obj.set(model=model, base_url=base_url)
@@ -512,6 +512,10 @@ def chat(obj: _Context, videos, model, base_url) -> None:
             return
         if question.lower() in {"exit", "quit", ":q"}:
             return
+        if question.lower() in {"/new", "/clear"}:  # the next question stands alone, as after "Clear this chat"
+            session.clear()
+            click.echo(click.style("(a new topic: the next question is read on its own)", dim=True))
+            continue
         if not question:
             continue
         streamed: list[str] = []
@@ -526,7 +530,7 @@ def chat(obj: _Context, videos, model, base_url) -> None:
             click.echo(f"\nError: {exc}", err=True)
             continue
         if query != question:
-            click.echo(click.style(f"(searched for: {query})", dim=True))
+            click.echo(click.style(f"(searched for: {query}; a new topic? type /new, then ask it again)", dim=True))
         click.echo("" if streamed else answer.text)
         _print_sources(answer)
         click.echo()
