@@ -154,6 +154,9 @@ DATA = REPO / "tests" / "data"
 # - offline quotes from two passages at least (2026-12-01, kept; extractive._PASSAGE_MOST): at most 2 of the 3
 #   quotes from one passage while another above the bar has a quote to give. Dev quotes any/first 0.89/0.82 ->
 #   0.91/0.82 (one question, yl15 in dev-B; at most 1 a passage: 0.89/0.82); blind 0.80/0.71 unchanged.
+# - the sentence after any question sharing a content word with the viewer's (a speaker posing what they answer
+#   next: "Now, why would you want to do RLHF?") gaining the 0.1 too (2026-12-01, not kept): dev quotes
+#   0.91/0.82 unchanged, and the student's case unchanged (what follows there is "One answer that is kind of...").
 VARIANTS: dict[str, dict] = {
     "default": {},
     "no rerank": dict(rerank=False),
