@@ -407,6 +407,19 @@ def split_sentences(words: list[_Word], starts: StartTable | BreakOdds | None = 
     return ranges[::-1]
 
 
+def _unpaired_quotes_off(text: str) -> str:
+    """The text without a quotation mark at its start or end that nothing in it pairs with ('"I'm going to
+    send it something...' or '...a picture of a goat as a chart?"'); marks inside it stay as written."""
+    straight = text.count('"') % 2 == 1
+    if (straight and text.startswith('"')) or (text.startswith("\u201c") and "\u201d" not in text):
+        text = text[1:].lstrip()
+    elif straight and re.search(r'"$', text):
+        text = text[:-1].rstrip()
+    if text.endswith("\u201d") and "\u201c" not in text:
+        text = text[:-1].rstrip()
+    return text
+
+
 def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
            closing: float = 6.0, markers: bool = False) -> Sentence | None:
     """The words as a sentence: leading markers off (unless markers), first letter and "I" capitalised,
@@ -415,6 +428,8 @@ def render(words: list[_Word], punctuated: bool, opening: float, closed: bool,
            and not _set_phrase(words, 0)):
         words = words[1:]
     text = " ".join(w.token for w in words).strip(" ,;:-–—")
+    if not markers:  # a quote opened in one sentence and closed in another shows no lone mark at either end
+        text = _unpaired_quotes_off(text)
     if not text:
         return None
     if not punctuated or text == text.lower():

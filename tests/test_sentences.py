@@ -457,3 +457,17 @@ def test_a_lone_u_is_a_filler_in_automatic_captions_only():
     assert " U " not in " ".join(s.text for s in sentences(asr))
     written = [Snippet("In GPT-2, space U is the common token.", 0.0, 3.0), Snippet("That is why it merges.", 3.0, 6.0)]
     assert "space U is the common token" in " ".join(s.text for s in sentences(written))
+
+
+@pytest.mark.parametrize("text, shown", [
+    ('"I\'m going to send it something that\'s not a dataset.', "I'm going to send it something that's not a dataset."),
+    ('How good is a picture of a goat as a chart?"', "How good is a picture of a goat as a chart?"),
+    ('He said "spacing works" and left.', 'He said "spacing works" and left.'),  # paired: as written
+    ("\u201cSpacing beats cramming.", "Spacing beats cramming."),
+    ("Spacing beats cramming.\u201d", "Spacing beats cramming."),
+    ("\u201cSpacing beats cramming.\u201d", "\u201cSpacing beats cramming.\u201d"),
+])
+def test_a_quote_mark_nothing_pairs_with_is_off_a_quotes_ends(text, shown):
+    from yt_transcript.rag.sentences import _unpaired_quotes_off
+
+    assert _unpaired_quotes_off(text) == shown

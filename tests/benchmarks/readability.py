@@ -94,6 +94,9 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   they're an agent...", the end of the host's "...and biological neural networks-"). Captions unchanged (10.7%
   / 4.5%, TL;DRs 5.1% / 1.5%); reader copies 31.8% / 50.6% (591) -> 31.9% / 50.6% (589), TL;DRs 20.0% / 39.3%
   (65) -> 21.2% / 38.7% (66): one extract either way. tldr.py unchanged (0.476 / 0.667, 1.595 / 2.278).
+- 2026-12-01 (extract-21), kept for the reader: a quotation mark at an extract's start or end that nothing in it
+  pairs with is left off (a student read '"I'm going to send it something...' and '...as a chart?"'). Every
+  figure above unchanged.
 """
 
 from __future__ import annotations
