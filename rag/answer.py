@@ -70,7 +70,8 @@ def ask(
                       total_s=time.perf_counter() - started)
     if model is None:
         # Our own text quoting the transcript: resolving would strip a time the speaker says from a quote.
-        text, sources = extractive_answer(storage, embedder, asked, relevant, shown=shown)
+        searched = len(set(options.video_ids)) if options.video_ids else len(storage.records())
+        text, sources = extractive_answer(storage, embedder, asked, relevant, shown=shown, across=searched > 1)
         citations = cite_each(sources)
         return Answer(question, text, "extractive", "extractive", citations, bool(citations), [],
                       total_s=time.perf_counter() - started)

@@ -27,9 +27,10 @@ from yt_transcript.rag.sentences import (
 )
 from yt_transcript.rag.stopwords import STOPWORDS
 
-def label(videos: int = 1) -> str:
-    """The line above the quotes: where they come from, and that no model wrote them."""
-    where = "the video" if videos <= 1 else f"{videos} videos"
+def label(videos: int = 1, only: str = "") -> str:
+    """The line above the quotes: where they come from, and that no model wrote them. `only`: the one video
+    they all come from when the question was asked of many."""
+    where = f"one video ({only})" if only else "the video" if videos <= 1 else f"{videos} videos"
     return f"Quotes from {where}, best first (no language model configured, so this is not a generated answer):"
 
 
@@ -87,13 +88,14 @@ class Quote:
 
 def extractive_answer(
     storage: Storage, embedder: Embedder, question: str, hits: list[SearchHit], max_quotes: int = 3,
-    shown: str = "",
+    shown: str = "", across: bool = False,
 ) -> tuple[str, list[SearchHit]]:
     """The best sentences, best first, each with its time and source id. Returns (text, one source per quote).
 
     Each quote is its own source, starting at its own sentence, so its link lands on the quote. A quote already
     `shown` (the earlier answers of a conversation) gives way to the next best: a follow-up ("why?") read with
-    the question before it would otherwise repeat that answer word for word.
+    the question before it would otherwise repeat that answer word for word. `across`: the question was asked
+    of several videos, so quotes that all come from one name it.
     """
     ranked = rank_quotes(storage, embedder, question, hits)
     fresh = [q for q in ranked if q.text not in shown and (q.completed or q.text) not in shown]
@@ -116,7 +118,8 @@ def extractive_answer(
     where = [f"{byline}, " for byline in _bylines(sources)] if videos > 1 else [""] * len(sources)
     lines = [f'- {w}{format_hms(q.start_s)} "{text}" [{source_id(n)}]'
              for n, (q, text, w) in enumerate(zip(chosen, shown, where), 1)]
-    return label(videos) + "\n" + "\n".join(lines), sources
+    only = short_title(sources[0].title) or sources[0].video_id if across and videos == 1 and sources else ""
+    return label(videos, only) + "\n" + "\n".join(lines), sources
 
 
 def _repeats(quote: Quote, chosen: list[Quote], hits: list[SearchHit]) -> bool:

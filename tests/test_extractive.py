@@ -103,6 +103,20 @@ def test_a_second_passage_gets_a_quote_before_the_first_gets_a_third(monkeypatch
     assert [s.start_s for s in sources] == [52.0, 10.0, 30.0]
 
 
+def test_quotes_all_from_one_video_of_many_searched_name_it(monkeypatch):
+    from yt_transcript.ingest.models import SearchHit
+    from yt_transcript.rag import extractive
+    from yt_transcript.rag.extractive import Quote
+
+    hits = [SearchHit("lecun000001", "Yann Lecun: Meta AI | Lex Fridman Podcast #416", "", 0.0, 60.0, "", 0.5)]
+    monkeypatch.setattr(extractive, "rank_quotes", lambda *args: [Quote(0, 10.0, "AGI is far.", 0.9)])
+    asked_of_many, _ = extractive_answer(None, None, "when is AGI coming?", hits, across=True)
+    assert asked_of_many.splitlines()[0] == label(1, "Yann Lecun")
+    assert asked_of_many.startswith("Quotes from one video (Yann Lecun), best first")
+    asked_of_it, _ = extractive_answer(None, None, "when is AGI coming?", hits)
+    assert asked_of_it.startswith("Quotes from the video, best first")
+
+
 def test_quotes_from_videos_whose_short_titles_read_alike_are_bylined_by_more_of_them(monkeypatch):
     from yt_transcript.ingest.models import SearchHit
     from yt_transcript.rag import extractive
