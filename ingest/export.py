@@ -138,13 +138,26 @@ _LINE_OPENER = re.compile(r"^([-+]+)(?=\s|$)|^(\d+)([.)])(?=\s|$)")  # "---" wou
 _NOT_GROUNDED = "Not grounded: the model cited none of the retrieved passages."
 
 
+def _nested(markdown: str) -> str:
+    """The student's Markdown under "## My notes": each of its headings one level down ("## Exam" becomes
+    "### Exam"), so their sections sit inside it, not beside "## Summary". Code blocks are left as written."""
+    out, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and re.match(r"#{1,5} ", line):
+            line = "#" + line
+        out.append(line)
+    return "\n".join(out)
+
+
 def obsidian_note(meta: VideoMeta, overview: Overview, answers: list[Answer], own: str = "") -> str:
     """Study notes for an Obsidian vault: YAML properties, the student's `own` notes (as they wrote them, their
-    Markdown theirs), the chapter overview with a link to each chapter's moment, then the questions asked about
+    Markdown theirs, headings one level down), the chapter overview with a link to each chapter's moment, then the questions asked about
     the video. Text from the data renders as plain text."""
     lines = ["---", *_properties(meta), "---", "", f"# {plain(meta.title)}", ""]
     if own.strip():
-        lines += ["## My notes", "", own.strip(), ""]
+        lines += ["## My notes", "", _nested(own.strip()), ""]
     lines += ["## Summary", ""]
     if overview.model == "extractive":
         lines += [f"*{plain(EXTRACTIVE_LABEL)}*", ""]

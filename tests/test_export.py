@@ -194,3 +194,17 @@ def test_a_line_of_the_data_renders_as_one_plain_paragraph(line):
     html = md.render(f"words before\n{written}")
     assert re.findall(r"<(\w+)", html) == ["p"]
     assert not re.search(r"(?<!\\)://|www\.", written)  # nothing a linkifier could take for an address
+
+
+def test_my_notes_sit_inside_their_section_of_the_notes():
+    from yt_transcript.ingest.export import obsidian_note
+    from yt_transcript.ingest.models import ChapterSummary, Overview
+
+    meta = VideoMeta("abcdefghijk", "Memory")
+    overview = Overview(meta.video_id, meta.title, "creator", [ChapterSummary("Start", 0, 60, "Hello there.")],
+                        tldr="In short.", model="extractive")
+    own = "## Exam\n\nSpacing *works*.\n\n```md\n## not a heading here\n```\n####### seven stays"
+    note = obsidian_note(meta, overview, [], own)
+    mine = note.split("## My notes\n\n", 1)[1].split("\n## Summary", 1)[0]
+    assert mine.startswith("### Exam\n\nSpacing *works*.")  # a section of "My notes", not beside "Summary"
+    assert "```md\n## not a heading here\n```" in mine and "####### seven stays" in mine  # code and the rest as written
