@@ -64,6 +64,7 @@ _NOT_A_TERM = frozenset(
     "kind kinds sort sorts type types number numbers lot lots piece pieces level levels sense terms "
     "good great bad big small little nice cool awesome amazing huge tiny large able sure true false real "
     "exciting interesting fascinating incredible wonderful crazy weird fun funny important "
+    "both either neither inside outside across along among beyond toward towards "
     "new old next last first second third same another every each else ones itself yourself ourselves "
     "themselves himself herself everyday sometimes often usually always never already again "
     "guess hope feel feels felt wait yes hey hello thanks thank welcome gonna wanna gotta kinda sorta "
@@ -113,7 +114,7 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-CARDS_VERSION = "cards-13"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-14"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,

@@ -453,3 +453,14 @@ def test_a_cards_chapter_title_never_gives_its_answer_away(chapter, answer, show
     from yt_transcript.rag.study import chapter_hint
 
     assert chapter_hint(Card(chapter, "it adds a _____.", answer, 12.0, "cloze")) == shown
+
+
+@pytest.mark.parametrize("sentence, not_terms", [
+    ("We can both encode and decode the strings with the tokenizer.", {"both encode", "both"}),
+    ("For any pair inside stats, we are going to be looking into merges.", {"pair inside stats", "inside"}),
+])
+def test_function_words_are_no_part_of_a_blank(sentence, not_terms):
+    from yt_transcript.rag.study import _terms
+
+    keys = {t.key for t in _terms(sentence)}
+    assert keys and not keys & not_terms
