@@ -86,6 +86,8 @@ stopword blanks 0 (without "versus" in the list, one: "versus"). A review then f
 once beside another ("transformer architecture"): now the word and the phrase must both recur (cards-12, with
 "exciting", "interesting"... no terms, from the docs screenshot's "really cool new and _____"): 1315 cards,
 named 0.358 (0.314 / 0.400), recurring 0.735, numbers 0.046; the student's two giveaways stay gone.
+Then (cards-14) "both", "inside" and other function words are no part of a blank ("both encode", "pair inside
+stats"): every figure the same but multi-word answers 0.284 -> 0.281.
 """
 
 from __future__ import annotations
