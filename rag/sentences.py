@@ -94,12 +94,16 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){2,}|[A-HJ-Z]\.")
 # Not a statement to learn from or to answer with: the speaker working the screen ("let's drag in...", "let me
 # show"; a "let's say" or "let's call" still states something), or a question, punctuated or not: "why" or "how" and an
 # auxiliary ("why don't pelicans ever pay..."), or "what/where/when", an auxiliary and its subject ("what does
-# this look like when..."; "what would become" is no question). "Which" and "who" mostly open a relative clause.
+# this look like when..."; "what would become" is no question), or an auxiliary and its subject opening it.
+# "Which" and "who" mostly open a relative clause.
 _AUX = r"(?:do|does|did|don't|doesn't|didn't|is|are|was|were|can|could|would|should|will)"
 NOT_A_STATEMENT = re.compile(
     r"\blet(?:'s|\u2019s| me| us)\b(?!\s+(?:just\s+)?(?:say|call|define|assume|think|remember|recall)\b)|\?\s*$|"
     rf"\b(?:why|how)\s+{_AUX}\b|"
-    rf"\b(?:what|where|when)\s+{_AUX}\s+(?:i|you|we|they|he|she|it|this|that|these|those|the|a|an|your|our|my)\b",
+    rf"\b(?:what|where|when)\s+{_AUX}\s+(?:i|you|we|they|he|she|it|this|that|these|those|the|a|an|your|our|my)\b|"
+    # and a sentence that opens on an auxiliary and its subject, as ASR writes a question ("Does it make sense to
+    # you that...", "can you explain")
+    rf"^[\"'\u201c(]*{_AUX}\s+(?:i|you|we|they|he|she|it|this|that|there)\b",
     re.IGNORECASE)
 
 

@@ -114,7 +114,7 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-CARDS_VERSION = "cards-14"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-15"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,

@@ -392,6 +392,9 @@ def test_no_card_from_the_channel_speaking_of_itself(library, fake_embedder, mon
     ("Why don't pelicans ever pay for their drinks because they always bill it to someone else.", False),
     ("During inference what does this look like when you're on ChatGPT.", False),  # a question, unpunctuated
     ("How do you identify and diagnose these disorders?", False),
+    ("Does it make sense to you that autoregressive LLMs are able to be so good yes can you explain.", False),
+    ("Is it a wave or a particle at the smallest scales of the experiment.", False),
+    ("Will Smith starred in a film about memory and the way it fades.", True),  # a name, not an auxiliary
     ("Let's say the model has seen this document ten times.", True),  # a "let's say" states something
     ("Let's call this the context window of the model.", True),
     ("We have insomnia, which is persistent problems of falling or staying asleep.", True),  # a relative clause
