@@ -153,8 +153,8 @@ def _nested(markdown: str) -> str:
 
 def obsidian_note(meta: VideoMeta, overview: Overview, answers: list[Answer], own: str = "") -> str:
     """Study notes for an Obsidian vault: YAML properties, the student's `own` notes (as they wrote them, their
-    Markdown theirs, headings one level down), the chapter overview with a link to each chapter's moment, then the questions asked about
-    the video. Text from the data renders as plain text."""
+    Markdown theirs, headings one level down), the chapter overview with a link to each chapter's moment, then
+    the questions asked about the video. Text from the data renders as plain text."""
     lines = ["---", *_properties(meta), "---", "", f"# {plain(meta.title)}", ""]
     if own.strip():
         lines += ["## My notes", "", _nested(own.strip()), ""]

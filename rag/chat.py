@@ -13,7 +13,7 @@ from yt_transcript.ingest.storage import Storage
 from yt_transcript.rag.answer import ask
 from yt_transcript.rag.llm import ChatModel
 from yt_transcript.rag.retrieve import SearchOptions, close_matches, search
-from yt_transcript.rag.stopwords import STOPWORDS
+from yt_transcript.rag.stopwords import content_words as own_words  # none: it can only follow on
 
 CONDENSE_PROMPT = """Rewrite the follow-up question so that it can be understood without the conversation.
 Keep its meaning; replace pronouns like "it", "that" or "they" with what they refer to. Reply with the
@@ -51,11 +51,6 @@ def condense_offline(question: str, history: list[tuple[str, str]],
     if follows and names and pointers <= _PERSONAL and found_alone is not None and found_alone(question):
         follows = False
     return f"{_topic(history)} {question}" if follows else question
-
-
-def own_words(question: str) -> list[str]:
-    """The question's content words: none ("why?", "and then?") and it can only follow on."""
-    return [w for w in re.findall(r"[\w']+", question.lower()) if w not in STOPWORDS]
 
 
 def _topic(history: list[tuple[str, str]]) -> str:

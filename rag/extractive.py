@@ -15,6 +15,7 @@ from yt_transcript.rag.breaks import kept_breaks
 from yt_transcript.rag.citations import source_id
 from yt_transcript.rag.retrieve import content_terms, sentence_match_scores
 from yt_transcript.rag.sentences import (
+    ASKS,
     BOUNDARY_TIERS,
     MAX_WORDS,
     MIN_WORDS,
@@ -25,7 +26,7 @@ from yt_transcript.rag.sentences import (
     sentence_vectors,
     sentences,
 )
-from yt_transcript.rag.stopwords import STOPWORDS
+from yt_transcript.rag.stopwords import content_words
 
 def label(videos: int = 1, only: str = "") -> str:
     """The line above the quotes: where they come from, and that no model wrote them. `only`: the one video
@@ -215,15 +216,14 @@ def rank_quotes(storage: Storage, embedder: Embedder, question: str, hits: list[
 def _content_words(text: str) -> set[str]:
     """Lower-case words that are no stopword, a possessive off and a plural s folded ("engineers" is
     "engineer", "GPT's" is "gpt")."""
-    words = (re.sub(r"'s$", "", w) for w in re.findall(r"[\w']+", text.lower()) if w not in STOPWORDS)
+    words = (re.sub(r"'s$", "", w) for w in content_words(text))
     return {w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w for w in words if w}
 
 
 def _echoes(text: str, asked: set[str]) -> bool:
     """Whether a sentence asks most of the viewer's question again, in the viewer's own words."""
     shared = len(asked & _content_words(text))
-    return (re.search(r"\?[\"'\u201d)\]]*\s*$", text) is not None and shared >= 2
-            and shared >= _ECHO_SHARE * len(asked))
+    return ASKS.search(text) is not None and shared >= 2 and shared >= _ECHO_SHARE * len(asked)
 
 
 def _definitions(hit_index: int, snippets, inside: list, vectors: np.ndarray) -> list:

@@ -508,7 +508,7 @@ def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
 # ("...and biological neural networks-" "- Are trying to survive."). "Do" and "have" open orders ("Do the
 # exercise"), so they may.
 _AUXILIARIES = frozenset("am is are was were does did has can could will would shall should might must".split())
-_ASKS = re.compile(r"\?[\"'\u201d)\]]*\s*$")
+ASKS = re.compile(r"\?[\"'\u201d)\]]*\s*$")  # a sentence that ends asking, a closing mark after the "?"
 
 
 def starts_mid_clause(text: str) -> bool:
@@ -520,7 +520,7 @@ def starts_mid_clause(text: str) -> bool:
         return False
     return (text[:1].islower() or text.startswith("…") or words[0] in CONJUNCTIONS
             or (len(words) == 2 and words[0] in _CLAUSE_ENDS and words[1] in ("and", "but", "or"))
-            or (words[0] in _AUXILIARIES and not _ASKS.search(text)
+            or (words[0] in _AUXILIARIES and not ASKS.search(text)
                 and not (len(words) == 2 and text.split()[1][:1].isupper())))  # "Will Smith", "Can Openers"
 
 

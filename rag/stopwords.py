@@ -5,6 +5,8 @@ Stopwords match most passages, so they cost the lexical index time (every match 
 apart; a chapter title made of one says nothing either.
 """
 
+import re
+
 STOPWORDS = frozenset(
     "a an and are as at be but by can did do does for from had has have he her his how i if in into is it its "
     "me my of on or our she so than that the their them then there these they this to was we were what when "
@@ -35,3 +37,8 @@ NOT_TOPIC = frozenset(
     "create creates fill fills draw predict predicts basic simple easy hard above below under between across "
     "along around without within through during beyond behind toward towards upon whether unless".split()
 )
+
+
+def content_words(text: str) -> list[str]:
+    """The text's words that are no stopword, lower case, in order ("why?" has none)."""
+    return [w for w in re.findall(r"[\w']+", text.lower()) if w not in STOPWORDS]
