@@ -440,6 +440,21 @@ def test_search_groups_results_opens_the_video_and_keeps_the_query(app):
     assert at.subheader and buttons(at, "Play ")
 
 
+def test_the_study_page_keeps_its_video_in_the_address_for_a_reload(app, settings, fake_embedder):
+    from yt_transcript import Library
+
+    with Library(settings, embedder=fake_embedder) as lib:
+        assert lib.ingest(str(SAMPLE_VTT), video_id="otherTalk01", title="Another talk")[0].ok
+    at = ingest_sample(app)  # the sample is the newest, so a study page without a video opens it
+    at.session_state["study_video_id"] = "otherTalk01"
+    goto(at, "study")
+    assert not at.exception and at.query_params["v"] == "otherTalk01"
+    again = AppTest.from_file(APP, default_timeout=60)  # a reload: a new session with only the address
+    again.session_state["embedder_override"] = fake_embedder
+    goto(again, "study", v="otherTalk01")
+    assert not again.exception and again.selectbox(key="study_video").value == "otherTalk01"
+
+
 def test_study_quiz_one_card_at_a_time_graded_and_scored(app, fake_embedder):
     from yt_transcript.rag.study import quiz_order
 

@@ -38,6 +38,10 @@ def page() -> None:
     video_id = st.selectbox("Video", list(records), key="study_video", on_change=_picked,
                             format_func=lambda v: " ".join(records[v].meta.title.split()))
     st.session_state["study_video_id"] = video_id
+    if st.query_params.get("v") != video_id:  # in the address, so a reload or a bookmark opens these cards again
+        st.query_params.pop("t", None)
+        st.query_params["v"] = video_id
+        st.session_state["_url_place"] = (video_id, None)  # put there by the app, not a change from outside
     made = cards(video_id)
     if not made:
         return
