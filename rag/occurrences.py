@@ -13,25 +13,28 @@ _BEFORE_WORDS = 4  # and shows this many words before them, from the line before
 
 def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: bool = False) -> list[Occurrence]:
     """Every line of the transcript where `words` are said in order (case, punctuation, the apostrophe's
-    shape and a plural aside), the line that starts them; a phrase over line breaks is found on its first.
+    shape and a plural aside; a CamelCase word also as the words its capitals mark), the line that starts them; a phrase over line breaks is found on its first.
     Each occurrence's text reads on to at least _CONTEXT_WORDS words from the match, and shows a few words
     before it (from the line before, after "… ", though it plays from the line that says the words).
     as_read: the text is shown as a reader reads automatic captions (sentences.as_read: fillers out)."""
     from yt_transcript.rag.sentences import as_read as read
 
     shown = read if as_read else (lambda text: text)
-    wanted = _forms(words)
-    if not wanted:
+    spellings = [_forms(w) for w in dict.fromkeys([words, _camel_split(words)])]
+    if not spellings[0]:
         return []
     lines = [_forms(s.text) for s in snippets]
     found = []
     for i, tokens in enumerate(lines):
-        # The words may start on this line and end lines later (word-timed captions cut at every pause).
-        joined, last = list(tokens), i
-        while len(joined) < len(tokens) + len(wanted) - 1 and last + 1 < len(lines):
-            last += 1
-            joined += lines[last]
-        starts = [j for j in range(len(tokens)) if _said_at(joined, j, wanted)]
+        for wanted in spellings:
+            # The words may start on this line and end lines later (word-timed captions cut at every pause).
+            joined, last = list(tokens), i
+            while len(joined) < len(tokens) + len(wanted) - 1 and last + 1 < len(lines):
+                last += 1
+                joined += lines[last]
+            starts = [j for j in range(len(tokens)) if _said_at(joined, j, wanted)]
+            if starts:
+                break
         if starts:
             end, used, count = starts[0] + len(wanted), i, len(tokens)
             while count < end:  # the lines the first match runs over
@@ -51,6 +54,12 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: 
                 text = f"… {lead} {text}"
             found.append(Occurrence(video_id, snippets[i].start_s, text))
     return found
+
+
+def _camel_split(words: str) -> str:
+    """A word written in CamelCase as the words its capitals mark ("SolidGoldMagikarp", "ChatGPT"), as speech
+    captions spell it ("solid gold Magikarp", "chat GPT"); other words as they are."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", words)
 
 
 def _said_at(tokens: list[frozenset], j: int, wanted: list[frozenset]) -> bool:

@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from yt_transcript.ingest.errors import VideoNotIndexed
 from yt_transcript.ingest.models import Snippet
-from yt_transcript.rag.occurrences import occurrences
+from yt_transcript.rag.occurrences import _camel_split, occurrences
 
 
 def _lines(*texts):
@@ -26,11 +26,28 @@ def _lines(*texts):
     (["learning from human", "feedback"], "reinforcement learning", []),  # in order, or not at all
     (["a strawberry and a strawberry"], "strawberry", [(0.0, "a strawberry and a strawberry")]),  # a line once
     (["the straw", "berry"], "strawberry", []),  # words, not letters
+    # A word written in CamelCase is also found as captions of speech spell it, and as written.
+    (["the token solid gold", "Magikarp is"], "SolidGoldMagikarp", [(0.0, "the token solid gold Magikarp is")]),
+    (["SolidGoldMagikarp is"], "SolidGoldMagikarp", [(0.0, "SolidGoldMagikarp is")]),
+    (["we asked chat GPT"], "ChatGPT", [(0.0, "we asked chat GPT")]),
+    (["solid gold"], "SolidGoldMagikarp", []),  # all of its words
     (["anything"], "?!", []),
     ([], "strawberry", []),
 ])
 def test_occurrences(lines, words, found):
     assert [(o.start_s, o.text) for o in occurrences("v", _lines(*lines), words)] == found
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("SolidGoldMagikarp", "Solid Gold Magikarp"),
+    ("ChatGPT", "Chat GPT"),
+    ("GPTModel", "GPT Model"),
+    ("the iPhone", "the i Phone"),
+    ("LLM", "LLM"),
+    ("token", "token"),
+])
+def test_camel_case_splits_where_its_capitals_mark_words(written, spoken):
+    assert _camel_split(written) == spoken
 
 
 _WORDS = st.sampled_from("the model token tokens learns from human feedback a strawberry".split())

@@ -11,6 +11,7 @@ Mid-clause is judged on the original punctuated captions where there are some (s
 capitalising our own sentence starts cannot hide a cut; on real ASR only the surface check (a conjunction
 first) is possible, so read those with --show.
 --show N prints N chapter extracts per group to read (" | " between extracts).
+--odds FILE reads the ASR copies with another reader's per-word odds (tests/benchmarks/break_finetune.py).
 --learn rewrites rag/sentence_starts.py (the StartTable) from all punctuated dev captions.
 
 History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the punctuated originals):
@@ -280,7 +281,9 @@ def main() -> None:
     groups: dict[str, list] = {"dev, as captioned": [], "dev, YouTube ASR (5t1vTLU7s40)": [],
                                "Deep Dive (YouTube ASR, detected chapters)": [], "dev, ASR copies (mid-clause judged on the punctuated originals)": [],
                                "dev, ASR copies read by the break reader (as above)": []}
-    reader_odds = out_of_half_odds()  # each video's from a reader learned on the other half
+    # Each video's from a reader learned on the other half; --odds FILE: another reader's (break_finetune.py).
+    odds_file = sys.argv[sys.argv.index("--odds") + 1] if "--odds" in sys.argv else None
+    reader_odds = dict(np.load(odds_file)) if odds_file else out_of_half_odds()
     for row in dev_rows + [r for r in rows() if r["video_id"] == DEEP_DIVE]:
         video = load(row, embed=False)
         if video is None:
