@@ -91,7 +91,8 @@ TOPICAL_TERMS, TOPICAL_BOOST = 8, 2.0
 # cheese", "Pelicans", "Buffalo Sabres" on the Deep Dive). Measured in tests/benchmarks/cards.py --meaning.
 _NAME_BOOST = 1.5  # a name (capitalised where said) is something to know
 _MEANING_FLOOR = 0.02
-_OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch)\b", re.IGNORECASE)
+_OUTRO = re.compile(r"\b(?:sponsor\w*|subscrib\w*|patreon|patrons?|merch|brought to you by|"
+                    r"thanks? (?:you )?for watching)\b", re.IGNORECASE)
 _HALF_SHARE = 0.6  # of a word's sayings in the chapter, this many inside one phrase make it half of that phrase
 _RARE_WORD_LETTERS = 6  # a word said once in the chapter may still be its term if it is this long ("testing")
 _LONGEST_TERM = 3  # words: "byte pair encoding"
@@ -114,7 +115,7 @@ class _Term:
     capitalised: bool  # written with a capital though not starting the sentence: a name
 
 
-CARDS_VERSION = "cards-15"  # how cards are made: a change makes kept sets stale
+CARDS_VERSION = "cards-16"  # how cards are made: a change makes kept sets stale
 
 
 def study_cards(storage: Storage, video_id: str, model: ChatModel | None, *, per_chapter: int = 2,
@@ -151,7 +152,7 @@ def _make_cards(storage: Storage, video_id: str, model: ChatModel | None, per_ch
 
     def offline_topics_once() -> tuple[list[str], list[list[str]]]:
         if not topics:  # titles and cloze terms come from one ranking of the chapters' terms
-            topics.append(offline_topics(groups, embed))
+            topics.append(offline_topics(groups, embed, storage.get(video_id).meta.channel or ""))
         return topics[0]
 
     # The titles the offline overview shows (the same ranking summarize.detected_titles keeps), so the two
@@ -288,9 +289,10 @@ class _ClozeMaker:
 
     def _best_term(self, k: int, chapter: int) -> tuple[float, _Term] | None:
         in_sentence = Counter(t.key for t in self.terms[k])
+        text = self.found[k].text
         scored = [(self.score(t, chapter), t) for t in self.terms[k]
                   if in_sentence[t.key] == 1 and t.key not in self.used  # twice in it would give it away
-                  and not self._half_of_a_phrase(t, k, chapter)]
+                  and not self._half_of_a_phrase(t, k, chapter) and not _spelt_beside(t, text)]
         scored = [(v, t) for v, t in scored if v > 0]
         return max(scored, key=lambda vt: (vt[0], -vt[1].start)) if scored else None
 
@@ -428,6 +430,22 @@ def _acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+def _spelt_beside(term: _Term, text: str) -> bool:
+    """Whether the sentence gives the term away in its other form: its initials as an acronym ("_____, or BPD"
+    over "borderline personality disorder"), or an acronym's words spelt out beside it."""
+    words = re.findall(r"[^\W\d_][\w'-]*", text[:term.start] + " " + text[term.end:])
+    said = text[term.start:term.end].split()
+    if term.words > 1:
+        initials = "".join(w[0] for w in said).upper()
+        return any(w.rstrip("s") == initials for w in words if _acronym(w.rstrip("s")))
+    letters = said[0].rstrip("s")
+    if not _acronym(letters):
+        return False
+    firsts = "".join(w[0] for w in words).upper()
+    return letters in firsts and any("".join(w[0] for w in words[i:i + len(letters)]).upper() == letters
+                                     for i in range(len(words) - len(letters) + 1))
+
+
 def _near_copy(a: str, b: str) -> bool:
     """ASR captions sometimes repeat a line: two sentences sharing most words are one."""
     wa, wb = set(a.lower().split()), set(b.lower().split())
@@ -480,19 +498,15 @@ def _singular(word: str) -> str:
 
 
 def chapter_hint(card: Card) -> str:
-    """The card's chapter title as shown above its question, a cloze answer's words in it as "…": a title
-    "Tokenizer and Dummy Prefix" over "it basically adds a _____." would give "dummy prefix" away."""
+    """The card's chapter title as shown above its question, or nothing when the title holds a word of a cloze
+    card's answer: "Tokenizer and Dummy Prefix" over "it basically adds a _____." would give "dummy prefix"
+    away, and a title with its words blotted out ("… and Narcissistic") reads as broken."""
     if card.kind != "cloze":
         return card.chapter
     answer = {normalise_answer(w, stem=True) for w in card.answer.split()} - {""}
-    shown: list[str] = []
-    for word in card.chapter.split():
-        hidden = normalise_answer(word, stem=True) in answer
-        if not hidden:
-            shown.append(word)
-        elif not shown or shown[-1] != "…":
-            shown.append("…")
-    return " ".join(shown)
+    if any(normalise_answer(word, stem=True) in answer for word in card.chapter.split()):
+        return ""
+    return card.chapter
 
 
 def normalise_answer(text: str, singular: bool = True, stem: bool = False) -> str:
@@ -502,7 +516,9 @@ def normalise_answer(text: str, singular: bool = True, stem: bool = False) -> st
     text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)  # "1,000" is "1000"
     text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
     words = [_singular(w) if singular else w for w in _JOINERS.split(text) if w]
-    return "".join(_stem(w) if stem else w for w in words)
+    joined = "".join(_stem(w) if stem else w for w in words)
+    # Once more on the whole: "0s" is too short to be a plural, "000s" is not, so "00 0s" and "000s" would differ.
+    return _singular(joined) if singular else joined
 
 
 def _stem(word: str) -> str:

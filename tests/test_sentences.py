@@ -160,6 +160,26 @@ def test_the_reading_view_keeps_a_long_written_sentence_and_its_dashes_whole():
     assert any(p.text.endswith("activity…") for p in sentences(lines))  # extracts still stay within MAX_WORDS
 
 
+def test_a_sentence_opening_on_a_quotation_is_capitalised_inside_it():
+    [one] = sentences([Snippet('And "mood disorders," which are characterized by extremes, tend to last longer.',
+                               0.0, 6.0)])
+    assert one.text == '"Mood disorders," which are characterized by extremes, tend to last longer.'
+
+
+@pytest.mark.parametrize("lines, said", [
+    # A hyphen inside a line is the writer's dash: without it, "the opposite of extreme mania" says the reverse.
+    (["These include dark lows, but also bouts of the opposite - of extreme mania."],
+     "These include dark lows, but also bouts of the opposite - of extreme mania."),
+    (["Nobody knows -- not for sure."], "Nobody knows -- not for sure."),
+    # A mark opening a line, or a hyphen after a sentence's end, is a change of speaker: no dash in the words.
+    (["Are you coming?", "- Yes, I am on my way."], "Are you coming? Yes, I am on my way."),
+    (["Are you coming? - Yes, I am on my way."], "Are you coming? Yes, I am on my way."),
+])
+def test_a_dash_inside_a_line_is_kept_and_a_change_of_speaker_is_not_a_word(lines, said):
+    snippets = [Snippet(text, 4.0 * i, 4.0 * i + 4.0) for i, text in enumerate(lines)]
+    assert " ".join(s.text for s in sentences(snippets)) == said
+
+
 def test_a_cut_never_doubles_the_captions_own_ellipsis():
     long = ("So I tried it on the first day, and then the second day, and then the third, and it kept on going "
             "like that for weeks, …and then it failed on the last day, when nobody was looking and nobody cared "
@@ -296,8 +316,12 @@ def test_a_quotable_sentence_says_something(text, says):
 
 
 def _kept_words(snippets: list[Snippet]) -> list[str]:
-    """The caption words cleaning keeps (fillers and stutters out), normalised."""
-    return [_norm(w.token) for w in drop_fillers(words_of(snippets)) if _norm(w.token)]
+    """The caption words cleaning keeps (fillers and stutters out; a written dash only in punctuated captions),
+    normalised."""
+    from yt_transcript.rag.sentences import is_punctuated
+
+    asr = not is_punctuated(snippets)
+    return [_norm(w.token) for w in drop_fillers(words_of(snippets), asr=asr) if _norm(w.token)]
 
 
 def test_reading_lines_turn_asr_into_sentences_and_keep_every_other_word():

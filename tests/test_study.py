@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from yt_transcript.ingest.models import Card, Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
@@ -103,6 +103,8 @@ def test_case_does_not_matter(term):
 
 
 @given(phrases, st.sampled_from(["-", " ", "", " - "]))
+@example("00 0S", "")  # joined, the last word is long enough to read as a plural
+@example("the 1990 s", "")
 def test_the_joiner_between_words_does_not_matter(term, joiner):
     assert grade_answer(joiner.join(term.split()), term)
 
@@ -433,7 +435,7 @@ def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(word_said, 
 
     maker = _ClozeMaker.__new__(_ClozeMaker)  # term choice only: no transcript to read
     sentence = "The data engine labels every clip the cars send back"
-    maker.terms = [_terms(sentence)]
+    maker.terms, maker.found = [_terms(sentence)], [type("Said", (), {"text": sentence})()]
     maker.counts = [Counter({"engine": word_said, "data engine": phrase_said, "data": 4, "clip": 2, "car": 2})]
     maker.library = type("Everywhere", (), {"rarity": staticmethod(lambda key: 1.0)})()
     maker.topical, maker.closeness, maker.used = [{"engine"}], None, set()
@@ -446,16 +448,44 @@ def test_a_word_the_chapter_says_inside_one_phrase_is_no_blank_alone(word_said, 
 
 
 @pytest.mark.parametrize("chapter, answer, shown", [
-    ("Tokenizer and Dummy Prefix", "dummy prefix", "Tokenizer and …"),
-    ("Neural Networks and Inputs", "neural network", "… and Inputs"),  # a plural is the same word
+    ("Tokenizer and Dummy Prefix", "dummy prefix", ""),  # no title rather than one with its words blotted out
+    ("Neural Networks and Inputs", "neural network", ""),  # a plural is the same word
     ("Sleep Stages and Dreams", "melatonin", "Sleep Stages and Dreams"),  # nothing to hide
-    ("Encoding and Decoding", "decode", "Encoding and …"),  # nor an -ing form
+    ("Encoding and Decoding", "decode", ""),  # nor an -ing form
 ])
 def test_a_cards_chapter_title_never_gives_its_answer_away(chapter, answer, shown):
     from yt_transcript.ingest.models import Card
     from yt_transcript.rag.study import chapter_hint
 
     assert chapter_hint(Card(chapter, "it adds a _____.", answer, 12.0, "cloze")) == shown
+
+
+@pytest.mark.parametrize("sentence, answer, spelt", [
+    ("One of the best-studied personality disorders is borderline personality disorder, or BPD.",
+     "borderline personality disorder", True),  # its initials beside the blank
+    ("Cognitive behavioral therapy, known as CBT, is used for anxiety.", "CBT", True),  # its words beside it
+    ("Cognitive behavioral therapy is used for anxiety and depression.", "cognitive behavioral therapy", False),
+    ("CBT is still used for anxiety in some of these cases.", "CBT", False),  # nothing spelt out beside it
+    ("The rapid eye movement stage is when we dream, and REMs come in cycles.", "rapid eye movement", True),
+])
+def test_a_blank_spelt_out_or_abbreviated_beside_itself_is_no_blank(sentence, answer, spelt):
+    from yt_transcript.rag.study import _spelt_beside, _terms
+
+    [term] = [t for t in _terms(sentence) if sentence[t.start:t.end].lower() == answer.lower()]
+    assert _spelt_beside(term, sentence) is spelt
+
+
+@pytest.mark.parametrize("line, outro", [
+    ("Thank you for watching this episode, which was brought to you by our Patreon supporters.", True),
+    ("Thanks for watching, and see you next time for more psychology.", True),
+    ("If you would like to sponsor an episode get a special laptop decal.", True),
+    ("The experiment was brought about by a change in the rules of the lab.", False),
+    ("Watching others is how children learn aggression, Bandura showed.", False),
+])
+def test_the_channel_speaking_of_itself_is_told_apart(line, outro):
+    from yt_transcript.rag.study import _OUTRO
+
+    assert bool(_OUTRO.search(line)) is outro
 
 
 @pytest.mark.parametrize("sentence, not_terms", [

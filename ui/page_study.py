@@ -94,7 +94,9 @@ def quiz(video_id: str, made) -> None:
     st.progress(state["index"] / len(order),
                 text=f"Card {state['index'] + 1} of {len(order)} · score {state['right']} of {state['answered']}")
     with st.container(border=True):
-        st.caption(safe(chapter_hint(card)))  # never the answer in the title above its blank
+        hint = chapter_hint(card)  # never the answer in the title above its blank
+        if hint:
+            st.caption(safe(hint))
         st.markdown(f"**{safe(card.question)}**")  # bold, not a heading: no anchor built from the data
         graded = state["graded"]
         with st.form(key=f"quiz-form-{video_id}-{state['seed']}-{state['index']}", border=False):

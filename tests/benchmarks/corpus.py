@@ -17,18 +17,25 @@ if TYPE_CHECKING:
     from yt_transcript import Library
 
 
+_CHANNELS = {"crash-course": "CrashCourse", "karpathy": "Andrej Karpathy", "lex-fridman": "Lex Fridman",
+             "anthropic": "Anthropic"}
+
+
+def channel_of(row: dict) -> str:
+    """A corpus row's channel, as YouTube names it (the manifest has none; its folders say whose it is)."""
+    return next((name for key, name in _CHANNELS.items() if key in row["transcript"]), "")
+
+
 def ingest_corpus(library: Library, *, exclude: set[str] = frozenset(), quiet: bool = False) -> list:
     """Ingest every corpus transcript (skipping `exclude` ids) into the library and return the results.
 
     The library embeds with its own embedder: open it with `embedder=` to use a model already loaded.
     """
-    channels = {"crash-course": "CrashCourse", "karpathy": "Andrej Karpathy", "lex-fridman": "Lex Fridman",
-                "anthropic": "Anthropic"}
     results = []
     for row in json.loads((SHARED / "corpus.json").read_text()):
         if row["video_id"] in exclude:
             continue
-        channel = next((name for key, name in channels.items() if key in row["transcript"]), "")
+        channel = channel_of(row)
         t0 = time.perf_counter()
         [out] = library.ingest(str(SHARED / row["transcript"]), video_id=row["video_id"], title=row["title"],
                                channel=channel)

@@ -31,6 +31,9 @@ History (names its chapter / chapters named, half 0 / half 1):
 - 2026-12-01, kept for the reader (extract-19): two-word openings lean back too ("For example when you are asking
   questions about code..." was the Deep Dive TL;DR's second sentence; summarize._LEANS_BACK_OPENINGS): 0.452 /
   0.667 -> 0.476 / 0.667, chapters named 1.595 / 2.250 -> 1.595 / 2.278.
+- 2026-12-01, kept (extract-25): "these", "those", "they're", "he's" and the like lean back as openers too (a
+  student read a Crash Course TL;DR opening "These include depressive disorders..."). After that day's dash and
+  quotation-mark changes (unchanged: 0.476 / 0.667, 1.595 / 2.278): 0.476 / 0.694, chapters named 1.595 / 2.306.
 """
 
 from __future__ import annotations
