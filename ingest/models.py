@@ -6,6 +6,7 @@ Each has `to_dict()` (the JSON shape the CLI prints); results a person reads als
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 from yt_transcript.ingest.sources import is_video_id
@@ -135,6 +136,10 @@ class VideoRecord:
                 "added_at": self.added_at, "updated_at": self.updated_at}
 
 
+_SENTENCE_END = re.compile(r"[.?!][\"')\]]*\s+(?=[\"'(]?[A-Z0-9])")  # a full stop, then a capital
+_READ_ON = 120  # characters a shown match may move its start or end by to meet a sentence's
+
+
 @dataclass
 class SearchHit:
     """One ranked passage."""
@@ -156,6 +161,23 @@ class SearchHit:
     def from_match(self) -> str:
         """The text from the matching sentence on: what plays at start_s."""
         return self.text[self.match[0]:] if self.match else self.text
+
+    @property
+    def shown_match(self) -> tuple[int, int] | None:
+        """The matching sentence as a reader is shown it: `match` is cut at caption lines, so it may open on the
+        last words of the sentence before ("psychologists. Maybe because...") and stop mid-sentence ("...for
+        men in their early to"). Where the punctuation says so, it starts after that end and reads on to the
+        sentence's own (at most _READ_ON characters further)."""
+        if not self.match:
+            return None
+        a, b = self.match
+        lead = _SENTENCE_END.search(self.text, a, min(b, a + _READ_ON))
+        if self.text[a:a + 1].islower() and lead:
+            a = lead.end()
+        if not re.search(r"[.?!][\"')\]]*\s*$", self.text[a:b]):
+            end = _SENTENCE_END.search(self.text, b, b + _READ_ON)
+            b = end.start() + len(end.group().rstrip()) if end else b
+        return (a, b) if a < b else self.match
 
     @property
     def url(self) -> str | None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from yt_transcript.ingest.models import Occurrence, Snippet
 
 _TOKEN = re.compile(r"\w+(?:'\w+)*")
 _CONTEXT_WORDS = 12  # an occurrence's text runs at least this many words from where the words start
 _BEFORE_WORDS = 4  # and shows this many words before them, from the line before when need be
+_PREFIX_MIN = 4  # letters a last word needs to be looked for as the start of longer ones ("thi" is not "this")
 
 
 def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: bool = False) -> list[Occurrence]:
     """Every line of the transcript where `words` are said in order (case, punctuation, the apostrophe's
-    shape and a plural aside; a CamelCase word also as the words its capitals mark), the line that starts them; a phrase over line breaks is found on its first.
+    shape and a plural aside; a CamelCase word also as the words its capitals mark), the line that starts
+    them; a phrase over line breaks is found on its first. Where they are said nowhere, a last word of
+    _PREFIX_MIN letters or more may start a longer one ("Biopsych" finds "biopsychological"), as Ctrl-F finds.
     Each occurrence's text reads on to at least _CONTEXT_WORDS words from the match, and shows a few words
     before it (from the line before, after "… ", though it plays from the line that says the words).
     as_read: the text is shown as a reader reads automatic captions (sentences.as_read: fillers out)."""
@@ -24,6 +28,14 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: 
     if not spellings[0]:
         return []
     lines = [_forms(s.text) for s in snippets]
+    found = _places(video_id, snippets, lines, spellings, shown, prefix=False)
+    if not found and len(max(spellings[0][-1], key=len)) >= _PREFIX_MIN:
+        found = _places(video_id, snippets, lines, spellings[:1], shown, prefix=True)
+    return found
+
+
+def _places(video_id: str, snippets: list[Snippet], lines: list[list[frozenset]], spellings: list[list[frozenset]],
+            shown: Callable[[str], str], prefix: bool) -> list[Occurrence]:
     found = []
     for i, tokens in enumerate(lines):
         for wanted in spellings:
@@ -32,7 +44,7 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: 
             while len(joined) < len(tokens) + len(wanted) - 1 and last + 1 < len(lines):
                 last += 1
                 joined += lines[last]
-            starts = [j for j in range(len(tokens)) if _said_at(joined, j, wanted)]
+            starts = [j for j in range(len(tokens)) if _said_at(joined, j, wanted, prefix)]
             if starts:
                 break
         if starts:
@@ -62,8 +74,12 @@ def _camel_split(words: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", words)
 
 
-def _said_at(tokens: list[frozenset], j: int, wanted: list[frozenset]) -> bool:
-    return j + len(wanted) <= len(tokens) and all(tokens[j + k] & w for k, w in enumerate(wanted))
+def _said_at(tokens: list[frozenset], j: int, wanted: list[frozenset], prefix: bool = False) -> bool:
+    """Whether the wanted words are said from tokens[j] on; with `prefix`, the last may start a longer word."""
+    if j + len(wanted) > len(tokens) or not all(tokens[j + k] & w for k, w in enumerate(wanted[:-1])):
+        return False
+    said, last = tokens[j + len(wanted) - 1], wanted[-1]
+    return bool(said & last) or prefix and any(t.startswith(w) for t in said for w in last)
 
 
 def _forms(text: str) -> list[frozenset]:

@@ -31,3 +31,29 @@ def test_which_captions_read_as_english(language, english):
     from yt_transcript.ingest.models import VideoMeta
 
     assert VideoMeta("abcdefghijk", "Talk", language=language).english is english
+
+
+_TEXT = ("It's perhaps the most stigmatized disorder of them all, even among psychologists. Maybe because it's "
+         "rare, schizophrenia causes more anxiety in the media. As a result, its sufferers are shunned")
+
+
+@pytest.mark.parametrize("match, shown", [
+    # Cut at caption lines: the last word of the sentence before is off, and the sentence reads to its end.
+    (("psychologists.", "schizophrenia"), "Maybe because it's rare, schizophrenia causes more anxiety in the media."),
+    (("Maybe", "anxiety"), "Maybe because it's rare, schizophrenia causes more anxiety in the media."),
+    (("Maybe", "media."), "Maybe because it's rare, schizophrenia causes more anxiety in the media."),  # whole already
+    (("It's", "them all,"), "It's perhaps the most stigmatized disorder of them all, even among psychologists."),
+    (("As a result", "are shunned"), "As a result, its sufferers are shunned"),  # no end to read on to
+])
+def test_a_shown_match_is_whole_sentences_where_the_punctuation_says_so(match, shown):
+    a = _TEXT.index(match[0])
+    b = _TEXT.index(match[1]) + len(match[1])
+    hit = SearchHit("vid00000001", "Talk", "", 0.0, 9.0, _TEXT, 0.5, match=(a, b))
+    x, y = hit.shown_match
+    assert _TEXT[x:y] == shown
+
+
+def test_an_unpunctuated_match_is_shown_as_it_is():
+    text = "so the model predicts the next token and then it samples from that distribution again"
+    hit = SearchHit("vid00000001", "Talk", "", 0.0, 9.0, text, 0.5, match=(3, 40))
+    assert hit.shown_match == (3, 40) and SearchHit("v", "t", "", 0, 1, text, 0.5).shown_match is None

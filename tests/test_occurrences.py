@@ -31,6 +31,11 @@ def _lines(*texts):
     (["SolidGoldMagikarp is"], "SolidGoldMagikarp", [(0.0, "SolidGoldMagikarp is")]),
     (["we asked chat GPT"], "ChatGPT", [(0.0, "we asked chat GPT")]),
     (["solid gold"], "SolidGoldMagikarp", []),  # all of its words
+    # Said nowhere as a whole word: the last word may start a longer one, as Ctrl-F finds it.
+    (["the biopsychological approach"], "Biopsych", [(0.0, "the biopsychological approach")]),
+    (["a biopsychological approach"], "biopsych approach", []),  # only the last word
+    (["the tokens and the tokenizer"], "token", [(0.0, "the tokens and the tokenizer")]),
+    (["the tokenizer"], "tok", []),  # too short to start a longer word
     (["anything"], "?!", []),
     ([], "strawberry", []),
 ])

@@ -62,15 +62,17 @@ def page() -> None:
     for video_id, group in by_video.items():
         st.subheader(safe(" ".join(group[0].title.split())))
         for i, hit in enumerate(group):
-            st.button(play_label(hit.start_s, hit.from_match or hit.text), key=f"result-{video_id}-{i}",
+            shown = hit.shown_match
+            st.button(play_label(hit.start_s, hit.text[shown[0]:] if shown else hit.text), key=f"result-{video_id}-{i}",
                       on_click=open_video, args=(video_id, hit.start_s, "search"),
                       help="Open this video on the Video page, playing from this moment")
             st.markdown(_marked(hit))
 
 
 def _marked(hit) -> str:
-    """The hit's text as inert Markdown with the sentence its timestamp points at in bold."""
+    """The hit's text as inert Markdown with the sentence its timestamp points at in bold (whole, where the
+    punctuation shows where it starts and ends)."""
     if not hit.match:
         return safe(hit.text)
-    a, b = hit.match
+    a, b = hit.shown_match
     return f"{safe(hit.text[:a])}**{safe(hit.text[a:b].strip())}**{safe(hit.text[b:])}"
