@@ -589,9 +589,10 @@ def quotable_tiers(found: list[Sentence], idx) -> list[list[int]]:
 
 
 def pick(found: list[Sentence], vectors: np.ndarray, count: int, centre: np.ndarray | None = None,
-         redundancy: float = 0.7, opening: float = OPENING_WEIGHT) -> list[int]:
+         redundancy: float = 0.7, opening: float = OPENING_WEIGHT, cost: np.ndarray | None = None) -> list[int]:
     """Indexes (in time order) of up to count readable sentences that represent the stretch and differ from each
-    other: maximal marginal relevance against its centroid, so three sentences are not one point made thrice."""
+    other: maximal marginal relevance against its centroid, so three sentences are not one point made thrice.
+    `cost`: per sentence, subtracted from its gain."""
     if not found:
         return []
     candidates = quotable(found, range(len(found)), count) or \
@@ -604,7 +605,8 @@ def pick(found: list[Sentence], vectors: np.ndarray, count: int, centre: np.ndar
         def gain(i: int) -> float:
             overlap = max((float(vectors[i] @ vectors[p]) for p in picked), default=0.0)
             # Clearer sentence starts read better: a little credit for the evidence of one.
-            return float(relevance[i]) - redundancy * overlap + opening * min(found[i].opening, 2.0)
+            return (float(relevance[i]) - redundancy * overlap + opening * min(found[i].opening, 2.0)
+                    - (float(cost[i]) if cost is not None else 0.0))
 
         best = max((i for i in candidates if i not in picked), key=gain)
         picked.append(best)
