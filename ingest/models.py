@@ -136,8 +136,28 @@ class VideoRecord:
                 "added_at": self.added_at, "updated_at": self.updated_at}
 
 
-_SENTENCE_END = re.compile(r"[.?!][\"')\]]*\s+(?=[\"'(]?[A-Z0-9])")  # a full stop, then a capital
-_READ_ON = 120  # characters a shown match may move its start or end by to meet a sentence's
+_SENTENCE_END = re.compile(r"[.?!][\"')\]]*(?:\s+(?=[\"'(]?[A-Z0-9])|\s*$)")  # a full stop, then a capital
+# A full stop after these ends no sentence ("Dr. Smith", "U.S. Army"), as in rag/sentences (not imported: ingest
+# never imports rag).
+_ABBREVIATIONS = frozenset("dr mr mrs ms prof st vs etc no jr sr fig vol".split())
+_READ_ON = 120  # characters a shown match may read on by to meet its sentence's end
+_LEAD_WORDS = 4  # a lower-case opening this short, ending a sentence, is the tail of the one before
+
+
+def _sentence_end(text: str, start: int, stop: int, at_text_end: bool = False) -> int | None:
+    """Where the first sentence ending in text[start:stop] ends (its spaces included), or None. A stop at the
+    text's own end counts only `at_text_end`."""
+    for m in _SENTENCE_END.finditer(text, start):  # no end position: the look-ahead sees past `stop`
+        if m.start() >= stop:
+            break
+        word = re.findall(r"[\w.]+$", text[:m.start()])
+        before = word[0].lower() if word else ""
+        if before in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", before):  # "Dr", "U.S" or an initial
+            continue
+        if m.end() == len(text) and not at_text_end:
+            continue
+        return m.end()
+    return None
 
 
 @dataclass
@@ -171,12 +191,12 @@ class SearchHit:
         if not self.match:
             return None
         a, b = self.match
-        lead = _SENTENCE_END.search(self.text, a, min(b, a + _READ_ON))
-        if self.text[a:a + 1].islower() and lead:
-            a = lead.end()
+        lead = _sentence_end(self.text, a, b)
+        if self.text[a:a + 1].islower() and lead is not None and len(self.text[a:lead].split()) <= _LEAD_WORDS:
+            a = lead
         if not re.search(r"[.?!][\"')\]]*\s*$", self.text[a:b]):
-            end = _SENTENCE_END.search(self.text, b, b + _READ_ON)
-            b = end.start() + len(end.group().rstrip()) if end else b
+            end = _sentence_end(self.text, b, min(len(self.text), b + _READ_ON), at_text_end=True)
+            b = len(self.text[:end].rstrip()) if end is not None else b
         return (a, b) if a < b else self.match
 
     @property
@@ -213,13 +233,15 @@ class Occurrence:
     video_id: str
     start_s: float  # seconds: where that line starts
     text: str  # the line, with the lines after it that the words run over
+    in_part: bool = False  # the last word looked for is said only as the start of a longer one ("Biopsych")
 
     @property
     def url(self) -> str | None:
         return watch_url(self.video_id, self.start_s) if is_video_id(self.video_id) else None
 
     def to_dict(self) -> dict:
-        return {"video_id": self.video_id, "start": round(self.start_s, 3), "text": self.text, "url": self.url}
+        return {"video_id": self.video_id, "start": round(self.start_s, 3), "text": self.text, "url": self.url,
+                "in_part": self.in_part}
 
 
 @dataclass
@@ -229,6 +251,14 @@ class Finding:
     said: list[Occurrence]  # in time order
     related: list[SearchHit]  # close matches by meaning, away from the places above, best first
     nearest: list[SearchHit]  # only when neither finds anything: the best passages, however far
+
+    @property
+    def said_line(self) -> str:
+        """What heads the places, in the CLI and the app alike ("" when there are none)."""
+        if not self.said:
+            return ""
+        times = f"{len(self.said)} time{'s' if len(self.said) > 1 else ''}"
+        return f"Said {times}" + (", as the start of a longer word" if any(o.in_part for o in self.said) else "")
 
     @property
     def heading(self) -> str:

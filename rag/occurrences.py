@@ -29,8 +29,9 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: 
         return []
     lines = [_forms(s.text) for s in snippets]
     found = _places(video_id, snippets, lines, spellings, shown, prefix=False)
-    if not found and len(max(spellings[0][-1], key=len)) >= _PREFIX_MIN:
-        found = _places(video_id, snippets, lines, spellings[:1], shown, prefix=True)
+    typed = _TOKEN.findall(words.casefold().replace("\u2019", "'"))[-1]
+    if not found and len(typed) >= _PREFIX_MIN:  # the word as typed: "mars" is no start of "market"
+        found = _places(video_id, snippets, lines, [spellings[0][:-1] + [frozenset([typed])]], shown, prefix=True)
     return found
 
 
@@ -64,14 +65,15 @@ def _places(video_id: str, snippets: list[Snippet], lines: list[list[frozenset]]
             lead = shown(" ".join(before[-(_BEFORE_WORDS - starts[0]):])) if before else ""
             if lead:
                 text = f"… {lead} {text}"
-            found.append(Occurrence(video_id, snippets[i].start_s, text))
+            found.append(Occurrence(video_id, snippets[i].start_s, text, in_part=prefix))
     return found
 
 
 def _camel_split(words: str) -> str:
     """A word written in CamelCase as the words its capitals mark ("SolidGoldMagikarp", "ChatGPT"), as speech
     captions spell it ("solid gold Magikarp", "chat GPT"); other words as they are."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", words)
+    # Not after one lower-case letter ("iPhone"), nor before a plural's "s" ("LLMs", "APIs").
+    return re.sub(r"(?<=[a-z]{2})(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2})", " ", words)
 
 
 def _said_at(tokens: list[frozenset], j: int, wanted: list[frozenset], prefix: bool = False) -> bool:

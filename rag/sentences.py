@@ -78,7 +78,7 @@ ODDS_WEIGHT, ODDS_LEAN = 1.0, 1.0  # part of rag/breaks.ODDS_VERSION
 # Credit in pick() per unit of that evidence (up to 2): on the ASR copies, 0.1 cut mid-clause TL;DR starts from
 # 43% to 37% at no cost to relevance worth seeing; more did little.
 OPENING_WEIGHT = 0.1
-READING_VERSION = "reading-10"  # how sentences are restored: a change re-reads kept transcripts
+READING_VERSION = "reading-11"  # how sentences are restored: a change re-reads kept transcripts
 CUT = -1.0  # the opening evidence of a piece cut from inside a punctuated sentence
 READ_WHOLE = 100  # words: a punctuated sentence up to this long is read, and quoted, whole
 MIN_WORDS, MAX_WORDS = 8, 35  # an extract says something and can be read in one breath
@@ -198,12 +198,11 @@ def drop_fillers(words: list[_Word], asr: bool = False) -> list[_Word]:
 def _dash_inside(words: list[_Word], i: int, asr: bool) -> bool:
     """A dash inside a written caption line ("the sleeping part -- one night", "bouts of the opposite - of
     extreme mania"): punctuation the writer put there, kept, since without it the words can say the reverse. A
-    mark opening a line, or a hyphen after a sentence's end ("Coming? - Yes."), is a change of speaker, which
-    the reading view marks itself."""
+    mark opening a line, or one after a sentence's end ("Coming? - Yes.", "I think so… - Really?"), is a change
+    of speaker, which the reading view marks itself."""
     if asr or i == 0 or words[i - 1].line_end:
         return False
-    token = words[i].token
-    return token in ("--", "—", "–") or token == "-" and not words[i - 1].token.endswith((".", "?", "!"))
+    return words[i].token in ("-", "--", "—", "–") and not re.search(r"[.?!…][\"'”’)\]]*$", words[i - 1].token)
 
 
 def as_read(text: str) -> str:

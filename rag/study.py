@@ -430,20 +430,30 @@ def _acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+# What sets a term's other form beside it: "(BPD)", ", or BPD", "known as CBT", "which stands for".
+_LINK = r"\s*(?:\(|,?\s*(?:or|aka|known as|also called|called|which stands for|stands for|short for)\s+)\s*"
+_LINKED_AFTER = re.compile(_LINK + r"((?:[^\W\d_][\w'-]*\s*){1,6})")
+_LINKED_BEFORE = re.compile(r"((?:\b[^\W\d_][\w'-]*\b\s*){1,6})" + _LINK + r"$")
+
+
 def _spelt_beside(term: _Term, text: str) -> bool:
-    """Whether the sentence gives the term away in its other form: its initials as an acronym ("_____, or BPD"
-    over "borderline personality disorder"), or an acronym's words spelt out beside it."""
-    words = re.findall(r"[^\W\d_][\w'-]*", text[:term.start] + " " + text[term.end:])
+    """Whether the sentence gives the term away in its other form: its initials as an acronym anywhere in it
+    ("_____, or BPD" over "borderline personality disorder"), or, for an acronym, its words set beside it
+    ("Cognitive behavioral therapy, known as _____"). Only set beside it: "AI is an important field" holds
+    "an important" by chance."""
     said = text[term.start:term.end].split()
     if term.words > 1:
         initials = "".join(w[0] for w in said).upper()
-        return any(w.rstrip("s") == initials for w in words if _acronym(w.rstrip("s")))
+        others = re.findall(r"[^\W\d_][\w'-]*", text[:term.start] + " " + text[term.end:])
+        return any(_acronym(w.rstrip("s")) and w.rstrip("s") == initials for w in others)
     letters = said[0].rstrip("s")
     if not _acronym(letters):
         return False
-    firsts = "".join(w[0] for w in words).upper()
-    return letters in firsts and any("".join(w[0] for w in words[i:i + len(letters)]).upper() == letters
-                                     for i in range(len(words) - len(letters) + 1))
+    after = _LINKED_AFTER.match(text, term.end)
+    before = _LINKED_BEFORE.search(text[:term.start])
+    spans = ([re.split(r"[\s-]+", after.group(1).strip())[:len(letters)]] if after else []) + \
+            ([re.split(r"[\s-]+", before.group(1).strip())[-len(letters):]] if before else [])
+    return any("".join(w[:1] for w in words).upper() == letters for words in spans)
 
 
 def _near_copy(a: str, b: str) -> bool:

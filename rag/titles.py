@@ -100,8 +100,8 @@ def topic_titles(texts: list[str], centroids: np.ndarray | None = None,
     With `embed` (phrases to unit vectors, the model that made the chapters' vectors) and each chapter's mean
     vector, a chapter's most distinctive terms are ordered by how close each comes to what the whole chapter
     says: counts find the candidates, meaning picks among them ("Activation Function and Neuron" over "Tanh
-    and Output"). `own_name`: the channel's name, whose words name no chapter (a show's intro and outro say it,
-    so "Crash" of "Crash Course" looked distinctive of both). Measured in tests/benchmarks/titles.py."""
+    and Output"). `own_name`: the channel's name, which names no chapter where it is said (a show's intro and
+    outro say it, so "Crash" of "Crash Course" looked distinctive of both). Measured in tests/benchmarks/titles.py."""
     return titles_and_terms(texts, centroids, embed, own_name)[0]
 
 
@@ -109,17 +109,18 @@ def titles_and_terms(texts: list[str], centroids: np.ndarray | None = None,
                      embed: Callable[[list[str]], np.ndarray] | None = None, own_name: str = ""
                      ) -> tuple[list[str], list[list[str]]]:
     """`topic_titles`, and each chapter's terms (lower case) in the order its title was made from: one pass."""
-    ranked = _chapter_terms(texts, centroids, embed, name_words(own_name))
+    name = _name_said(own_name)
+    ranked = _chapter_terms([name.sub(" the ", t) if name else t for t in texts], centroids, embed)
     titles: list[str] = []
     for terms, forms in ranked:
         titles.append(_compose(terms, forms, taken={_signature(t) for t in titles}))
     return titles, [terms for terms, _ in ranked]
 
 
-def _chapter_terms(texts: list[str], centroids: np.ndarray | None, embed: Callable[[list[str]], np.ndarray] | None,
-                   own_name: frozenset[str] = frozenset()) -> list[tuple[list[str], dict[str, Counter]]]:
+def _chapter_terms(texts: list[str], centroids: np.ndarray | None,
+                   embed: Callable[[list[str]], np.ndarray] | None) -> list[tuple[list[str], dict[str, Counter]]]:
     usage = _usage(texts)
-    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:], usage, own_name) for i, text in enumerate(texts)]
+    ranked = [_ranked_terms(text, texts[:i] + texts[i + 1:], usage) for i, text in enumerate(texts)]
     if embed is not None and centroids is not None:
         ranked = _by_meaning(ranked, centroids, embed)
     return ranked
@@ -137,22 +138,24 @@ def _signature(title: str) -> frozenset[str]:
     return frozenset(w for w in _stems(title.lower()) if w not in _MINOR)
 
 
-def name_words(name: str) -> frozenset[str]:
-    """A channel's name as lower-case words, CamelCase split, and as one word ("CrashCourse": crash, course,
-    crashcourse)."""
-    words = [w.lower() for w in _WORD.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))]
-    return frozenset(words + ["".join(words)]) - {""}
+def _name_said(name: str) -> re.Pattern | None:
+    """Where a channel's name of two words or more is said, spaced or not ("Crash Course", "CrashCourse"); the
+    words alone stay topics ("a stock market crash"). A one-word name may well be a topic of its own."""
+    words = _WORD.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))
+    if len(words) < 2:
+        return None
+    return re.compile(r"\b" + r"\s*".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
 
 
-def _ranked_terms(text: str, other_texts: list[str], usage: tuple[frozenset[str], frozenset[str]] | None = None,
-                  own_name: frozenset[str] = frozenset()) -> tuple[list[str], dict[str, Counter]]:
+def _ranked_terms(text: str, other_texts: list[str], usage: tuple[frozenset[str], frozenset[str]] | None = None
+                  ) -> tuple[list[str], dict[str, Counter]]:
     """The chapter's terms, most distinctive first (TF-IDF against the other chapters, longer phrases and
     terms said throughout the chapter preferred), with each term's written forms; terms that weigh nothing
     (a phrase said once) are left out, and so are those with a verb in them, and halves of the talk's phrases
     (`usage`: _usage of all the video's chapters)."""
     verbs, halves = usage if usage is not None else _usage([text, *other_texts])
     mine = [(norm, surface) for norm, surface in candidate_phrases(text)
-            if norm not in halves and not verbs.intersection(norm.split()) and not own_name.intersection(norm.split())]
+            if norm not in halves and not verbs.intersection(norm.split())]
     counts = Counter(norm for norm, _ in mine)
     forms: dict[str, Counter] = {}
     for norm, surface in mine:

@@ -177,6 +177,27 @@ def test_half_of_a_phrase_never_stands_alone_in_a_title():
     assert "neural" not in words and "seek" not in words
 
 
+_SHOW = [
+    "Welcome to Crash Course Psychology. Crash Course is where we learn. Today anxiety and panic attacks, panic "
+    "attacks are sudden fear, and anxiety grows.",
+    "Phobias are intense fears of snakes or heights. Phobias and snakes, snakes and phobias, fear of heights is "
+    "common among phobias.",
+    "The stock market crash of 1929 made people anxious. A market crash and a crash in prices, the market crash "
+    "led to anxiety and depression.",
+    "Thanks for watching Crash Course Psychology. Crash Course is made with our director and our editor, Crash "
+    "Course team. Anxiety review.",
+]
+
+
+@pytest.mark.parametrize("channel, with_name", [("CrashCourse", False), ("Crash Course", False), ("", True)])
+def test_the_channels_name_names_no_chapter_but_its_words_still_can(channel, with_name):
+    from yt_transcript.rag.titles import topic_titles
+
+    titles = topic_titles(_SHOW, own_name=channel)
+    assert any("Crash Course" in t for t in titles) is with_name
+    assert titles[2] == "Market Crash and Depression"  # "crash" said on its own is still a topic
+
+
 def test_topic_title_of_an_empty_chapter():
     from yt_transcript.rag.titles import topic_title
 

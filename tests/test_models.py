@@ -57,3 +57,17 @@ def test_an_unpunctuated_match_is_shown_as_it_is():
     text = "so the model predicts the next token and then it samples from that distribution again"
     hit = SearchHit("vid00000001", "Talk", "", 0.0, 9.0, text, 0.5, match=(3, 40))
     assert hit.shown_match == (3, 40) and SearchHit("v", "t", "", 0, 1, text, 0.5).shown_match is None
+
+
+@pytest.mark.parametrize("text, match, shown", [
+    ("and Dr. Smith found that sleep matters. Then we", ("and Dr.", "found"), "and Dr. Smith found that sleep matters."),
+    ("So we asked Dr. Smith about it. Then", ("So we", "asked"), "So we asked Dr. Smith about it."),  # no end at "Dr."
+    ("one. As a result, its sufferers are shunned.", ("As a", "sufferers"), "As a result, its sufferers are shunned."),
+    # A long lower-case opening is the match itself, not the tail of the sentence before.
+    ("the tail end of a very long clause here. Maybe it's rare", ("the tail", "rare"),
+     "the tail end of a very long clause here. Maybe it's rare"),
+])
+def test_a_shown_match_knows_abbreviations_and_the_texts_own_end(text, match, shown):
+    a, b = text.index(match[0]), text.index(match[1]) + len(match[1])
+    x, y = SearchHit("vid00000001", "Talk", "", 0.0, 9.0, text, 0.5, match=(a, b)).shown_match
+    assert text[x:y] == shown

@@ -36,6 +36,8 @@ def _lines(*texts):
     (["a biopsychological approach"], "biopsych approach", []),  # only the last word
     (["the tokens and the tokenizer"], "token", [(0.0, "the tokens and the tokenizer")]),
     (["the tokenizer"], "tok", []),  # too short to start a longer word
+    (["the market and the married"], "Mars", []),  # as typed: "mars", never its singular "mar"
+    (["I phone my mum every day"], "iPhone", []),
     (["anything"], "?!", []),
     ([], "strawberry", []),
 ])
@@ -47,12 +49,21 @@ def test_occurrences(lines, words, found):
     ("SolidGoldMagikarp", "Solid Gold Magikarp"),
     ("ChatGPT", "Chat GPT"),
     ("GPTModel", "GPT Model"),
-    ("the iPhone", "the i Phone"),
+    ("the iPhone", "the iPhone"),  # one lower-case letter marks no word
+    ("LLMs", "LLMs"),  # nor does a plural's "s"
+    ("APIs and GPTModels", "APIs and GPT Models"),
     ("LLM", "LLM"),
     ("token", "token"),
 ])
 def test_camel_case_splits_where_its_capitals_mark_words(written, spoken):
     assert _camel_split(written) == spoken
+
+
+def test_a_place_found_by_the_start_of_a_word_says_so():
+    [place] = occurrences("v", _lines("the biopsychological approach"), "Biopsych")
+    assert place.in_part and place.to_dict()["in_part"]
+    [whole] = occurrences("v", _lines("the biopsychological approach"), "biopsychological")
+    assert not whole.in_part
 
 
 _WORDS = st.sampled_from("the model token tokens learns from human feedback a strawberry".split())

@@ -174,6 +174,8 @@ def test_a_sentence_opening_on_a_quotation_is_capitalised_inside_it():
     # A mark opening a line, or a hyphen after a sentence's end, is a change of speaker: no dash in the words.
     (["Are you coming?", "- Yes, I am on my way."], "Are you coming? Yes, I am on my way."),
     (["Are you coming? - Yes, I am on my way."], "Are you coming? Yes, I am on my way."),
+    (["I think so… - Really? I had no idea."], "I think so… Really? I had no idea."),
+    (['He said "stop." -- And we did stop there.'], 'He said "stop." We did stop there.'),  # "And" off, as ever
 ])
 def test_a_dash_inside_a_line_is_kept_and_a_change_of_speaker_is_not_a_word(lines, said):
     snippets = [Snippet(text, 4.0 * i, 4.0 * i + 4.0) for i, text in enumerate(lines)]

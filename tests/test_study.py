@@ -467,6 +467,10 @@ def test_a_cards_chapter_title_never_gives_its_answer_away(chapter, answer, show
     ("Cognitive behavioral therapy is used for anxiety and depression.", "cognitive behavioral therapy", False),
     ("CBT is still used for anxiety in some of these cases.", "CBT", False),  # nothing spelt out beside it
     ("The rapid eye movement stage is when we dream, and REMs come in cycles.", "rapid eye movement", True),
+    ("The disorder is known as BPD (borderline personality disorder) in the manual.", "BPD", True),
+    # Words that happen to share the letters are no spelling out.
+    ("DNA does not always copy itself without errors.", "DNA", False),
+    ("CBT can be tried first for most of these patients.", "CBT", False),
 ])
 def test_a_blank_spelt_out_or_abbreviated_beside_itself_is_no_blank(sentence, answer, spelt):
     from yt_transcript.rag.study import _spelt_beside, _terms

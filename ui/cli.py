@@ -412,7 +412,7 @@ def find(obj: _Context, video_id: str, words: tuple[str, ...], k: int, as_json: 
         click.echo(json.dumps(finding.to_dict(), indent=2, ensure_ascii=False))
         return
     if finding.said:
-        click.echo(click.style(f"Said {len(finding.said)} time{'s' if len(finding.said) > 1 else ''}:", bold=True))
+        click.echo(click.style(f"{finding.said_line}:", bold=True))
         for place in finding.said:
             click.echo(f"  {format_hms(place.start_s)}  {place.text}  {place.url or ''}".rstrip())
         click.echo()

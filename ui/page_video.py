@@ -388,8 +388,7 @@ def _finding(video_id: str, finding) -> None:
     moment and opens the transcript's part that holds it, to read around it."""
     said = finding.said
     if said:
-        st.caption(f"Said {len(said)} time{'s' if len(said) > 1 else ''}"
-                   + (f"; the first {_SAID_SHOWN}:" if len(said) > _SAID_SHOWN else ":"))
+        st.caption(finding.said_line + (f"; the first {_SAID_SHOWN}:" if len(said) > _SAID_SHOWN else ":"))
         box = st.container(height=320, key="said_places") if len(said) > _SAID_BOX else st.container()
         for i, place in enumerate(said[:_SAID_SHOWN]):
             box.button(play_label(place.start_s, place.text), key=f"said-{i}", on_click=_play_and_read,
@@ -397,8 +396,9 @@ def _finding(video_id: str, finding) -> None:
     if finding.heading:
         st.caption(finding.heading)
     for i, hit in enumerate(finding.related or finding.nearest):
-        st.button(play_label(hit.start_s, hit.from_match), key=f"hit-{i}", on_click=_play_and_read,
-                  args=(video_id, hit.start_s))
+        shown = hit.shown_match
+        st.button(play_label(hit.start_s, hit.text[shown[0]:] if shown else hit.text), key=f"hit-{i}",
+                  on_click=_play_and_read, args=(video_id, hit.start_s))
 
 
 def _play_and_read(video_id: str, start_s: float, mark: str = "Found here:") -> None:

@@ -91,7 +91,7 @@ stats"): every figure the same but multi-word answers 0.284 -> 0.281.
 Then (cards-15) a sentence opening on an auxiliary and its subject is a question, as ASR writes one ("Does it make
 sense to you that...", sentences.NOT_A_STATEMENT): 1315 cards, recurring 0.735 -> 0.736, multi-word 0.281 ->
 0.282, named 0.358 unchanged. Dev and blind quotes (viewer_questions.py) unchanged: 0.91 / 0.82, 0.80 / 0.71.
-2026-12-01 (cards-16, extract-26, kept for the reader; a psychology student's session): no card from an outro
+2026-12-01 (cards-16, extract-27, kept for the reader; a psychology student's session): no card from an outro
 ("Thank you for watching this episode, which was brought to you by _____", study._OUTRO), none whose blank is
 spelt out or abbreviated beside it ("..._____, or BPD", study._spelt_beside), dashes kept inside sentences, and
 no chapter term from the channel's name: 1315 -> 1312 cards, recurring 0.736 -> 0.737, named 0.358 (0.315 /

@@ -77,7 +77,7 @@ History (mean cosine; dev split into halves by crc32 of the video id, half 0 / h
   but "Questions and Answers" for the hallucinations part and "Human Data Labeler and Exciting".
 - 2026-12-01 (extract-25), kept for the reader: the words of the channel's name name no chapter (a student read
   "Anxiety Disorder and Crash" over the outro of a Crash Course episode: a show's intro and outro say its name,
-  so it looked distinctive of both; titles.name_words, which also takes "CrashCourse" as one word). Detected
+  so it looked distinctive of both; titles._name_said: the name said as a phrase, spaced or not, so "stock market crash" stays a topic). Detected
   all 0.422 / 0.439 -> 0.421 / 0.439, long and shares-a-word unchanged; creator spans all 0.463 / 0.495 ->
   0.461 / 0.493 (the "meaning (extract-23)" row is the method before it). That outro chapter is now "Anxiety
   Disorder and Director", from its credits.
