@@ -250,6 +250,16 @@ class InvalidDate(InputError):
         super().__init__(f"{value!r} is not a date", "Write dates as YYYY-MM-DD, e.g. 2024-05-31", value=value)
 
 
+class NoUploadDates(InputError):
+    """A date filter over videos none of which has an upload date (caption files, or added without metadata)."""
+
+    def __init__(self, searched: int):
+        which = "the video searched has no upload date" if searched == 1 else \
+            f"none of the {searched} videos searched has an upload date"
+        super().__init__(f"{which}, so a date filter would leave nothing", "Search without --since/--until, or add the videos from YouTube so "
+                         "their upload dates are known", searched=searched)
+
+
 class ConflictingOptions(InputError):
     """Options that cannot be used together, or not with these arguments."""
 

@@ -10,13 +10,14 @@ from yt_transcript.ingest.models import Occurrence, Snippet
 _TOKEN = re.compile(r"\w+(?:'\w+)*")
 _CONTEXT_WORDS = 12  # an occurrence's text runs at least this many words from where the words start
 _BEFORE_WORDS = 4  # and shows this many words before them, from the line before when need be
+_PART_MIN = 4  # letters of each half of a compound split in two ("batch norm")
 _PREFIX_MIN = 4  # letters a last word needs to be looked for as the start of longer ones ("thi" is not "this")
 
 
 def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: bool = False) -> list[Occurrence]:
     """Every line of the transcript where `words` are said in order (case, punctuation, the apostrophe's
-    shape and a plural aside; a CamelCase word also as the words its capitals mark), the line that starts
-    them; a phrase over line breaks is found on its first. Where they are said nowhere, a last word of
+    shape and a plural aside; a CamelCase word also as the words its capitals mark, and a compound joined or
+    spaced), the line that starts them; a phrase over line breaks is found on its first. Where they are said nowhere, a last word of
     _PREFIX_MIN letters or more may start a longer one ("Biopsych" finds "biopsychological"), as Ctrl-F finds.
     Each occurrence's text reads on to at least _CONTEXT_WORDS words from the match, and shows a few words
     before it (from the line before, after "… ", though it plays from the line that says the words).
@@ -24,10 +25,10 @@ def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: 
     from yt_transcript.rag.sentences import as_read as read
 
     shown = read if as_read else (lambda text: text)
-    spellings = [_forms(w) for w in dict.fromkeys([words, _camel_split(words)])]
-    if not spellings[0]:
+    if not _forms(words):
         return []
     lines = [_forms(s.text) for s in snippets]
+    spellings = [_forms(w) for w in dict.fromkeys([words, _camel_split(words), *_spaced_or_joined(words, lines)])]
     found = _places(video_id, snippets, lines, spellings, shown, prefix=False)
     typed = _TOKEN.findall(words.casefold().replace("\u2019", "'"))[-1]
     if not found and len(typed) >= _PREFIX_MIN:  # the word as typed: "mars" is no start of "market"
@@ -67,6 +68,21 @@ def _places(video_id: str, snippets: list[Snippet], lines: list[list[frozenset]]
                 text = f"… {lead} {text}"
             found.append(Occurrence(video_id, snippets[i].start_s, text, in_part=prefix))
     return found
+
+
+def _spaced_or_joined(words: str, lines: list[list[frozenset]]) -> list[str]:
+    """The other spelling of a compound, so "batchnorm", "batch norm" and "BatchNorm" find the same places:
+    two or three words joined, or one long word split where both halves are words the transcript says (four
+    letters each at least, so "therapist" is never "the rapist")."""
+    tokens = _TOKEN.findall(words.casefold())
+    if 2 <= len(tokens) <= 3:
+        return ["".join(tokens)]
+    if len(tokens) != 1 or len(tokens[0]) < 2 * _PART_MIN:
+        return []
+    said = {form for line in lines for token in line for form in token}
+    word = tokens[0]
+    return [f"{word[:i]} {word[i:]}" for i in range(_PART_MIN, len(word) - _PART_MIN + 1)
+            if word[:i] in said and word[i:] in said][:1]
 
 
 def _camel_split(words: str) -> str:

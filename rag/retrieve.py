@@ -13,7 +13,7 @@ import numpy as np
 
 from yt_transcript.ingest.chunking import chunk_id
 from yt_transcript.ingest.embedding import Embedder
-from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, VideoNotIndexed
+from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, NoUploadDates, VideoNotIndexed
 from yt_transcript.ingest.models import Chunk, SearchHit, VideoRecord
 from yt_transcript.ingest.storage import Storage, closest_id
 from yt_transcript.rag.expansion import expand_query
@@ -140,6 +140,8 @@ def _select(records: dict[str, VideoRecord], opts: SearchOptions, model: str) ->
         if not wanted:
             raise ChannelNotIndexed(opts.channel, sorted({r.meta.channel for r in records.values() if r.meta.channel}))
     if opts.since or opts.until:
+        if wanted and not any(records[v].meta.upload_date for v in wanted):
+            raise NoUploadDates(len(wanted))  # "No matching passages" would blame the words, not the dates
         since, until = opts.since or "0000", opts.until or "9999"
         wanted = {v for v in wanted if records[v].meta.upload_date and since <= records[v].meta.upload_date <= until}
     searchable = {v for v in wanted if records[v].embed_model == model}

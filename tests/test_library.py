@@ -86,6 +86,8 @@ def test_with_settings_shares_storage_and_models(sample_library):
 @pytest.mark.parametrize("call, error", [
     (lambda lib: lib.search(""), errors.EmptyQuestion),
     (lambda lib: lib.ask("  "), errors.EmptyQuestion),
+    (lambda lib: lib.ask("?"), errors.EmptyQuestion),  # punctuation asks nothing
+    (lambda lib: lib.chat(videos="zzzzzzzzzzz"), errors.VideoNotIndexed),  # said before the first question
     (lambda lib: lib.search("spacing", since="May 2024"), errors.InvalidDate),
     (lambda lib: lib.ingest(), errors.InvalidSource),
     (lambda lib: lib.ingest("a.vtt", "b.vtt", title="T"), errors.ConflictingOptions),

@@ -25,7 +25,8 @@ def _lines(*texts):
      [(0.0, "what's called reinforcement learning from Human feedback and so")]),
     (["learning from human", "feedback"], "reinforcement learning", []),  # in order, or not at all
     (["a strawberry and a strawberry"], "strawberry", [(0.0, "a strawberry and a strawberry")]),  # a line once
-    (["the straw", "berry"], "strawberry", []),  # words, not letters
+    (["the straw hat"], "strawberry", []),  # words, not letters
+    (["the straw", "berry"], "strawberry", [(0.0, "the straw berry")]),  # a compound the captions spaced
     # A word written in CamelCase is also found as captions of speech spell it, and as written.
     (["the token solid gold", "Magikarp is"], "SolidGoldMagikarp", [(0.0, "the token solid gold Magikarp is")]),
     (["SolidGoldMagikarp is"], "SolidGoldMagikarp", [(0.0, "SolidGoldMagikarp is")]),
@@ -37,6 +38,12 @@ def _lines(*texts):
     (["the tokens and the tokenizer"], "token", [(0.0, "the tokens and the tokenizer")]),
     (["the tokenizer"], "tok", []),  # too short to start a longer word
     (["the market and the married"], "Mars", []),  # as typed: "mars", never its singular "mar"
+    # A compound is found however it is spelt, joined or spaced.
+    (["we add a batch norm layer", "so batchnorm helps"], "batchnorm",
+     [(0.0, "we add a batch norm layer so batchnorm helps"), (10.0, "… batch norm layer so batchnorm helps")]),
+    (["we add a batch norm layer", "so batchnorm helps"], "batch norm",
+     [(0.0, "we add a batch norm layer so batchnorm helps"), (10.0, "… batch norm layer so batchnorm helps")]),
+    (["the therapist and the rapist"], "therapist", [(0.0, "the therapist and the rapist")]),  # halves too short
     (["I phone my mum every day"], "iPhone", []),
     (["anything"], "?!", []),
     ([], "strawberry", []),

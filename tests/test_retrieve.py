@@ -6,7 +6,13 @@ from hypothesis import strategies as st
 
 from yt_transcript import Library
 from yt_transcript.ingest import storage
-from yt_transcript.ingest.errors import ChannelNotIndexed, EmbeddingModelMismatch, EmptyQuestion, VideoNotIndexed
+from yt_transcript.ingest.errors import (
+    ChannelNotIndexed,
+    EmbeddingModelMismatch,
+    EmptyQuestion,
+    NoUploadDates,
+    VideoNotIndexed,
+)
 from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.ingest.youtube import YouTubeClient
@@ -58,6 +64,13 @@ def test_video_channel_and_date_filters(filled, fake_embedder):
         filled.search("gradient", channel="nobody")
     opts = SearchOptions(since="2021-01-01", until="2021-12-31", k=10)
     assert {h.video_id for h in filled.search("the", options=opts)} == {"bbbbbbbbbbb"}
+
+
+def test_a_date_filter_over_videos_without_dates_says_so(filled, ingestor, fake_embedder):
+    add(ingestor, "ddddddddddd", "Undated", "Nobody", None, ["gradient descent without a date"])
+    with pytest.raises(NoUploadDates, match="the video searched has no upload date"):
+        filled.search("gradient", videos=["ddddddddddd"], since="2020-01-01")
+    assert filled.search("gradient", since="2020-01-01", k=10)  # some have dates: the filter chooses among them
 
 
 def test_unknown_video(filled, fake_embedder):

@@ -577,9 +577,13 @@ def study(obj: _Context, video_id: str, anki_path: str | None, model, base_url, 
     if as_json:
         click.echo(json.dumps([c.to_dict() for c in cards], indent=2, ensure_ascii=False))
         return
+    from yt_transcript.rag.study import chapter_hint
+
     youtube = obj.library.video(video_id).meta.is_youtube
     for n, card in enumerate(cards, 1):
-        click.echo(click.style(f"{n}. {card.chapter}  [{format_hms(card.start_s)}]", bold=True))
+        title = chapter_hint(card)  # as the quiz and the Anki deck show it: never a title holding the answer
+        click.echo(click.style(f"{n}. {title}  [{format_hms(card.start_s)}]" if title else
+                               f"{n}. [{format_hms(card.start_s)}]", bold=True))
         click.echo(textwrap.fill(f"Q: {card.question}", width=100, initial_indent="   ", subsequent_indent="      "))
         click.echo(textwrap.fill(f"A: {card.answer}", width=100, initial_indent="   ", subsequent_indent="      "))
         if youtube:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import re
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -469,6 +470,8 @@ class Library:
         self._require_videos()
         opts = self._search_options(options, videos, channel, None, None,
                                     None if options is not None else self.settings.retrieval.ask_passages)
+        for video in opts.video_ids or []:  # a mistyped id is said now, not after the first question
+            self.storage.get(video)
         return ChatSession(self.storage, self._embedder_for_queries(), self.settings.retrieval, opts,
                            self.chat_model(model),
                            on_answer=lambda query, answer: self._keep_answer(opts, query, answer))
@@ -675,7 +678,7 @@ class Library:
     # --- helpers ----------------------------------------------------------------------------------
 
     def _query(self, text: str, what: str) -> str:
-        if not text or not text.strip():
+        if not text or not re.search(r"\w", text):  # "?" asks nothing
             raise errors.EmptyQuestion(what)
         self._require_videos()
         return text
