@@ -17,8 +17,9 @@ _PREFIX_MIN = 4  # letters a last word needs to be looked for as the start of lo
 def occurrences(video_id: str, snippets: list[Snippet], words: str, *, as_read: bool = False) -> list[Occurrence]:
     """Every line of the transcript where `words` are said in order (case, punctuation, the apostrophe's
     shape and a plural aside; a CamelCase word also as the words its capitals mark, and a compound joined or
-    spaced), the line that starts them; a phrase over line breaks is found on its first. Where they are said nowhere, a last word of
-    _PREFIX_MIN letters or more may start a longer one ("Biopsych" finds "biopsychological"), as Ctrl-F finds.
+    spaced), the line that starts them; a phrase over line breaks is found on its first. Where they are said
+    nowhere, a last word of _PREFIX_MIN letters or more may start a longer one ("Biopsych" finds
+    "biopsychological"), as Ctrl-F finds, and each place says so (in_part).
     Each occurrence's text reads on to at least _CONTEXT_WORDS words from the match, and shows a few words
     before it (from the line before, after "… ", though it plays from the line that says the words).
     as_read: the text is shown as a reader reads automatic captions (sentences.as_read: fillers out)."""

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -186,3 +187,25 @@ def test_a_tldr_sentence_leaning_on_the_one_before_stands_lower(monkeypatch):
     unweighed = summarize_module.representativeness(found, vectors, [0.0])
     assert list(unweighed - score) == pytest.approx([1.0, 0.0, 0.0, 1.0])  # "Instead, he" and "For example"
     assert score[0] < score[1]
+
+
+def test_no_chapter_repeats_a_sentence_of_the_tldr(sample_library):
+    overview = sample_library.summarize("yttSample01")
+    said = {s for c in overview.chapters for s in re.split(r"(?<=[.?!])\s+", c.summary)}
+    assert overview.tldr and not [s for s in re.split(r"(?<=[.?!])\s+", overview.tldr) if s in said]
+
+
+@pytest.mark.parametrize("avoid, kept", [
+    ("", True), ("Aserinsky discovered in his lab that our sleep has distinct stages.", False)])
+def test_a_chapters_extract_leaves_out_what_the_tldr_says_while_it_has_others(avoid, kept):
+    import numpy as np
+
+    from yt_transcript.rag.sentences import Sentence
+
+    texts = ["Aserinsky discovered in his lab that our sleep has distinct stages.",
+             "Dreams happen mostly in the stage of sleep that is called REM sleep.",
+             "The stages repeat every ninety minutes or so through a night."]
+    found = [Sentence(10.0 * i, 10.0 * i + 5, t, i * 10, i * 10 + 9, 6.0, True, 6.0) for i, t in enumerate(texts)]
+    vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
+    extract = summarize_module.chapter_extract(found, vectors, 0.0, 60.0, avoid=avoid)
+    assert (texts[0] in extract) is kept and len(re.split(r"(?<=[.])\s+", extract)) == 2
