@@ -209,3 +209,17 @@ def test_a_chapters_extract_leaves_out_what_the_tldr_says_while_it_has_others(av
     vectors = np.array([[1.0, 0.0], [0.8, 0.6], [0.6, 0.8]], dtype=np.float32)
     extract = summarize_module.chapter_extract(found, vectors, 0.0, 60.0, avoid=avoid)
     assert (texts[0] in extract) is kept and len(re.split(r"(?<=[.])\s+", extract)) == 2
+
+
+@pytest.mark.parametrize("text, leans", [
+    ("She found rotten food in the asylum kitchen.", True),
+    ("They\u2019re diluted by depictions of depression as something a spa day can treat.", True),
+    ("These include depressive disorders and bipolar disorders.", True),
+    ("For example, norepinephrine is lacking in depressed brains.", True),
+    ("Even though everything is looking good on the level of the loss.", True),  # a lone concessive clause
+    ("Even though it looks good, the loss is still far too high.", False),  # its main clause follows
+    ("Depression has been called the common cold of psychological disorders.", False),
+    ("This talk is about how we remember and forget.", False),  # "this" points at the talk, not back
+])
+def test_what_leans_on_the_sentence_before(text, leans):
+    assert summarize_module.leans_back(text) is leans

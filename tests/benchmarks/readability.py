@@ -115,6 +115,9 @@ History (ASR copies, mid-clause share of chapter extracts / TL;DR, judged on the
   with nothing else to say; a scratch count over these functions). Captions, chapter extracts mid-clause /
   ends / leans back: 10.8% / 4.2% / 1.7% -> 10.4% / 4.2% / 2.4%; reader copies 32.1% / 50.8% / 7.1% ->
   32.8% / 50.9% / 7.1%; TL;DRs unchanged (tldr.py too: 0.476 / 0.694).
+- 2026-12-01 (extract-29): a lone concessive clause ("Even though..." with no comma) counts as leaning back
+  (tldr.py). Captions unchanged but TL;DRs ending mid-sentence 1.5% -> 0.0%; reader copies 32.8% / 50.9% /
+  7.1% -> 32.7% / 51.0% / 7.8% (the share's definition grew).
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ History (names its chapter / chapters named, half 0 / half 1):
 - 2026-12-01, kept (extract-25): "these", "those", "they're", "he's" and the like lean back as openers too (a
   student read a Crash Course TL;DR opening "These include depressive disorders..."). After that day's dash and
   quotation-mark changes (unchanged: 0.476 / 0.667, 1.595 / 2.278): 0.476 / 0.694, chapters named 1.595 / 2.306.
+- 2026-12-01, kept for the reader (extract-29): a lone concessive clause leans too ("Even though everything is
+  looking good on the level of the loss." opened a student's makemore TL;DR; "although", "unless"... with no
+  comma, summarize._CONCEDES): 0.476 / 0.694 unchanged, chapters named 1.595 / 2.306 -> 1.548 / 2.306 (one
+  video of half 0); readability.py's TL;DRs ending mid-sentence on captions 1.5% -> 0.0%.
 """
 
 from __future__ import annotations
