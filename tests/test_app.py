@@ -642,6 +642,17 @@ def test_a_card_line_always_shows_its_blank(question, shown):
     assert card_line(question) == shown
 
 
+@pytest.mark.parametrize("chapter, answer, heading", [
+    ("Antisocial and Frontal Lobe", "frontal lobe", "They had 11% less _____ tissue."),  # the title holds it
+    ("Brain Scans", "frontal lobe", "Brain Scans: They had 11% less _____ tissue."),
+])
+def test_a_listed_cards_heading_never_gives_its_answer_away(chapter, answer, heading):
+    from yt_transcript.ingest.models import Card
+    from yt_transcript.ui.common import card_heading, label
+
+    assert card_heading(Card(chapter, "They had 11% less _____ tissue.", answer, 511.0, "cloze")) == label(heading)
+
+
 @given(st.lists(st.sampled_from(["a", "word", "longerword", "philosophical", "x" * 30]), min_size=1, max_size=60),
        st.data())
 def test_card_lines_keep_the_blank_and_stay_short(words, data):

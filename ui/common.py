@@ -77,6 +77,15 @@ def card_line(question: str, limit: int = 80) -> str:
     return "…" + snippet(line[start:], limit - 1)
 
 
+def card_heading(card) -> str:
+    """A card's one-line label in a list: its chapter title (left off when it holds the answer, as the quiz and
+    the Anki deck do), then its question."""
+    from yt_transcript.rag.study import chapter_hint
+
+    hint = chapter_hint(card)
+    return label(f"{hint}: {card_line(card.question)}" if hint else card_line(card.question))
+
+
 # --- the library ----------------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner="Opening the library…")

@@ -10,9 +10,8 @@ from pathlib import Path
 import streamlit as st
 from yt_transcript.rag.study import chapter_hint, grade_answer, quiz_order
 from yt_transcript.ui.common import (
-    card_line,
+    card_heading,
     cards,
-    label,
     library,
     open_video,
     safe,
@@ -56,7 +55,7 @@ def page() -> None:
         quiz(video_id, made)
     else:
         for i, card in enumerate(made):
-            with st.expander(label(f"{card.chapter}: {card_line(card.question)}")):
+            with st.expander(card_heading(card)):
                 st.markdown(safe(card.question))
                 st.markdown(f"**Answer:** {safe(card.answer)}")
                 st.button(f"Watch the moment ({format_hms(card.start_s)})", key=f"card-{i}", on_click=open_video,

@@ -10,7 +10,7 @@ import zlib
 
 import streamlit as st
 from yt_transcript.ui.common import (
-    card_line,
+    card_heading,
     cards,
     go,
     label,
@@ -492,7 +492,7 @@ def _cards(video_id: str) -> None:
     st.caption(f"{len(made)} cards. The Study page quizzes you on them one at a time.")
     st.button("Quiz me on this video", key="quiz-this", on_click=_quiz, args=(video_id,))
     for i, card in enumerate(made):
-        with st.expander(label(f"{card.chapter}: {card_line(card.question)}")):
+        with st.expander(card_heading(card)):
             st.markdown(safe(card.question))
             st.markdown(f"**Answer:** {safe(card.answer)}")
             st.button(f"Play from {format_hms(card.start_s)}", key=f"card-play-{i}", on_click=seek,
