@@ -256,8 +256,9 @@ class NoUploadDates(InputError):
     def __init__(self, searched: int):
         which = "the video searched has no upload date" if searched == 1 else \
             f"none of the {searched} videos searched has an upload date"
-        super().__init__(f"{which}, so a date filter would leave nothing", "Search without --since/--until, or add the videos from YouTube so "
-                         "their upload dates are known", searched=searched)
+        super().__init__(f"{which}, so a date filter would leave nothing",
+                         "Search without --since/--until, or add the videos from YouTube so their upload dates are "
+                         "known", searched=searched)
 
 
 class ConflictingOptions(InputError):

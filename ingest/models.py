@@ -6,7 +6,6 @@ Each has `to_dict()` (the JSON shape the CLI prints); results a person reads als
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict, dataclass, field
 
 from yt_transcript.ingest.sources import is_video_id
@@ -136,30 +135,6 @@ class VideoRecord:
                 "added_at": self.added_at, "updated_at": self.updated_at}
 
 
-_SENTENCE_END = re.compile(r"[.?!][\"')\]]*(?:\s+(?=[\"'(]?[A-Z0-9])|\s*$)")  # a full stop, then a capital
-# A full stop after these ends no sentence ("Dr. Smith", "U.S. Army"), as in rag/sentences (not imported: ingest
-# never imports rag).
-_ABBREVIATIONS = frozenset("dr mr mrs ms prof st vs etc no jr sr fig vol".split())
-_READ_ON = 120  # characters a shown match may read on by to meet its sentence's end
-_LEAD_WORDS = 4  # a lower-case opening this short, ending a sentence, is the tail of the one before
-
-
-def _sentence_end(text: str, start: int, stop: int, at_text_end: bool = False) -> int | None:
-    """Where the first sentence ending in text[start:stop] ends (its spaces included), or None. A stop at the
-    text's own end counts only `at_text_end`."""
-    for m in _SENTENCE_END.finditer(text, start):  # no end position: the look-ahead sees past `stop`
-        if m.start() >= stop:
-            break
-        word = re.findall(r"[\w.]+$", text[:m.start()])
-        before = word[0].lower() if word else ""
-        if before in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)*\w", before):  # "Dr", "U.S" or an initial
-            continue
-        if m.end() == len(text) and not at_text_end:
-            continue
-        return m.end()
-    return None
-
-
 @dataclass
 class SearchHit:
     """One ranked passage."""
@@ -181,23 +156,6 @@ class SearchHit:
     def from_match(self) -> str:
         """The text from the matching sentence on: what plays at start_s."""
         return self.text[self.match[0]:] if self.match else self.text
-
-    @property
-    def shown_match(self) -> tuple[int, int] | None:
-        """The matching sentence as a reader is shown it: `match` is cut at caption lines, so it may open on the
-        last words of the sentence before ("psychologists. Maybe because...") and stop mid-sentence ("...for
-        men in their early to"). Where the punctuation says so, it starts after that end and reads on to the
-        sentence's own (at most _READ_ON characters further)."""
-        if not self.match:
-            return None
-        a, b = self.match
-        lead = _sentence_end(self.text, a, b)
-        if self.text[a:a + 1].islower() and lead is not None and len(self.text[a:lead].split()) <= _LEAD_WORDS:
-            a = lead
-        if not re.search(r"[.?!][\"')\]]*\s*$", self.text[a:b]):
-            end = _sentence_end(self.text, b, min(len(self.text), b + _READ_ON), at_text_end=True)
-            b = len(self.text[:end].rstrip()) if end is not None else b
-        return (a, b) if a < b else self.match
 
     @property
     def url(self) -> str | None:

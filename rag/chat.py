@@ -113,7 +113,7 @@ class ChatSession:
     def found_alone(self, question: str) -> bool:
         """Whether a search of the question by itself finds a passage close enough to count as found; never
         across videos, where "he" may be any of their speakers."""
-        if not self.options.video_ids or len(set(self.options.video_ids)) != 1:
+        if self.options.one_video is None:
             return False
         hits = search(self.storage, self.embedder, question, self.options)
         return bool(close_matches(hits, self.settings.relevance_threshold))

@@ -49,6 +49,11 @@ class SearchOptions:
     locate_lexical_weight: float = 0.5  # weight of the query's rare words against meaning when locating
     expand: bool = True  # add each acronym's spoken form, as the videos say it (rag/expansion)
 
+    @property
+    def one_video(self) -> str | None:
+        """The video searched when it is just one (its notes keep the answers; "he" is most likely its speaker)."""
+        return self.video_ids[0] if self.video_ids and len(set(self.video_ids)) == 1 else None
+
 
 def close_matches(hits: list[SearchHit], threshold: float) -> list[SearchHit]:
     """The hits whose best sentence is relevant enough to count as found (RetrievalSettings.relevance_threshold):

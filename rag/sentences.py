@@ -508,6 +508,34 @@ def joined(snippets, first: Sentence, last: Sentence) -> Sentence | None:
     return render(words, punctuated, first.opening, last.closed, last.closing) if words else None
 
 
+_LEAD_WORDS = 4  # a lower-case opening this short, ending a sentence, is the tail of the one before
+_READ_ON = 120  # characters a shown match may read on by to meet its sentence's end
+
+
+def whole_sentences(text: str, match: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A search hit's matching characters as a reader is shown them: the match is cut at caption lines, so it
+    may open on the last words of the sentence before ("psychologists. Maybe because...") and stop mid-sentence
+    ("...for men in their early to"). Where the punctuation says so (_ends_sentence: never at "Dr." or
+    "U.S. Army"), it starts after that end and reads on to the sentence's own, at most _READ_ON characters on."""
+    if not match:
+        return None
+    a, b = match
+    tokens = list(re.finditer(r"\S+", text))
+
+    def ends(k: int) -> bool:
+        return _ends_sentence(tokens[k].group(), tokens[k + 1].group() if k + 1 < len(tokens) else "")
+
+    inside = [k for k, t in enumerate(tokens) if a <= t.start() < b]
+    if text[a:a + 1].islower():
+        lead = next((k for k in inside[:_LEAD_WORDS] if ends(k) and k + 1 in inside), None)
+        a = tokens[lead + 1].start() if lead is not None else a
+    if inside and not ends(inside[-1]):
+        end = next((k for k in range(inside[-1] + 1, len(tokens)) if tokens[k].start() <= b + _READ_ON and ends(k)),
+                   None)
+        b = tokens[end].end() if end is not None else b
+    return (a, b) if a < b else match
+
+
 # A statement never opens on one of these: one that does and asks nothing goes on from another speaker's words
 # ("...and biological neural networks-" "- Are trying to survive."). "Do" and "have" open orders ("Do the
 # exercise"), so they may.

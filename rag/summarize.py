@@ -113,7 +113,8 @@ def summarize(
         return sentences_once[0]
 
     tldr_key = key("tldr", json.dumps([asdict(c) for c in chosen]))
-    cached = 0
+    tldr = storage.cached(tldr_key)
+    cached = int(tldr is not None)
     summaries: list[str | None] = []
     todo: list[int] = []
     for i, chapter in enumerate(chosen):
@@ -137,16 +138,15 @@ def summarize(
                 done += 1
                 if on_progress:
                     on_progress(done, len(chosen))
-    else:
+    elif todo:
         found, found_vectors = extractive()
-        # The TL;DR first, so no chapter repeats a sentence the reader has just read in it.
-        tldr_first = storage.cached(tldr_key) or tldr_extract(found, found_vectors, duration,
-                                                              chapter_starts=[c.start_s for c in chosen])
-        storage.cache(tldr_key, tldr_first)
+        if tldr is None:  # the TL;DR first, so no chapter repeats a sentence the reader has just read in it
+            tldr = tldr_extract(found, found_vectors, duration, chapter_starts=[c.start_s for c in chosen])
+            storage.cache(tldr_key, tldr)
         for i in todo:
             summaries[i] = chapter_extract(found, found_vectors, chosen[i].start_s,
                                            chosen[i + 1].start_s if i + 1 < len(chosen) else float("inf"),
-                                           avoid=tldr_first)
+                                           avoid=tldr)
             done += 1
             if on_progress:
                 on_progress(done, len(chosen))
@@ -154,7 +154,6 @@ def summarize(
         chapter = chosen[i]
         storage.cache(key("chapter", f"{chapter.start_s}|{chapter.end_s}|{chapter.title}"), summaries[i])
 
-    tldr = storage.cached(tldr_key)
     if tldr is None:
         if model is not None:
             notes = [f"{c.title}: {s}" for c, s in zip(chosen, summaries)]
@@ -163,8 +162,6 @@ def summarize(
             found, found_vectors = extractive()
             tldr = tldr_extract(found, found_vectors, duration, chapter_starts=[c.start_s for c in chosen])
         storage.cache(tldr_key, tldr)
-    else:
-        cached += 1
     if model is not None:
         # A model's paragraphs and titles cite nothing: no id, link or clock time it wrote may reach the reader.
         chosen = [replace(c, title=strip_unsourced(c.title) or c.title) for c in chosen]

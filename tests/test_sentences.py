@@ -11,7 +11,7 @@ from yt_transcript.ingest.models import Snippet, Transcript, VideoMeta
 from yt_transcript.ingest.pipeline import Ingestor
 from yt_transcript.rag.sentences import (
     BOUNDARY_TIERS, FILLERS, LEADING_MARKERS, MAX_WORDS, Sentence, as_read, drop_fillers, pick, quotable, sentences,
-    words_of,
+    whole_sentences, words_of,
 )
 
 from .conftest import SAMPLE_VTT
@@ -497,3 +497,42 @@ def test_a_quote_mark_nothing_pairs_with_is_off_a_quotes_ends(text, shown):
     from yt_transcript.rag.sentences import _unpaired_quotes_off
 
     assert _unpaired_quotes_off(text) == shown
+
+
+_TEXT = ("It's perhaps the most stigmatized disorder of them all, even among psychologists. Maybe because it's "
+         "rare, schizophrenia causes more anxiety in the media. As a result, its sufferers are shunned")
+
+
+@pytest.mark.parametrize("match, shown", [
+    # Cut at caption lines: the last word of the sentence before is off, and the sentence reads to its end.
+    (("psychologists.", "schizophrenia"), "Maybe because it's rare, schizophrenia causes more anxiety in the media."),
+    (("Maybe", "anxiety"), "Maybe because it's rare, schizophrenia causes more anxiety in the media."),
+    (("Maybe", "media."), "Maybe because it's rare, schizophrenia causes more anxiety in the media."),  # whole already
+    (("It's", "them all,"), "It's perhaps the most stigmatized disorder of them all, even among psychologists."),
+    (("As a result", "are shunned"), "As a result, its sufferers are shunned"),  # no end to read on to
+])
+def test_a_matchs_whole_sentences_is_whole_sentences_where_the_punctuation_says_so(match, shown):
+    a = _TEXT.index(match[0])
+    b = _TEXT.index(match[1]) + len(match[1])
+    x, y = whole_sentences(_TEXT, (a, b))
+    assert _TEXT[x:y] == shown
+
+
+def test_an_unpunctuated_match_is_shown_as_it_is():
+    text = "so the model predicts the next token and then it samples from that distribution again"
+    assert whole_sentences(text, (3, 40)) == (3, 40) and whole_sentences(text, None) is None
+
+
+@pytest.mark.parametrize("text, match, shown", [
+    ("and Dr. Smith found that sleep matters. Then we", ("and Dr.", "found"),
+     "and Dr. Smith found that sleep matters."),
+    ("So we asked Dr. Smith about it. Then", ("So we", "asked"), "So we asked Dr. Smith about it."),  # no end at "Dr."
+    ("one. As a result, its sufferers are shunned.", ("As a", "sufferers"), "As a result, its sufferers are shunned."),
+    # A long lower-case opening is the match itself, not the tail of the sentence before.
+    ("the tail end of a very long clause here. Maybe it's rare", ("the tail", "rare"),
+     "the tail end of a very long clause here. Maybe it's rare"),
+])
+def test_a_matchs_whole_sentences_knows_abbreviations_and_the_texts_own_end(text, match, shown):
+    a, b = text.index(match[0]), text.index(match[1]) + len(match[1])
+    x, y = whole_sentences(text, (a, b))
+    assert text[x:y] == shown

@@ -8,6 +8,7 @@ from yt_transcript.ui.common import library, open_video, play_label, safe, show_
 
 from yt_transcript import YtTranscriptError
 from yt_transcript.ingest.models import NO_CLOSE_MATCH
+from yt_transcript.rag.sentences import whole_sentences
 
 ALL = "(all channels)"
 
@@ -62,7 +63,7 @@ def page() -> None:
     for video_id, group in by_video.items():
         st.subheader(safe(" ".join(group[0].title.split())))
         for i, hit in enumerate(group):
-            shown = hit.shown_match
+            shown = whole_sentences(hit.text, hit.match)
             st.button(play_label(hit.start_s, hit.text[shown[0]:] if shown else hit.text), key=f"result-{video_id}-{i}",
                       on_click=open_video, args=(video_id, hit.start_s, "search"),
                       help="Open this video on the Video page, playing from this moment")
@@ -74,5 +75,5 @@ def _marked(hit) -> str:
     punctuation shows where it starts and ends)."""
     if not hit.match:
         return safe(hit.text)
-    a, b = hit.shown_match
+    a, b = whole_sentences(hit.text, hit.match)
     return f"{safe(hit.text[:a])}**{safe(hit.text[a:b].strip())}**{safe(hit.text[b:])}"

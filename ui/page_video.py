@@ -30,6 +30,7 @@ from yt_transcript.ui.common import (
 
 from yt_transcript import Citation, YtTranscriptError, format_hms
 from yt_transcript.rag.chat import MAX_TURNS, own_words
+from yt_transcript.rag.sentences import whole_sentences
 
 PART_S = 600.0  # the transcript is read ten minutes at a time
 _QUESTION_SHOWN = 300  # characters of a question echoed: a pasted page must not push its answer out of view
@@ -396,7 +397,7 @@ def _finding(video_id: str, finding) -> None:
     if finding.heading:
         st.caption(finding.heading)
     for i, hit in enumerate(finding.related or finding.nearest):
-        shown = hit.shown_match
+        shown = whole_sentences(hit.text, hit.match)
         st.button(play_label(hit.start_s, hit.text[shown[0]:] if shown else hit.text), key=f"hit-{i}",
                   on_click=_play_and_read, args=(video_id, hit.start_s))
 

@@ -419,9 +419,9 @@ class Library:
         opts = self._search_options(options, videos, channel, None, None,
                                     k if k is not None or options is not None else self.settings.retrieval.ask_passages)
         chat = self.chat_model(model)
-        one_video = bool(opts.video_ids) and len(set(opts.video_ids)) == 1  # "he": that video's speaker
-        query = standalone(self._query(question, "question"), history or [], chat,
-                           (lambda alone: self.is_close_match(self.search(alone, options=opts))) if one_video else None)
+        # "he" is most likely the speaker of the one video searched: only then may such a question stand alone.
+        found_alone = (lambda alone: self.is_close_match(self.search(alone, options=opts))) if opts.one_video else None
+        query = standalone(self._query(question, "question"), history or [], chat, found_alone)
         answer = ask(self.storage, self._embedder_for_queries(), query, self.settings.retrieval, opts, chat,
                      history=history, on_token=on_token, retrieve=self._searcher(chat),
                      shown=followed_answers(query, question, history or []))
@@ -434,8 +434,8 @@ class Library:
         """A question about one video belongs to its study notes (export "obsidian"); "not found" teaches
         nothing. A follow-up is kept as it was read: "why?" alone would say nothing there, and replace another
         "why?"."""
-        if opts.video_ids and len(set(opts.video_ids)) == 1 and answer.kind != "not_found":
-            self.storage.save_answer(opts.video_ids[0], dataclasses.replace(answer, question=query))
+        if opts.one_video and answer.kind != "not_found":
+            self.storage.save_answer(opts.one_video, dataclasses.replace(answer, question=query))
 
     def saved_answers(self, video: str) -> list[Answer]:
         """The questions asked about this one video (through `ask`), each with its latest answer, oldest first."""
